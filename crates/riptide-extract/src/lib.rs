@@ -1,0 +1,393 @@
+//! Main-content and metadata extraction from HTML pages.
+//!
+//! This is the extraction logic of Riptide WASM as a plain Rust library. The guest component
+//! (`riptide-guest`) exports it through the `riptide:extractor@0.2.0` world; the same code can
+//! be called natively, which is how it is tested and benchmarked without a sandbox.
+//!
+//! ```
+//! use riptide_extract::{extract, Mode};
+//!
+//! let html = r#"<html lang="en"><head><title>Tides explained | Ocean Notes</title>
+//!   <meta property="og:site_name" content="Ocean Notes"></head>
+//!   <body><nav><a href="/">Home</a></nav>
+//!   <article><h1>Tides explained</h1>
+//!   <p>Tides are the rise and fall of sea levels caused by the Moon and the Sun.
+//!   They follow a rhythm of roughly twelve hours and twenty-five minutes.</p>
+//!   <p>Read the <a href="/moon">Moon page</a> for more.</p></article></body></html>"#;
+//! let doc = extract(html, "https://ocean.example/tides", &Mode::Article).unwrap();
+//! assert_eq!(doc.title.as_deref(), Some("Tides explained"));
+//! assert_eq!(doc.site_name.as_deref(), Some("Ocean Notes"));
+//! assert!(doc.text.contains("rise and fall of sea levels"));
+//! assert_eq!(doc.language.as_deref(), Some("en"));
+//! ```
+
+mod dom;
+mod lang;
+mod meta;
+mod words;
+
+use std::collections::HashSet;
+
+use dom_query::{Document, Matcher};
+use url::Url;
+
+pub use words::{WORDS_PER_MINUTE, reading_time_minutes, word_count};
+
+/// The version of this library, reported by the guest's `health-check` and `get-info`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The name and version of the content-extraction engine used for `article` mode.
+pub const ENGINE: &str = "rs-trafilatura 0.2";
+
+/// The largest HTML document the library accepts, in bytes (32 MiB).
+///
+/// The host validates requests against its own (smaller, configurable) limit first; this one
+/// protects the library when it is called directly.
+pub const MAX_HTML_BYTES: usize = 32 * 1024 * 1024;
+
+/// The names of the supported modes, in the order `get-modes` reports them.
+pub const MODES: [&str; 4] = ["article", "full", "metadata", "custom"];
+
+/// What to extract from a page.
+///
+/// ```
+/// use riptide_extract::Mode;
+/// let mode = Mode::Custom(vec!["h1".into(), "p.lead".into()]);
+/// assert_eq!(mode.name(), "custom");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// The main content only: no navigation, headers, footers, comments or ads.
+    Article,
+    /// All visible text of the page, in reading order.
+    Full,
+    /// Only the metadata fields; `text` and `markdown` stay empty.
+    Metadata,
+    /// The text of the elements matched by these CSS selectors, in document order.
+    Custom(Vec<String>),
+}
+
+impl Mode {
+    /// The mode's name as the WIT world spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Mode::Article => "article",
+            Mode::Full => "full",
+            Mode::Metadata => "metadata",
+            Mode::Custom(_) => "custom",
+        }
+    }
+}
+
+/// The result of one extraction; mirrors the WIT record `extracted-content`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// The page URL, normalised by the URL parser.
+    pub url: String,
+    /// The article's title, without the site-name suffix.
+    pub title: Option<String>,
+    /// Author name(s), comma separated, without a "By " prefix.
+    pub byline: Option<String>,
+    /// Publication date, ISO 8601.
+    pub published_iso: Option<String>,
+    /// The content as CommonMark.
+    pub markdown: String,
+    /// The content as plain text, paragraphs separated by a blank line.
+    pub text: String,
+    /// Absolute, de-duplicated link URLs, in document order.
+    pub links: Vec<String>,
+    /// Absolute, de-duplicated media URLs, in document order.
+    pub media: Vec<String>,
+    /// BCP 47 language tag.
+    pub language: Option<String>,
+    /// Reading time in minutes at [`WORDS_PER_MINUTE`], rounded up.
+    pub reading_time: Option<u32>,
+    /// 0–100: confidence that `text` is the page's main content.
+    pub quality_score: Option<u8>,
+    /// Words in `text` (each CJK character counts as one).
+    pub word_count: Option<u32>,
+    /// Sections, tags and keywords the page declares.
+    pub categories: Vec<String>,
+    /// The site's name.
+    pub site_name: Option<String>,
+    /// The page's own summary.
+    pub description: Option<String>,
+}
+
+/// Figures about one extraction that only the library can know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Nodes (elements, text, comments) in the parsed document.
+    pub nodes_processed: u32,
+    /// Entries in [`Extracted::links`].
+    pub links_found: u32,
+    /// Entries in [`Extracted::media`].
+    pub images_found: u32,
+}
+
+/// Why an extraction failed; mirrors the WIT variant `extraction-error`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    /// The input is not HTML the extractor can use.
+    #[error("invalid HTML: {0}")]
+    InvalidHtml(String),
+    /// The HTML or the URL could not be parsed.
+    #[error("parse error: {0}")]
+    Parse(String),
+    /// The input exceeds a limit of the library.
+    #[error("resource limit: {0}")]
+    ResourceLimit(String),
+    /// The extraction algorithm failed on this page.
+    #[error("extractor error: {0}")]
+    Extractor(String),
+    /// The mode is not supported, or one of its selectors is invalid.
+    #[error("unsupported mode: {0}")]
+    UnsupportedMode(String),
+}
+
+/// Extract content and metadata from `html`, whose address is `url`.
+///
+/// ```
+/// use riptide_extract::{extract, Mode};
+/// let html = "<html><head><title>Hi</title><meta name=description content='A greeting'></head>\
+///             <body><p>Hello world.</p></body></html>";
+/// let doc = extract(html, "https://example.com/", &Mode::Metadata).unwrap();
+/// assert_eq!(doc.description.as_deref(), Some("A greeting"));
+/// assert!(doc.text.is_empty());
+/// ```
+///
+/// # Errors
+/// [`ExtractError::Parse`] for a URL that is not absolute, [`ExtractError::ResourceLimit`] for a
+/// document over [`MAX_HTML_BYTES`], [`ExtractError::UnsupportedMode`] for a custom mode
+/// without selectors or with an invalid one.
+pub fn extract(html: &str, url: &str, mode: &Mode) -> Result<Extracted, ExtractError> {
+    extract_with_stats(html, url, mode).map(|(doc, _)| doc)
+}
+
+/// Like [`extract`], and also report [`Stats`] about the extraction.
+///
+/// ```
+/// use riptide_extract::{extract_with_stats, Mode};
+/// let html = "<p>See <a href='/a'>a</a> and <img src='b.png'>.</p>";
+/// let (doc, stats) = extract_with_stats(html, "https://example.com/x/", &Mode::Full).unwrap();
+/// assert_eq!(doc.links, ["https://example.com/a"]);
+/// assert_eq!(doc.media, ["https://example.com/x/b.png"]);
+/// assert_eq!((stats.links_found, stats.images_found), (1, 1));
+/// assert!(stats.nodes_processed > 5);
+/// ```
+///
+/// # Errors
+/// As for [`extract`].
+pub fn extract_with_stats(
+    html: &str,
+    url: &str,
+    mode: &Mode,
+) -> Result<(Extracted, Stats), ExtractError> {
+    if html.len() > MAX_HTML_BYTES {
+        return Err(ExtractError::ResourceLimit(format!(
+            "the HTML is {} bytes; this extractor accepts at most {MAX_HTML_BYTES} bytes",
+            html.len()
+        )));
+    }
+    let page_url = Url::parse(url)
+        .map_err(|e| ExtractError::Parse(format!("the page URL {url:?} is not valid: {e}")))?;
+    let matchers = match mode {
+        Mode::Custom(selectors) => Some(compile_selectors(selectors)?),
+        _ => None,
+    };
+
+    let document = Document::from(html);
+    let nodes_processed = u32::try_from(dom::count_nodes(&document)).unwrap_or(u32::MAX);
+    let base = dom::base_url(&document, &page_url);
+    let metadata = meta::Metadata::from_document(&document, &page_url);
+
+    let mut out = Extracted {
+        url: page_url.to_string(),
+        ..Extracted::default()
+    };
+    let mut fallback_meta = None;
+    match mode {
+        Mode::Article => {
+            let article = article(html, &page_url, &base)?;
+            out.text = article.text;
+            out.markdown = article.markdown;
+            out.links = article.links;
+            out.media = article.media;
+            out.quality_score = Some(article.quality);
+            fallback_meta = Some(article.metadata);
+        }
+        Mode::Full => {
+            dom::remove_invisible(&document);
+            let body = document.body().unwrap_or_else(|| document.root());
+            out.text = dom::visible_text(&body);
+            out.markdown = dom::markdown(&body);
+            out.links = dom::links(&body, &base);
+            out.media = dom::media(&body, &base);
+        }
+        Mode::Metadata => {}
+        Mode::Custom(_) => {
+            let matchers = matchers.unwrap_or_default();
+            dom::remove_invisible(&document);
+            let matched = dom::matched_in_order(&document, &matchers);
+            let mut texts = Vec::new();
+            let mut markdowns = Vec::new();
+            for node in &matched {
+                let text = dom::visible_text(node);
+                if !text.is_empty() {
+                    texts.push(text);
+                }
+                let md = dom::markdown(node);
+                if !md.is_empty() {
+                    markdowns.push(md);
+                }
+                out.links.extend(dom::links(node, &base));
+                out.media.extend(dom::media(node, &base));
+            }
+            out.text = texts.join("\n\n");
+            out.markdown = markdowns.join("\n\n");
+            dedup_in_order(&mut out.links);
+            dedup_in_order(&mut out.media);
+        }
+    }
+
+    metadata.fill(&mut out, fallback_meta.as_ref());
+    if out.language.is_none() {
+        let sample = if out.text.is_empty() {
+            dom::visible_text(&document.body().unwrap_or_else(|| document.root()))
+        } else {
+            out.text.clone()
+        };
+        out.language = lang::detect(&sample);
+    }
+    if !matches!(mode, Mode::Metadata) {
+        let words = word_count(&out.text);
+        out.word_count = Some(words);
+        out.reading_time = Some(reading_time_minutes(words));
+    }
+
+    let stats = Stats {
+        nodes_processed,
+        links_found: u32::try_from(out.links.len()).unwrap_or(u32::MAX),
+        images_found: u32::try_from(out.media.len()).unwrap_or(u32::MAX),
+    };
+    Ok((out, stats))
+}
+
+/// Say whether `html` parses into a document whose body has content (text or media).
+///
+/// ```
+/// assert!(riptide_extract::validate_html("<p>Hello</p>").unwrap());
+/// assert!(!riptide_extract::validate_html("<html><head><title>t</title></head></html>").unwrap());
+/// ```
+///
+/// # Errors
+/// [`ExtractError::ResourceLimit`] for a document over [`MAX_HTML_BYTES`].
+pub fn validate_html(html: &str) -> Result<bool, ExtractError> {
+    if html.len() > MAX_HTML_BYTES {
+        return Err(ExtractError::ResourceLimit(format!(
+            "the HTML is {} bytes; this extractor accepts at most {MAX_HTML_BYTES} bytes",
+            html.len()
+        )));
+    }
+    let document = Document::from(html);
+    Ok(document.body().is_some_and(|body| dom::has_content(&body)))
+}
+
+/// Parse CSS selectors with the parser the extractor uses, so that errors surface before
+/// extraction.
+///
+/// ```
+/// assert!(riptide_extract::compile_selectors(&["article > p".to_string()]).is_ok());
+/// let err = riptide_extract::compile_selectors(&["p[".to_string()]).unwrap_err();
+/// assert!(err.to_string().contains("p["));
+/// ```
+///
+/// # Errors
+/// [`ExtractError::UnsupportedMode`] when the list is empty or a selector does not parse.
+pub fn compile_selectors(selectors: &[String]) -> Result<Vec<Matcher>, ExtractError> {
+    if selectors.is_empty() {
+        return Err(ExtractError::UnsupportedMode(
+            "custom mode needs at least one CSS selector".into(),
+        ));
+    }
+    selectors
+        .iter()
+        .map(|s| {
+            if s.trim().is_empty() {
+                return Err(ExtractError::UnsupportedMode(
+                    "a CSS selector of custom mode is empty".into(),
+                ));
+            }
+            Matcher::new(s).map_err(|e| {
+                ExtractError::UnsupportedMode(format!(
+                    "the CSS selector {s:?} is not valid (at line {}, column {}): {:?}",
+                    e.location.line + 1,
+                    e.location.column,
+                    e.kind
+                ))
+            })
+        })
+        .collect()
+}
+
+struct Article {
+    text: String,
+    markdown: String,
+    links: Vec<String>,
+    media: Vec<String>,
+    quality: u8,
+    metadata: rs_trafilatura::Metadata,
+}
+
+fn article(html: &str, page_url: &Url, base: &Url) -> Result<Article, ExtractError> {
+    let options = rs_trafilatura::Options {
+        include_links: true,
+        include_images: true,
+        include_tables: true,
+        output_markdown: true,
+        url: Some(page_url.to_string()),
+        ..rs_trafilatura::Options::default()
+    };
+    let result = rs_trafilatura::extract_with_options(html, &options)
+        .map_err(|e| ExtractError::Extractor(e.to_string()))?;
+    let (links, media) = match result.content_html.as_deref() {
+        Some(content) if !content.is_empty() => {
+            let fragment = Document::fragment(content);
+            let root = fragment.root();
+            (dom::links(&root, base), dom::media(&root, base))
+        }
+        _ => (Vec::new(), Vec::new()),
+    };
+    let mut media = media;
+    media.extend(
+        result
+            .images
+            .iter()
+            .filter_map(|image| dom::resolve(base, &image.src)),
+    );
+    dedup_in_order(&mut media);
+    let text = words::normalise_blocks(&result.content_text);
+    let quality = if text.is_empty() {
+        0
+    } else {
+        // extraction_quality is a predicted F1 in 0..=1; the cast is safe after clamping.
+        (result.extraction_quality.clamp(0.0, 1.0) * 100.0).round() as u8
+    };
+    Ok(Article {
+        markdown: result
+            .content_markdown
+            .map(|m| m.trim().to_string())
+            .unwrap_or_default(),
+        text,
+        links,
+        media,
+        quality,
+        metadata: result.metadata,
+    })
+}
+
+/// Remove later duplicates, keeping the first occurrence of each value.
+fn dedup_in_order(values: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    values.retain(|v| seen.insert(v.clone()));
+}

@@ -1,0 +1,608 @@
+//! Page metadata: title, byline, date, site name, description, categories and language, from
+//! JSON-LD, Open Graph / Twitter cards, `<meta>` tags and markup, decided by agreement.
+
+use dom_query::{Document, NodeRef};
+use serde_json::Value;
+use url::Url;
+
+use crate::{Extracted, lang};
+
+/// JSON-LD `@type`s that describe the page's main creative work.
+const ARTICLE_TYPES: &[&str] = &[
+    "article",
+    "newsarticle",
+    "blogposting",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "techarticle",
+    "scholarlyarticle",
+    "report",
+    "liveblogposting",
+    "socialmediaposting",
+    "discussionforumposting",
+    "qapage",
+    "howto",
+    "recipe",
+    "review",
+    "product",
+    "webpage",
+    "creativework",
+];
+
+/// Separators between a page title and the site name in `<title>`.
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " : "];
+
+/// Metadata read from the whole document, before any content extraction.
+#[derive(Debug, Default)]
+pub(crate) struct Metadata {
+    title: Option<String>,
+    byline: Option<String>,
+    published: Option<String>,
+    site_name: Option<String>,
+    description: Option<String>,
+    categories: Vec<String>,
+    language: Option<String>,
+}
+
+/// The `<meta>` tags of a page as (key, content) pairs, keys lower-cased.
+struct MetaTags(Vec<(String, String)>);
+
+impl MetaTags {
+    fn read(document: &Document) -> Self {
+        let mut tags = Vec::new();
+        for node in document.select("meta").nodes() {
+            let Some(content) = node.attr("content") else { continue };
+            let content = collapse(&content);
+            if content.is_empty() {
+                continue;
+            }
+            for key_attr in ["property", "name", "itemprop", "http-equiv"] {
+                if let Some(key) = node.attr(key_attr) {
+                    // `property` may hold several space-separated names.
+                    for key in key.split_whitespace() {
+                        tags.push((key.to_ascii_lowercase(), content.clone()));
+                    }
+                }
+            }
+        }
+        MetaTags(tags)
+    }
+
+    fn first(&self, keys: &[&str]) -> Option<String> {
+        keys.iter()
+            .find_map(|k| self.0.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()))
+    }
+
+    fn all(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Metadata {
+    pub(crate) fn from_document(document: &Document, page_url: &Url) -> Self {
+        let tags = MetaTags::read(document);
+        let ld = JsonLd::read(document);
+        let site_name = tags
+            .first(&["og:site_name", "application-name", "twitter:app:name:iphone"])
+            .or_else(|| ld.publisher_name());
+
+        let h1s: Vec<String> = document
+            .select("h1")
+            .nodes()
+            .iter()
+            .map(|n| collapse(&n.text()))
+            .filter(|t| !t.is_empty())
+            .take(3)
+            .collect();
+        let raw_title = document
+            .select("title")
+            .nodes()
+            .first()
+            .map(|n| collapse(&n.text()))
+            .filter(|t| !t.is_empty());
+        let title = decide_title(
+            ld.headline(),
+            tags.first(&["og:title", "twitter:title", "dc.title", "parsely-title"]),
+            raw_title,
+            &h1s,
+            site_name.as_deref(),
+        );
+
+        let byline = byline(document, &tags, &ld);
+        let published = tags
+            .first(&[
+                "article:published_time",
+                "og:published_time",
+                "datepublished",
+                "parsely-pub-date",
+                "sailthru.date",
+                "publish-date",
+                "publishdate",
+                "pubdate",
+                "dc.date.issued",
+                "dcterms.date",
+                "dc.date",
+                "date",
+                "article.published",
+            ])
+            .and_then(|d| normalise_date(&d))
+            .or_else(|| ld.date_published())
+            .or_else(|| {
+                document
+                    .select("time[datetime]")
+                    .nodes()
+                    .iter()
+                    .find_map(|n| n.attr("datetime").and_then(|d| normalise_date(&d)))
+            })
+            .or_else(|| date_from_url(page_url));
+
+        let description = tags.first(&["description", "og:description", "twitter:description", "dc.description"]);
+
+        let mut categories: Vec<String> = Vec::new();
+        categories.extend(tags.all("article:section").map(str::to_string));
+        categories.extend(ld.strings("articleSection"));
+        categories.extend(tags.all("article:tag").flat_map(split_keywords));
+        categories.extend(ld.strings("keywords").iter().flat_map(|k| split_keywords(k)));
+        dedup_case_insensitive(&mut categories);
+
+        let language = document
+            .select("html")
+            .attr("lang")
+            .or_else(|| document.select("html").attr("xml:lang"))
+            .and_then(|l| lang::normalise_tag(&l))
+            .or_else(|| tags.first(&["content-language", "dc.language", "language"]).and_then(|l| lang::normalise_tag(&l)))
+            .or_else(|| tags.first(&["og:locale"]).and_then(|l| lang::normalise_tag(&l)))
+            .or_else(|| ld.string("inLanguage").and_then(|l| lang::normalise_tag(&l)));
+
+        Metadata {
+            title,
+            byline,
+            published,
+            site_name,
+            description,
+            categories,
+            language,
+        }
+    }
+
+    /// Copy the metadata into `out`, falling back on what the content extractor found.
+    pub(crate) fn fill(&self, out: &mut Extracted, fallback: Option<&rs_trafilatura::Metadata>) {
+        out.title = self
+            .title
+            .clone()
+            .or_else(|| fallback.and_then(|f| f.title.clone()).map(|t| collapse(&t)))
+            .filter(|t| !t.is_empty());
+        out.byline = self
+            .byline
+            .clone()
+            .or_else(|| fallback.and_then(|f| f.author.as_deref()).and_then(clean_byline));
+        out.published_iso = self.published.clone();
+        out.site_name = self
+            .site_name
+            .clone()
+            .or_else(|| fallback.and_then(|f| f.sitename.clone()).map(|t| collapse(&t)))
+            .filter(|t| !t.is_empty());
+        out.description = self
+            .description
+            .clone()
+            .or_else(|| fallback.and_then(|f| f.description.clone()).map(|t| collapse(&t)))
+            .filter(|t| !t.is_empty());
+        out.categories = self.categories.clone();
+        out.language = self.language.clone();
+    }
+}
+
+/// Decide the title from its sources: the value most sources agree on, else by priority.
+fn decide_title(
+    headline: Option<String>,
+    og_title: Option<String>,
+    raw_title: Option<String>,
+    h1s: &[String],
+    site_name: Option<&str>,
+) -> Option<String> {
+    let known: Vec<String> = headline
+        .iter()
+        .chain(og_title.iter())
+        .chain(h1s.iter())
+        .cloned()
+        .collect();
+    let cleaned_title = raw_title.as_deref().map(|t| clean_title(t, site_name, &known));
+    let og_clean = og_title.as_deref().map(|t| clean_title(t, site_name, &known));
+    let candidates: Vec<String> = [headline, og_clean, cleaned_title, h1s.first().cloned()]
+        .into_iter()
+        .flatten()
+        .filter(|c| !c.is_empty())
+        .collect();
+    let key = |s: &str| s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut best: Option<(usize, &String)> = None;
+    for candidate in &candidates {
+        let votes = candidates.iter().filter(|c| key(c) == key(candidate)).count();
+        if best.is_none_or(|(v, _)| votes > v) {
+            best = Some((votes, candidate));
+        }
+    }
+    best.map(|(_, c)| c.clone())
+}
+
+/// Remove a site-name prefix or suffix from a `<title>`.
+fn clean_title(title: &str, site_name: Option<&str>, known: &[String]) -> String {
+    let title = collapse(title);
+    let key = |s: &str| s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    for sep in TITLE_SEPARATORS {
+        if !title.contains(sep) {
+            continue;
+        }
+        let parts: Vec<&str> = title.split(sep).map(str::trim).filter(|p| !p.is_empty()).collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        // A part that another source states exactly wins.
+        if let Some(part) = parts.iter().find(|p| known.iter().any(|k| key(k) == key(p))) {
+            return (*part).to_string();
+        }
+        // Drop the site name at either end.
+        if let Some(site) = site_name.map(key) {
+            if key(parts[parts.len() - 1]) == site || site.contains(&key(parts[parts.len() - 1])) {
+                return parts[..parts.len() - 1].join(sep);
+            }
+            if key(parts[0]) == site || site.contains(&key(parts[0])) {
+                return parts[1..].join(sep);
+            }
+        }
+        // Otherwise the suffix after the last separator is taken to be the site, provided
+        // what stays is a real title.
+        let head = parts[..parts.len() - 1].join(sep);
+        if crate::word_count(&head) >= 3 {
+            return head;
+        }
+        let tail = parts[1..].join(sep);
+        if crate::word_count(parts[0]) <= 2 && crate::word_count(&tail) >= 3 {
+            return tail;
+        }
+        return title;
+    }
+    title
+}
+
+/// Author names from meta tags, JSON-LD and byline markup.
+fn byline(document: &Document, tags: &MetaTags, ld: &JsonLd) -> Option<String> {
+    let from_meta = tags
+        .first(&[
+            "author",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+            "byl",
+            "dc.creator",
+            "dcterms.creator",
+            "twitter:creator:name",
+        ])
+        .and_then(|a| clean_byline(&a));
+    if from_meta.is_some() {
+        return from_meta;
+    }
+    if let Some(names) = ld.author_names() {
+        return Some(names);
+    }
+    for selector in [
+        "[rel=author]",
+        "[itemprop=author] [itemprop=name]",
+        "[itemprop=author]",
+        ".byline .author",
+        ".byline",
+        ".author-name",
+        ".author",
+        "[class*=byline]",
+    ] {
+        for node in document.select(selector).nodes().iter().take(3) {
+            if let Some(name) = clean_byline(&text_of(node)) {
+                return Some(name);
+            }
+        }
+    }
+    None
+}
+
+fn text_of(node: &NodeRef) -> String {
+    collapse(&node.text())
+}
+
+/// Clean an author string: no "By " prefix, no URL, no date, not too long.
+pub(crate) fn clean_byline(raw: &str) -> Option<String> {
+    let mut s = collapse(raw);
+    for prefix in ["by:", "by ", "von ", "par ", "por ", "door ", "author:", "written by "] {
+        if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            s = s[prefix.len()..].trim().to_string();
+        }
+    }
+    // Cut trailing dates or separators: "Jane Doe | May 3, 2024", "Jane Doe, Updated ...".
+    for sep in [" | ", " • ", " · ", " on ", " - ", " — ", "\n"] {
+        if let Some(i) = s.find(sep) {
+            s.truncate(i);
+        }
+    }
+    let s = s.trim().trim_end_matches([',', ';', ':']).trim().to_string();
+    let lower = s.to_ascii_lowercase();
+    if s.is_empty()
+        || s.chars().count() > 100
+        || lower.starts_with("http")
+        || lower.contains("www.")
+        || !s.chars().any(char::is_alphabetic)
+        || crate::word_count(&s) > 12
+    {
+        return None;
+    }
+    Some(s)
+}
+
+/// Normalise a date string to ISO 8601 (`YYYY-MM-DD`, or a full date-time when the input
+/// has a time); `None` for anything that is not a plausible date.
+pub(crate) fn normalise_date(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let bytes = raw.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = raw.get(range)?;
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    let (year, month, day, rest) = if bytes.len() >= 10 && bytes[4] == b'-' && bytes[7] == b'-' {
+        (digits(0..4)?, digits(5..7)?, digits(8..10)?, &raw[10..])
+    } else if bytes.len() >= 10 && bytes[4] == b'/' && bytes[7] == b'/' {
+        (digits(0..4)?, digits(5..7)?, digits(8..10)?, &raw[10..])
+    } else if bytes.len() >= 8 && bytes[..8].iter().all(u8::is_ascii_digit) && (bytes.len() == 8 || !bytes[8].is_ascii_digit()) {
+        (digits(0..4)?, digits(4..6)?, digits(6..8)?, "")
+    } else {
+        return None;
+    };
+    if !(1990..=2100).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    // Keep a well-formed time part: THH:MM[:SS[.fff]][Z|±HH:MM].
+    let time = rest.strip_prefix(['T', ' ']).unwrap_or("");
+    let tb = time.as_bytes();
+    if tb.len() >= 5 && tb[2] == b':' && tb[..2].iter().all(u8::is_ascii_digit) && tb[3..5].iter().all(u8::is_ascii_digit) {
+        let mut end = 5;
+        if tb.len() >= 8 && tb[5] == b':' && tb[6..8].iter().all(u8::is_ascii_digit) {
+            end = 8;
+            if tb.len() > 9 && tb[8] == b'.' {
+                end = 9 + tb[9..].iter().take_while(|b| b.is_ascii_digit()).count();
+            }
+        }
+        let hhmmss = &time[..end];
+        let zone = &time[end..];
+        let zone = if zone.starts_with('Z') {
+            "Z".to_string()
+        } else if zone.len() >= 6
+            && (zone.starts_with('+') || zone.starts_with('-'))
+            && zone.as_bytes()[3] == b':'
+        {
+            zone[..6].to_string()
+        } else if zone.len() >= 5 && (zone.starts_with('+') || zone.starts_with('-')) && zone[1..5].bytes().all(|b| b.is_ascii_digit()) {
+            format!("{}:{}", &zone[..3], &zone[3..5])
+        } else {
+            String::new()
+        };
+        return Some(format!("{date}T{hhmmss}{zone}"));
+    }
+    Some(date)
+}
+
+/// A `/YYYY/MM/DD/` date in the URL path.
+fn date_from_url(url: &Url) -> Option<String> {
+    let segments: Vec<&str> = url.path_segments()?.collect();
+    segments.windows(3).find_map(|w| {
+        let ok = w[0].len() == 4 && w[1].len() == 2 && w[2].len() == 2;
+        ok.then(|| normalise_date(&format!("{}-{}-{}", w[0], w[1], w[2])))?
+    })
+}
+
+fn split_keywords(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(collapse)
+        .filter(|k| !k.is_empty() && k.chars().count() <= 80)
+        .collect()
+}
+
+fn dedup_case_insensitive(values: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    values.retain(|v| seen.insert(v.to_lowercase()));
+}
+
+/// Collapse runs of white space to one space and trim.
+pub(crate) fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The JSON-LD objects of a page, flattened (`@graph`, arrays).
+struct JsonLd {
+    objects: Vec<Value>,
+}
+
+impl JsonLd {
+    fn read(document: &Document) -> Self {
+        let mut objects = Vec::new();
+        for node in document.select("script[type*='ld+json']").nodes() {
+            let text = node.text();
+            let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
+            let mut stack = vec![value];
+            while let Some(value) = stack.pop() {
+                match value {
+                    Value::Array(items) => stack.extend(items.into_iter().rev()),
+                    Value::Object(mut map) => {
+                        if let Some(graph) = map.remove("@graph") {
+                            stack.push(graph);
+                        }
+                        objects.push(Value::Object(map));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Put the main creative work first.
+        objects.sort_by_key(|o| {
+            let types = type_names(o);
+            ARTICLE_TYPES
+                .iter()
+                .position(|t| types.iter().any(|ty| ty == t))
+                .unwrap_or(usize::MAX)
+        });
+        JsonLd { objects }
+    }
+
+    fn main(&self) -> impl Iterator<Item = &Value> {
+        self.objects.iter().filter(|o| !type_names(o).is_empty())
+    }
+
+    fn string(&self, key: &str) -> Option<String> {
+        self.main().find_map(|o| as_text(o.get(key)?))
+    }
+
+    fn strings(&self, key: &str) -> Vec<String> {
+        self.main()
+            .find_map(|o| {
+                let v = o.get(key)?;
+                let list: Vec<String> = match v {
+                    Value::Array(items) => items.iter().filter_map(as_text).collect(),
+                    other => as_text(other).into_iter().collect(),
+                };
+                (!list.is_empty()).then_some(list)
+            })
+            .unwrap_or_default()
+    }
+
+    fn headline(&self) -> Option<String> {
+        self.main()
+            .filter(|o| {
+                let types = type_names(o);
+                types.iter().any(|t| ARTICLE_TYPES[..ARTICLE_TYPES.len() - 2].contains(&t.as_str()))
+            })
+            .find_map(|o| as_text(o.get("headline")?).or_else(|| as_text(o.get("name")?)))
+    }
+
+    fn date_published(&self) -> Option<String> {
+        self.main()
+            .find_map(|o| as_text(o.get("datePublished")?).and_then(|d| normalise_date(&d)))
+    }
+
+    fn publisher_name(&self) -> Option<String> {
+        self.main().find_map(|o| {
+            let publisher = o.get("publisher")?;
+            let publisher = match publisher {
+                Value::Array(items) => items.first()?,
+                other => other,
+            };
+            as_text(publisher.get("name")?).or_else(|| as_text(publisher))
+        })
+    }
+
+    fn author_names(&self) -> Option<String> {
+        self.main().find_map(|o| {
+            let author = o.get("author").or_else(|| o.get("creator"))?;
+            let items: Vec<&Value> = match author {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            let mut names: Vec<String> = items
+                .into_iter()
+                .filter_map(|a| match a {
+                    Value::Object(_) => as_text(a.get("name")?),
+                    other => as_text(other),
+                })
+                .filter_map(|n| clean_byline(&n))
+                .collect();
+            dedup_case_insensitive(&mut names);
+            (!names.is_empty()).then(|| names.join(", "))
+        })
+    }
+}
+
+fn type_names(o: &Value) -> Vec<String> {
+    match o.get("@type") {
+        Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => {
+            let s = collapse(&decode_entities(s));
+            (!s.is_empty()).then_some(s)
+        }
+        Value::Array(items) => items.first().and_then(as_text),
+        _ => None,
+    }
+}
+
+/// JSON-LD strings sometimes carry HTML entities; decode the common ones.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#039;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_normalised_or_refused() {
+        assert_eq!(normalise_date("2024-05-01").as_deref(), Some("2024-05-01"));
+        assert_eq!(
+            normalise_date("2024-05-01T09:30:00+0200").as_deref(),
+            Some("2024-05-01T09:30:00+02:00")
+        );
+        assert_eq!(normalise_date("2024-05-01T09:30:00.123Z").as_deref(), Some("2024-05-01T09:30:00.123Z"));
+        assert_eq!(normalise_date("2024-05-01 09:30").as_deref(), Some("2024-05-01T09:30"));
+        assert_eq!(normalise_date("20240501").as_deref(), Some("2024-05-01"));
+        assert_eq!(normalise_date("May 1, 2024"), None);
+        assert_eq!(normalise_date("2024-13-01"), None);
+        assert_eq!(normalise_date("1850-01-01"), None);
+    }
+
+    #[test]
+    fn dates_are_found_in_urls() {
+        let url = Url::parse("https://news.example/2023/11/05/story.html").unwrap();
+        assert_eq!(date_from_url(&url).as_deref(), Some("2023-11-05"));
+        assert_eq!(date_from_url(&Url::parse("https://x.example/a/b").unwrap()), None);
+    }
+
+    #[test]
+    fn bylines_are_cleaned() {
+        assert_eq!(clean_byline("  By Jane Doe ").as_deref(), Some("Jane Doe"));
+        assert_eq!(clean_byline("by: Jane Doe | May 3, 2024").as_deref(), Some("Jane Doe"));
+        assert_eq!(clean_byline("https://facebook.com/jane"), None);
+        assert_eq!(clean_byline("2024"), None);
+    }
+
+    #[test]
+    fn titles_lose_their_site_name() {
+        assert_eq!(clean_title("Big news today | The Daily", Some("The Daily"), &[]), "Big news today");
+        assert_eq!(clean_title("The Daily - Big news today", Some("The Daily"), &[]), "Big news today");
+        assert_eq!(clean_title("A long title of an article - Site", None, &[]), "A long title of an article");
+        assert_eq!(clean_title("Q - A", None, &[]), "Q - A");
+        assert_eq!(
+            clean_title("Part one: the beginning | Site", None, &["Part one: the beginning".into()]),
+            "Part one: the beginning"
+        );
+    }
+}

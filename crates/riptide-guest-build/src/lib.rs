@@ -1,0 +1,226 @@
+//! Build the Riptide guest component for `wasm32-wasip2`.
+//!
+//! The guest is compiled by a nested `cargo build --release --target wasm32-wasip2` into its
+//! own target directory (`target/guest` of the workspace), so it never contends for the lock
+//! of the build that calls it. Variables that cargo sets for build scripts (and that would
+//! leak into the nested build, such as clippy's rustc wrapper) are removed.
+//!
+//! ```no_run
+//! use riptide_guest_build::GuestBuild;
+//! let built = GuestBuild::from_workspace_root(".").unwrap().build().unwrap();
+//! assert!(built.wasm.ends_with("riptide_guest.wasm"));
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Rust target the guest is built for.
+pub const TARGET: &str = "wasm32-wasip2";
+
+/// The package name of the guest crate.
+pub const GUEST_PACKAGE: &str = "riptide-guest";
+
+/// Why the guest could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum GuestBuildError {
+    /// The directory is not the Riptide workspace.
+    #[error(
+        "{0} is not the Riptide workspace (no crates/riptide-guest/Cargo.toml there); \
+         build from a checkout of the repository or set RIPTIDE_GUEST_WASM to a built component"
+    )]
+    NotAWorkspace(PathBuf),
+    /// `cargo` could not be started.
+    #[error("could not run cargo ({0}); is the Rust toolchain installed?")]
+    Spawn(std::io::Error),
+    /// The nested build failed.
+    #[error(
+        "building the guest component failed (exit status {status}); run `cargo xtask build-guest` \
+         to see the errors; is the target installed (`rustup target add {TARGET}`)?"
+    )]
+    Failed {
+        /// The exit status of cargo.
+        status: std::process::ExitStatus,
+    },
+    /// The build succeeded but the component is not where it should be.
+    #[error("the guest build finished but {0} does not exist")]
+    Missing(PathBuf),
+}
+
+/// A configured build of the guest component.
+#[derive(Debug, Clone)]
+pub struct GuestBuild {
+    workspace: PathBuf,
+    target_dir: PathBuf,
+    package: String,
+    quiet: bool,
+    envs: Vec<(String, String)>,
+}
+
+/// The result of a successful build.
+#[derive(Debug, Clone)]
+pub struct BuiltGuest {
+    /// The path of the component (`.wasm`).
+    pub wasm: PathBuf,
+}
+
+impl GuestBuild {
+    /// A build of the guest of the workspace at `root` into `root/target/guest`.
+    ///
+    /// # Errors
+    /// [`GuestBuildError::NotAWorkspace`] when `root` has no guest crate.
+    pub fn from_workspace_root(root: impl AsRef<Path>) -> Result<Self, GuestBuildError> {
+        let workspace = root.as_ref().to_path_buf();
+        if !workspace.join("crates/riptide-guest/Cargo.toml").is_file() {
+            return Err(GuestBuildError::NotAWorkspace(workspace));
+        }
+        Ok(GuestBuild {
+            target_dir: workspace.join("target").join("guest"),
+            workspace,
+            package: GUEST_PACKAGE.to_string(),
+            quiet: true,
+            envs: Vec::new(),
+        })
+    }
+
+    /// Find the workspace root from a crate directory inside it (e.g. `CARGO_MANIFEST_DIR`).
+    ///
+    /// # Errors
+    /// [`GuestBuildError::NotAWorkspace`] when no ancestor holds the guest crate.
+    pub fn from_crate_dir(dir: impl AsRef<Path>) -> Result<Self, GuestBuildError> {
+        let dir = dir.as_ref();
+        dir.ancestors()
+            .find(|d| d.join("crates/riptide-guest/Cargo.toml").is_file())
+            .map_or_else(
+                || Err(GuestBuildError::NotAWorkspace(dir.to_path_buf())),
+                Self::from_workspace_root,
+            )
+    }
+
+    /// Build another package of the workspace as a component (e.g. a test guest).
+    pub fn package(mut self, package: impl Into<String>) -> Self {
+        self.package = package.into();
+        self
+    }
+
+    /// Use another target directory.
+    pub fn target_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.target_dir = dir.into();
+        self
+    }
+
+    /// Show cargo's progress output (default: quiet).
+    pub fn verbose(mut self, verbose: bool) -> Self {
+        self.quiet = !verbose;
+        self
+    }
+
+    /// Set an environment variable for the guest's compilation (e.g. a build stamp).
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.envs.push((key.into(), value.into()));
+        self
+    }
+
+    /// The workspace root.
+    pub fn workspace(&self) -> &Path {
+        &self.workspace
+    }
+
+    /// Source directories whose changes require a rebuild (for `cargo:rerun-if-changed`).
+    pub fn source_paths(&self) -> Vec<PathBuf> {
+        [
+            "wit",
+            "crates/riptide-guest/src",
+            "crates/riptide-guest/Cargo.toml",
+            "crates/riptide-extract/src",
+            "crates/riptide-extract/Cargo.toml",
+            "Cargo.lock",
+        ]
+        .iter()
+        .map(|p| self.workspace.join(p))
+        .collect()
+    }
+
+    /// Where the component of `package` lands.
+    pub fn output_path(&self) -> PathBuf {
+        self.target_dir
+            .join(TARGET)
+            .join("release")
+            .join(format!("{}.wasm", self.package.replace('-', "_")))
+    }
+
+    /// Run the build.
+    ///
+    /// # Errors
+    /// [`GuestBuildError::Spawn`] when cargo cannot be started, [`GuestBuildError::Failed`]
+    /// when the build fails, [`GuestBuildError::Missing`] when no component was produced.
+    pub fn build(&self) -> Result<BuiltGuest, GuestBuildError> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.current_dir(&self.workspace)
+            .args(["build", "--release", "--locked", "--target", TARGET, "-p"])
+            .arg(&self.package)
+            .arg("--target-dir")
+            .arg(&self.target_dir);
+        if self.quiet {
+            cmd.arg("--quiet");
+        }
+        // Variables cargo sets for build scripts and wrappers (clippy's among them) must not
+        // leak into the nested build.
+        for (key, _) in std::env::vars_os() {
+            let Some(key) = key.to_str() else { continue };
+            if key.starts_with("CARGO_")
+                && key != "CARGO_HOME"
+                && key != "CARGO_NET_OFFLINE"
+                && !key.starts_with("CARGO_REGISTRIES_")
+                && !key.starts_with("CARGO_HTTP_")
+            {
+                cmd.env_remove(key);
+            }
+        }
+        for key in [
+            "RUSTC_WRAPPER",
+            "RUSTC_WORKSPACE_WRAPPER",
+            "RUSTFLAGS",
+            "RUSTDOCFLAGS",
+            "TARGET",
+            "HOST",
+            "OUT_DIR",
+            "OPT_LEVEL",
+            "PROFILE",
+            "DEBUG",
+            "NUM_JOBS",
+        ] {
+            cmd.env_remove(key);
+        }
+        for (key, value) in &self.envs {
+            cmd.env(key, value);
+        }
+        let status = cmd.status().map_err(GuestBuildError::Spawn)?;
+        if !status.success() {
+            return Err(GuestBuildError::Failed { status });
+        }
+        let wasm = self.output_path();
+        if !wasm.is_file() {
+            return Err(GuestBuildError::Missing(wasm));
+        }
+        Ok(BuiltGuest { wasm })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_without_the_guest_is_refused() {
+        let err = GuestBuild::from_workspace_root("/").unwrap_err();
+        assert!(err.to_string().contains("is not the Riptide workspace"));
+    }
+
+    #[test]
+    fn the_workspace_is_found_from_a_crate_dir() {
+        let build = GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+        assert!(build.workspace().join("Cargo.toml").is_file());
+        assert!(build.output_path().ends_with("wasm32-wasip2/release/riptide_guest.wasm"));
+    }
+}

@@ -1,0 +1,104 @@
+//! Auto-tuning of the hot tier's target size.
+//!
+//! Every `tune_interval` the tuner looks at the requests served since its last look:
+//! - *misses* (requests that found the hot tier empty) above 2% of them: the target grows by
+//!   the number of misses, at least 1 and at most half the capacity, up to `hot.max`;
+//! - no miss in 4 intervals in a row while requests came: the target shrinks by 1 (down to
+//!   `hot.min`), so an over-provisioned tier gives memory back slowly;
+//! - no request at all in 4 intervals: the target falls back to `hot.min`'s side by 1 per
+//!   interval as well.
+
+use std::time::{Duration, Instant};
+
+/// The tuner's state. Pure: it is fed counters and times, so tests drive it with a manual
+/// clock.
+///
+/// ```
+/// use std::time::{Duration, Instant};
+/// use riptide_pool::HotTuner;
+/// let t0 = Instant::now();
+/// let mut tuner = HotTuner::new(1, 8, 2, Duration::from_millis(100), t0);
+/// // 10 requests, 5 of them missed the hot tier: grow.
+/// assert_eq!(tuner.observe(t0 + Duration::from_millis(100), 5, 5), 6);
+/// ```
+#[derive(Debug, Clone)]
+pub struct HotTuner {
+    min: usize,
+    max: usize,
+    target: usize,
+    interval: Duration,
+    last: Instant,
+    calm_intervals: u32,
+}
+
+impl HotTuner {
+    /// A tuner with bounds, a starting target and the interval between looks.
+    pub fn new(min: usize, max: usize, initial: usize, interval: Duration, now: Instant) -> Self {
+        HotTuner {
+            min,
+            max,
+            target: initial.clamp(min, max),
+            interval,
+            last: now,
+            calm_intervals: 0,
+        }
+    }
+
+    /// The current target.
+    pub fn target(&self) -> usize {
+        self.target
+    }
+
+    /// Whether `interval` has passed since the last adjustment.
+    pub fn is_due(&self, now: Instant) -> bool {
+        now.duration_since(self.last) >= self.interval
+    }
+
+    /// Feed the hits and misses counted since the previous call; returns the target. Does
+    /// nothing until `interval` has passed since the last adjustment.
+    pub fn observe(&mut self, now: Instant, hits: u64, misses: u64) -> usize {
+        if !self.is_due(now) {
+            return self.target;
+        }
+        self.last = now;
+        let requests = hits + misses;
+        if requests > 0 && misses * 50 > requests {
+            let step = usize::try_from(misses).unwrap_or(usize::MAX).clamp(1, (self.max / 2).max(1));
+            self.target = (self.target + step).min(self.max);
+            self.calm_intervals = 0;
+        } else {
+            self.calm_intervals += 1;
+            if self.calm_intervals >= 4 {
+                self.target = self.target.saturating_sub(1).max(self.min);
+                self.calm_intervals = 0;
+            }
+        }
+        self.target
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grows_on_misses_and_shrinks_when_calm() {
+        let t0 = Instant::now();
+        let step = Duration::from_millis(100);
+        let mut t = HotTuner::new(1, 8, 2, step, t0);
+        // Too early: nothing changes.
+        assert_eq!(t.observe(t0 + step / 2, 0, 10), 2);
+        assert_eq!(t.observe(t0 + step, 90, 10), 6);
+        assert_eq!(t.observe(t0 + step * 2, 90, 30), 8, "capped at max");
+        // A 1% miss rate is calm; after 4 calm intervals it shrinks by one.
+        for i in 3..6 {
+            assert_eq!(t.observe(t0 + step * i, 99, 1), 8);
+        }
+        assert_eq!(t.observe(t0 + step * 6, 99, 1), 7);
+        // Idle: keeps shrinking to min, never below.
+        for i in 7..100 {
+            t.observe(t0 + step * i, 0, 0);
+        }
+        assert_eq!(t.target(), 1);
+    }
+}

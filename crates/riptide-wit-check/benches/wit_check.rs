@@ -1,0 +1,75 @@
+//! Validation cost: full and cached validation of the real guest component (if built) and of
+//! a small fixture, compared with `wit_component::targets` on the same bytes.
+//!
+//! `CARGO_TARGET_DIR=/tmp/target-wit cargo bench -p riptide-wit-check -- --warm-up-time 1 --measurement-time 3`
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use riptide_wit_check::{ComponentDigest, ExpectedWorld, Validator, fixtures};
+
+const REAL_GUEST: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../target/wasm32-wasip2/release/riptide_guest.wasm"
+);
+
+fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
+    let expected = ExpectedWorld::bundled();
+    let validator = Validator::new(expected.clone());
+    assert!(validator.validate(bytes).is_valid(), "{label} must be valid");
+    let mut group = c.benchmark_group(label);
+
+    group.bench_function("validate (full: sha-256 + decode + compare)", |b| {
+        b.iter(|| {
+            validator.clear_cache();
+            black_box(validator.validate(black_box(bytes)))
+        })
+    });
+    group.bench_function("validate (cached: sha-256 + lookup)", |b| {
+        validator.validate(bytes);
+        b.iter(|| black_box(validator.validate(black_box(bytes))))
+    });
+    let digest = ComponentDigest::of(bytes);
+    group.bench_function("cached(&digest) lookup", |b| {
+        validator.validate(bytes);
+        b.iter(|| black_box(validator.cached(black_box(&digest))))
+    });
+    group.bench_function("sha-256 only", |b| {
+        b.iter(|| black_box(ComponentDigest::of(black_box(bytes))))
+    });
+    group.bench_function("wit_component::decode only", |b| {
+        b.iter(|| black_box(wit_component::decode(black_box(bytes)).is_ok()))
+    });
+    for semver in [false, true] {
+        group.bench_function(format!("wit_component::targets(semver_compatible={semver})"), |b| {
+            b.iter(|| {
+                let r = wit_component::targets(expected.resolve(), expected.world(), bytes, semver);
+                black_box(r.is_ok())
+            })
+        });
+    }
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    match std::fs::read(Path::new(REAL_GUEST)) {
+        Ok(bytes) => bench_component(c, "real guest (riptide_guest.wasm)", &bytes),
+        Err(e) => eprintln!(
+            "skipping the real guest: {REAL_GUEST}: {e} (build it with the main build first)"
+        ),
+    }
+    let valid = fixtures::catalogue()
+        .into_iter()
+        .find(|f| f.name == "valid")
+        .map(|f| f.bytes)
+        .unwrap_or_default();
+    bench_component(c, "fixture valid (dummy component)", &valid);
+}
+
+criterion_group! {
+    name = wit_check;
+    config = Criterion::default().sample_size(30);
+    targets = benches
+}
+criterion_main!(wit_check);

@@ -1,0 +1,267 @@
+//! Extract the main content of web pages inside a WebAssembly sandbox.
+//!
+//! An [`Extractor`] checks each request on the host ([`riptide_input_check`]), then runs the
+//! bundled extractor component (`riptide:extractor@0.2.0`) in a pool of wasmtime instances
+//! ([`riptide_pool`]): every request gets a fresh, isolated instance, under a deadline and a
+//! memory cap.
+//!
+//! ```no_run
+//! use riptide::{Extractor, ExtractionMode};
+//!
+//! # async fn demo() -> Result<(), riptide::Error> {
+//! let extractor = Extractor::builder().build().await?;          // the bundled component
+//! let html = "<html><head><title>Hi</title></head><body><p>Hello there.</p></body></html>";
+//! let doc = extractor.extract(html, "https://example.com/", ExtractionMode::Article).await?;
+//! println!("{}", serde_json::to_string(&doc).unwrap());
+//! # Ok(()) }
+//! ```
+//!
+//! `Extractor` is `Clone + Send + Sync`: clone it into as many tasks as you like.
+
+mod error;
+mod types;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::Error;
+pub use riptide_input_check::{InputError, Limits as InputLimits};
+pub use riptide_pool::{
+    CircuitConfig, EventListener, HotConfig, Isolation, MetricsSnapshot, PoolConfig, PoolError, PoolEvent,
+};
+pub use types::{ComponentInfo, ExtractedContent, ExtractionMode, ExtractionStats, GuestError, HealthStatus};
+
+use riptide_input_check::InputValidator;
+use riptide_pool::Pool;
+
+#[cfg(riptide_bundled)]
+static BUNDLED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/riptide_guest.wasm"));
+
+/// The extractor component bundled into this build, if any.
+///
+/// ```
+/// if let Some(bytes) = riptide::bundled_component() {
+///     assert_eq!(&bytes[..4], b"\0asm");
+/// }
+/// ```
+pub fn bundled_component() -> Option<&'static [u8]> {
+    #[cfg(riptide_bundled)]
+    {
+        Some(BUNDLED)
+    }
+    #[cfg(not(riptide_bundled))]
+    {
+        None
+    }
+}
+
+enum Source {
+    Bundled,
+    Path(PathBuf),
+    Bytes(Vec<u8>),
+}
+
+/// Configures an [`Extractor`].
+pub struct ExtractorBuilder {
+    source: Source,
+    pool: PoolConfig,
+    limits: InputLimits,
+    listener: Option<Arc<dyn EventListener>>,
+}
+
+impl ExtractorBuilder {
+    /// Load the component from a file instead of the bundled one.
+    pub fn component_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.source = Source::Path(path.into());
+        self
+    }
+
+    /// Use these component bytes instead of the bundled component.
+    pub fn component_bytes(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.source = Source::Bytes(bytes.into());
+        self
+    }
+
+    /// Configure the instance pool (sizes, deadlines, memory cap, isolation…).
+    pub fn pool_config(mut self, config: PoolConfig) -> Self {
+        self.pool = config;
+        self
+    }
+
+    /// Configure the input checks (HTML size, URL length, selector limits).
+    pub fn input_limits(mut self, limits: InputLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Receive the pool's events.
+    pub fn listener(mut self, listener: Arc<dyn EventListener>) -> Self {
+        self.listener = Some(listener);
+        self
+    }
+
+    /// Load, check and compile the component (from the artifact cache when possible) and
+    /// start the pool.
+    ///
+    /// # Errors
+    /// [`Error::NoBundledComponent`], [`Error::ComponentRead`] or [`Error::ComponentLoad`].
+    pub async fn build(self) -> Result<Extractor, Error> {
+        let bytes: std::borrow::Cow<'static, [u8]> = match self.source {
+            Source::Bundled => bundled_component().ok_or(Error::NoBundledComponent)?.into(),
+            Source::Bytes(bytes) => bytes.into(),
+            Source::Path(path) => std::fs::read(&path)
+                .map_err(|e| Error::ComponentRead {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?
+                .into(),
+        };
+        let config = self.pool;
+        let listener = self.listener;
+        let pool = tokio::task::spawn_blocking(move || {
+            let mut builder = Pool::builder(&bytes).config(config);
+            if let Some(listener) = listener {
+                builder = builder.listener(listener);
+            }
+            builder.build()
+        })
+        .await
+        .map_err(|e| Error::ComponentLoad(format!("the loading task failed: {e}")))??;
+        Ok(Extractor {
+            inner: Arc::new(Inner {
+                pool,
+                input: InputValidator::new(self.limits),
+            }),
+        })
+    }
+}
+
+struct Inner {
+    pool: Pool,
+    input: InputValidator,
+}
+
+/// Extracts content from pages with a sandboxed WebAssembly component.
+#[derive(Clone)]
+pub struct Extractor {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor").field("pool", &self.inner.pool).finish()
+    }
+}
+
+impl Extractor {
+    /// A builder using the bundled component and default settings.
+    pub fn builder() -> ExtractorBuilder {
+        ExtractorBuilder {
+            source: Source::Bundled,
+            pool: PoolConfig::default(),
+            limits: InputLimits::default(),
+            listener: None,
+        }
+    }
+
+    /// Extract content and metadata from `html`, the page at `url`.
+    ///
+    /// The request is checked first ([`Error::InvalidInput`], no instance used); then a fresh
+    /// instance runs the extraction.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`], [`Error::Extraction`] (the guest's own verdict),
+    /// [`Error::Trap`], [`Error::Timeout`] or [`Error::Pool`].
+    pub async fn extract(
+        &self,
+        html: impl Into<String>,
+        url: &str,
+        mode: ExtractionMode,
+    ) -> Result<ExtractedContent, Error> {
+        let html = html.into();
+        self.inner.input.check_request(&html, url, mode.as_input())?;
+        let result = self.inner.pool.extract(html, url.to_string(), mode.into_wit()).await?;
+        result.map(Into::into).map_err(|e| Error::Extraction(e.into()))
+    }
+
+    /// Like [`extract`](Self::extract), with figures measured inside the guest.
+    ///
+    /// # Errors
+    /// As for [`extract`](Self::extract).
+    pub async fn extract_with_stats(
+        &self,
+        html: impl Into<String>,
+        url: &str,
+        mode: ExtractionMode,
+    ) -> Result<(ExtractedContent, ExtractionStats), Error> {
+        let html = html.into();
+        self.inner.input.check_request(&html, url, mode.as_input())?;
+        let result = self.inner.pool.extract_with_stats(html, url.to_string(), mode.into_wit()).await?;
+        result
+            .map(|(c, s)| (c.into(), s.into()))
+            .map_err(|e| Error::Extraction(e.into()))
+    }
+
+    /// Whether `html` parses into a document whose body has content.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for input refused by the checks, or a sandbox failure.
+    pub async fn validate_html(&self, html: impl Into<String>) -> Result<bool, Error> {
+        let html = html.into();
+        self.inner.input.check_html(&html)?;
+        let result = self.inner.pool.validate_html(html).await?;
+        result.map_err(|e| Error::Extraction(e.into()))
+    }
+
+    /// The guest's health report.
+    ///
+    /// # Errors
+    /// A sandbox failure.
+    pub async fn health(&self) -> Result<HealthStatus, Error> {
+        Ok(self.inner.pool.health_check().await?.into())
+    }
+
+    /// Static facts about the component.
+    ///
+    /// # Errors
+    /// A sandbox failure.
+    pub async fn info(&self) -> Result<ComponentInfo, Error> {
+        Ok(self.inner.pool.get_info().await?.into())
+    }
+
+    /// The modes the component supports.
+    ///
+    /// # Errors
+    /// A sandbox failure.
+    pub async fn modes(&self) -> Result<Vec<String>, Error> {
+        Ok(self.inner.pool.get_modes().await?)
+    }
+
+    /// The pool's metrics.
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.inner.pool.metrics()
+    }
+
+    /// The pool itself, for advanced use (custom calls, tier inspection).
+    pub fn pool(&self) -> &Pool {
+        &self.inner.pool
+    }
+
+    /// Finish the requests in flight, refuse new ones ([`PoolError::ShutDown`]) and release
+    /// every instance.
+    pub async fn shutdown(&self) {
+        self.inner.pool.shutdown().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_clone<T: Send + Sync + Clone>() {}
+
+    #[test]
+    fn extractor_is_shareable() {
+        assert_send_sync_clone::<Extractor>();
+    }
+}
