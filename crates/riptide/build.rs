@@ -22,7 +22,8 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
         Some(path)
     } else {
-        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+        let manifest_dir =
+            std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
         match GuestBuild::from_crate_dir(&manifest_dir) {
             Ok(build) => {
                 for path in build.source_paths() {
@@ -44,8 +45,9 @@ fn main() {
     };
     match source {
         Some(path) => {
-            std::fs::copy(&path, &bundled)
-                .unwrap_or_else(|e| panic!("could not copy the guest component {}: {e}", path.display()));
+            std::fs::copy(&path, &bundled).unwrap_or_else(|e| {
+                panic!("could not copy the guest component {}: {e}", path.display())
+            });
             println!("cargo:rustc-cfg=riptide_bundled");
         }
         None => {

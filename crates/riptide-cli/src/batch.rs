@@ -46,23 +46,48 @@ fn error_line(id: &Value, kind: &str, message: &str) -> Value {
 
 /// Turn one input line into a request, or the error line that answers it.
 fn parse_line(raw: &str) -> Result<(Value, String, String, ExtractionMode), Value> {
-    let value: Value = serde_json::from_str(raw)
-        .map_err(|e| error_line(&Value::Null, "invalid_json", &format!("the line is not JSON: {e}")))?;
+    let value: Value = serde_json::from_str(raw).map_err(|e| {
+        error_line(
+            &Value::Null,
+            "invalid_json",
+            &format!("the line is not JSON: {e}"),
+        )
+    })?;
     let id = value.get("id").cloned().unwrap_or(Value::Null);
-    let line: Line = serde_json::from_value(value)
-        .map_err(|e| error_line(&id, "invalid_line", &format!("the line does not fit the batch format: {e}")))?;
+    let line: Line = serde_json::from_value(value).map_err(|e| {
+        error_line(
+            &id,
+            "invalid_line",
+            &format!("the line does not fit the batch format: {e}"),
+        )
+    })?;
     let url = line
         .url
         .ok_or_else(|| error_line(&id, "invalid_line", "the line has no \"url\""))?;
     let html = match (line.path, line.html) {
         (Some(_), Some(_)) => {
-            return Err(error_line(&id, "invalid_line", "give either \"path\" or \"html\", not both"));
+            return Err(error_line(
+                &id,
+                "invalid_line",
+                "give either \"path\" or \"html\", not both",
+            ));
         }
-        (None, None) => return Err(error_line(&id, "invalid_line", "the line has neither \"path\" nor \"html\"")),
+        (None, None) => {
+            return Err(error_line(
+                &id,
+                "invalid_line",
+                "the line has neither \"path\" nor \"html\"",
+            ));
+        }
         (None, Some(html)) => html,
         (Some(path), None) => {
-            let bytes = std::fs::read(&path)
-                .map_err(|e| error_line(&id, "io", &format!("could not read {}: {e}", path.display())))?;
+            let bytes = std::fs::read(&path).map_err(|e| {
+                error_line(
+                    &id,
+                    "io",
+                    &format!("could not read {}: {e}", path.display()),
+                )
+            })?;
             match String::from_utf8(bytes) {
                 Ok(s) => s,
                 Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -126,10 +151,15 @@ pub(crate) async fn run(args: BatchArgs) -> Result<(), Failure> {
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
 
-    let mut finish_one = |result: Result<(Value, bool), tokio::task::JoinError>, out: &mut dyn Write| {
+    let mut finish_one = |result: Result<(Value, bool), tokio::task::JoinError>,
+                          out: &mut dyn Write| {
         let (line, ok) = result.unwrap_or_else(|e| {
             (
-                error_line(&Value::Null, "internal", &format!("the extraction task failed: {e}")),
+                error_line(
+                    &Value::Null,
+                    "internal",
+                    &format!("the extraction task failed: {e}"),
+                ),
                 false,
             )
         });
@@ -173,7 +203,11 @@ pub(crate) async fn run(args: BatchArgs) -> Result<(), Failure> {
     drop(out);
     let elapsed = started.elapsed().as_secs_f64();
     #[allow(clippy::cast_precision_loss)]
-    let rate = if elapsed > 0.0 { pages as f64 / elapsed } else { 0.0 };
+    let rate = if elapsed > 0.0 {
+        pages as f64 / elapsed
+    } else {
+        0.0
+    };
     eprintln!(
         "riptide batch: {pages} pages, {errors} errors, {elapsed:.2} s, {rate:.1} pages/s{}",
         if interrupted { " (interrupted)" } else { "" }

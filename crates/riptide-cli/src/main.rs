@@ -27,12 +27,36 @@ enum Command {
     Extract(ExtractArgs),
     /// Extract many pages: JSON lines on stdin, one JSON line per input on stdout.
     Batch(batch::BatchArgs),
+    /// Check a component against the riptide:extractor WIT world (exit 0 valid, 1 invalid).
+    Validate(ValidateArgs),
     /// Show the component's info, health and modes.
     Info {
         /// A component to use instead of the bundled one.
         #[arg(long, value_name = "PATH")]
         component: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct ValidateArgs {
+    /// The component (.wasm) to check.
+    #[arg(value_name = "COMPONENT")]
+    component: PathBuf,
+    /// A WIT directory holding the expected world (default: the bundled riptide:extractor world).
+    #[arg(long, value_name = "DIR")]
+    wit: Option<PathBuf>,
+    /// The world to expect in --wit (default: the only world there).
+    #[arg(long, value_name = "NAME", requires = "wit")]
+    world: Option<String>,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value = "text")]
+    format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -55,7 +79,12 @@ struct ExtractArgs {
     #[arg(long)]
     url: Option<String>,
     /// What to extract.
-    #[arg(long, value_enum, default_value = "article", conflicts_with = "selector")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "article",
+        conflicts_with = "selector"
+    )]
     mode: ModeArg,
     /// A CSS selector (repeatable); implies custom mode.
     #[arg(long = "selector", value_name = "CSS")]
@@ -100,7 +129,10 @@ impl From<riptide::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("riptide: could not start the async runtime: {e}");
@@ -111,6 +143,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Extract(args) => extract(args).await,
             Command::Batch(args) => batch::run(args).await,
+            Command::Validate(args) => validate(&args),
             Command::Info { component } => info(component).await,
         }
     });
@@ -185,7 +218,8 @@ async fn extract(args: ExtractArgs) -> Result<(), Failure> {
         let (doc, stats) = extractor.extract_with_stats(html, &url, mode).await?;
         match args.format {
             Format::Json => {
-                let mut value = serde_json::to_value(&doc).map_err(|e| Failure::usage(e.to_string()))?;
+                let mut value =
+                    serde_json::to_value(&doc).map_err(|e| Failure::usage(e.to_string()))?;
                 if let Some(map) = value.as_object_mut() {
                     map.insert(
                         "stats".into(),
@@ -201,7 +235,8 @@ async fn extract(args: ExtractArgs) -> Result<(), Failure> {
         let doc = extractor.extract(html, &url, mode).await?;
         match args.format {
             Format::Json => {
-                let json = serde_json::to_string_pretty(&doc).map_err(|e| Failure::usage(e.to_string()))?;
+                let json = serde_json::to_string_pretty(&doc)
+                    .map_err(|e| Failure::usage(e.to_string()))?;
                 writeln!(stdout, "{json}")
             }
             Format::Markdown => writeln!(stdout, "{}", doc.markdown),
@@ -223,4 +258,27 @@ async fn info(component: Option<PathBuf>) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(&value).map_err(|e| Failure::usage(e.to_string()))?;
     println!("{text}");
     Ok(())
+}
+
+fn validate(args: &ValidateArgs) -> Result<(), Failure> {
+    use riptide::validation::{ExpectedWorld, Validator};
+    let bytes = std::fs::read(&args.component)
+        .map_err(|e| Failure::usage(format!("could not read {}: {e}", args.component.display())))?;
+    let expected = match &args.wit {
+        Some(dir) => ExpectedWorld::from_dir(dir, args.world.as_deref()).map_err(|e| Failure::usage(e.to_string()))?,
+        None => ExpectedWorld::bundled(),
+    };
+    let report = Validator::new(expected).validate(&bytes);
+    match args.format {
+        ReportFormat::Text => println!("{report}"),
+        ReportFormat::Json => println!("{}", report.to_json()),
+    }
+    if report.is_valid() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: format!("{} does not match the expected world", args.component.display()),
+        })
+    }
 }

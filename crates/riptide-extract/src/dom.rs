@@ -92,8 +92,12 @@ fn is_invisible(node: &NodeRef) -> bool {
 
 /// Elements and text nodes below `root` in document order, not descending into subtrees for
 /// which `skip` is true. `root` itself is visited first.
-fn walk<'a>(root: &NodeRef<'a>, mut skip: impl FnMut(&NodeRef<'a>) -> bool, mut visit: impl FnMut(Event<'a>)) {
-    let mut stack: Vec<(NodeRef<'a>, bool)> = vec![(root.clone(), true)];
+fn walk<'a>(
+    root: &NodeRef<'a>,
+    mut skip: impl FnMut(&NodeRef<'a>) -> bool,
+    mut visit: impl FnMut(Event<'a>),
+) {
+    let mut stack: Vec<(NodeRef<'a>, bool)> = vec![(*root, true)];
     while let Some((node, entering)) = stack.pop() {
         if !entering {
             visit(Event::Leave(node));
@@ -102,8 +106,8 @@ fn walk<'a>(root: &NodeRef<'a>, mut skip: impl FnMut(&NodeRef<'a>) -> bool, mut 
         if skip(&node) {
             continue;
         }
-        visit(Event::Enter(node.clone()));
-        stack.push((node.clone(), false));
+        visit(Event::Enter(node));
+        stack.push((node, false));
         let mut children = node.children();
         children.reverse();
         stack.extend(children.into_iter().map(|c| (c, true)));
@@ -118,11 +122,15 @@ enum Event<'a> {
 /// Count every node of the document.
 pub(crate) fn count_nodes(document: &Document) -> usize {
     let mut count = 0usize;
-    walk(&document.root(), |_| false, |event| {
-        if let Event::Enter(_) = event {
-            count += 1;
-        }
-    });
+    walk(
+        &document.root(),
+        |_| false,
+        |event| {
+            if let Event::Enter(_) = event {
+                count += 1;
+            }
+        },
+    );
     count
 }
 
@@ -159,26 +167,30 @@ pub(crate) fn remove_invisible(document: &Document) {
 /// The visible text below `root`, one paragraph per block element, separated by blank lines.
 pub(crate) fn visible_text(root: &NodeRef) -> String {
     let mut out = String::new();
-    walk(root, |n| n.id != root.id && is_invisible(n), |event| match event {
-        Event::Enter(node) => {
-            if node.is_text() {
-                push_inline(&mut out, &node.text());
-            } else if node.is_element() {
-                match name_of(&node).as_str() {
-                    "br" => out.push('\n'),
-                    "img" => {}
-                    name if BLOCKS.contains(&name) => out.push_str("\n\n"),
-                    "td" | "th" => out.push(' '),
-                    _ => {}
+    walk(
+        root,
+        |n| n.id != root.id && is_invisible(n),
+        |event| match event {
+            Event::Enter(node) => {
+                if node.is_text() {
+                    push_inline(&mut out, &node.text());
+                } else if node.is_element() {
+                    match name_of(&node).as_str() {
+                        "br" => out.push('\n'),
+                        "img" => {}
+                        name if BLOCKS.contains(&name) => out.push_str("\n\n"),
+                        "td" | "th" => out.push(' '),
+                        _ => {}
+                    }
                 }
             }
-        }
-        Event::Leave(node) => {
-            if node.is_element() && BLOCKS.contains(&name_of(&node).as_str()) {
-                out.push_str("\n\n");
+            Event::Leave(node) => {
+                if node.is_element() && BLOCKS.contains(&name_of(&node).as_str()) {
+                    out.push_str("\n\n");
+                }
             }
-        }
-    });
+        },
+    );
     crate::words::normalise_blocks(&out)
 }
 
@@ -200,23 +212,31 @@ fn push_inline(out: &mut String, text: &str) {
 
 /// CommonMark for the subtree at `root` (invisible elements already removed).
 pub(crate) fn markdown(root: &NodeRef) -> String {
-    let md = root.md(Some(&["script", "style", "noscript", "template", "iframe", "svg"]));
+    let md = root.md(Some(&[
+        "script", "style", "noscript", "template", "iframe", "svg",
+    ]));
     md.trim().to_string()
 }
 
 /// Whether the subtree has visible text or media.
 pub(crate) fn has_content(root: &NodeRef) -> bool {
     let found = std::cell::Cell::new(false);
-    walk(root, |n| found.get() || (n.id != root.id && is_invisible(n)), |event| {
-        if let Event::Enter(node) = event {
-            if (node.is_text() && !node.text().trim().is_empty())
-                || (node.is_element()
-                    && matches!(name_of(&node).as_str(), "img" | "video" | "audio" | "picture"))
-            {
-                found.set(true);
-            }
-        }
-    });
+    walk(
+        root,
+        |n| found.get() || (n.id != root.id && is_invisible(n)),
+        |event| {
+            if let Event::Enter(node) = event
+                && ((node.is_text() && !node.text().trim().is_empty())
+                    || (node.is_element()
+                        && matches!(
+                            name_of(&node).as_str(),
+                            "img" | "video" | "audio" | "picture"
+                        )))
+                {
+                    found.set(true);
+                }
+        },
+    );
     found.get()
 }
 
@@ -226,7 +246,10 @@ pub(crate) fn resolve(base: &Url, reference: &str) -> Option<String> {
     if reference.is_empty() || reference.starts_with('#') {
         return None;
     }
-    let lower = reference.get(..11).unwrap_or(reference).to_ascii_lowercase();
+    let lower = reference
+        .get(..11)
+        .unwrap_or(reference)
+        .to_ascii_lowercase();
     if lower.starts_with("data:") || lower.starts_with("javascript:") {
         return None;
     }
@@ -238,17 +261,18 @@ pub(crate) fn resolve(base: &Url, reference: &str) -> Option<String> {
 pub(crate) fn links(root: &NodeRef, base: &Url) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    walk(root, |_| false, |event| {
-        if let Event::Enter(node) = event {
-            if node.is_element() && matches!(name_of(&node).as_str(), "a" | "area") {
-                if let Some(url) = node.attr("href").and_then(|h| resolve(base, &h)) {
-                    if seen.insert(url.clone()) {
-                        out.push(url);
-                    }
-                }
-            }
-        }
-    });
+    walk(
+        root,
+        |_| false,
+        |event| {
+            if let Event::Enter(node) = event
+                && node.is_element() && matches!(name_of(&node).as_str(), "a" | "area")
+                    && let Some(url) = node.attr("href").and_then(|h| resolve(base, &h))
+                        && seen.insert(url.clone()) {
+                            out.push(url);
+                        }
+        },
+    );
     out
 }
 
@@ -265,63 +289,72 @@ pub(crate) fn media(root: &NodeRef, base: &Url) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut add = |raw: &str| {
-        if let Some(url) = resolve(base, raw) {
-            if seen.insert(url.clone()) {
+        if let Some(url) = resolve(base, raw)
+            && seen.insert(url.clone()) {
                 out.push(url);
             }
-        }
     };
-    walk(root, |_| false, |event| {
-        let Event::Enter(node) = event else { return };
-        if !node.is_element() {
-            return;
-        }
-        match name_of(&node).as_str() {
-            "img" => {
-                let lazy = ["data-src", "data-lazy-src", "data-original", "data-url"]
-                    .iter()
-                    .find_map(|a| node.attr(a));
-                let src = node.attr("src");
-                let src_is_placeholder = src.as_deref().is_none_or(|s| {
-                    s.trim().is_empty() || s.trim_start().to_ascii_lowercase().starts_with("data:")
-                });
-                match (lazy, src) {
-                    (Some(lazy), _) if src_is_placeholder => add(&lazy),
-                    (_, Some(src)) if !src_is_placeholder => add(&src),
-                    _ => {
-                        let srcset = node.attr("srcset").or_else(|| node.attr("data-srcset"));
-                        if let Some(first) = srcset.as_deref().and_then(|s| srcset_urls(s).next()) {
-                            add(first);
+    walk(
+        root,
+        |_| false,
+        |event| {
+            let Event::Enter(node) = event else { return };
+            if !node.is_element() {
+                return;
+            }
+            match name_of(&node).as_str() {
+                "img" => {
+                    let lazy = ["data-src", "data-lazy-src", "data-original", "data-url"]
+                        .iter()
+                        .find_map(|a| node.attr(a));
+                    let src = node.attr("src");
+                    let src_is_placeholder = src.as_deref().is_none_or(|s| {
+                        s.trim().is_empty()
+                            || s.trim_start().to_ascii_lowercase().starts_with("data:")
+                    });
+                    match (lazy, src) {
+                        (Some(lazy), _) if src_is_placeholder => add(&lazy),
+                        (_, Some(src)) if !src_is_placeholder => add(&src),
+                        _ => {
+                            let srcset = node.attr("srcset").or_else(|| node.attr("data-srcset"));
+                            if let Some(first) =
+                                srcset.as_deref().and_then(|s| srcset_urls(s).next())
+                            {
+                                add(first);
+                            }
                         }
                     }
                 }
-            }
-            "source" => {
-                if let Some(src) = node.attr("src") {
-                    add(&src);
-                } else if let Some(srcset) = node.attr("srcset").or_else(|| node.attr("data-srcset")) {
-                    if let Some(first) = srcset_urls(&srcset).next() {
-                        add(first);
+                "source" => {
+                    if let Some(src) = node.attr("src") {
+                        add(&src);
+                    } else if let Some(srcset) =
+                        node.attr("srcset").or_else(|| node.attr("data-srcset"))
+                        && let Some(first) = srcset_urls(&srcset).next() {
+                            add(first);
+                        }
+                }
+                "video" | "audio" | "embed" => {
+                    if let Some(src) = node.attr("src") {
+                        add(&src);
+                    }
+                    if let Some(poster) = node.attr("poster") {
+                        add(&poster);
                     }
                 }
+                _ => {}
             }
-            "video" | "audio" | "embed" => {
-                if let Some(src) = node.attr("src") {
-                    add(&src);
-                }
-                if let Some(poster) = node.attr("poster") {
-                    add(&poster);
-                }
-            }
-            _ => {}
-        }
-    });
+        },
+    );
     out
 }
 
 /// The elements matched by any of `matchers`, in document order; an element inside one
 /// already matched is not listed again (its text is part of its ancestor's).
-pub(crate) fn matched_in_order<'a>(document: &'a Document, matchers: &[Matcher]) -> Vec<NodeRef<'a>> {
+pub(crate) fn matched_in_order<'a>(
+    document: &'a Document,
+    matchers: &[Matcher],
+) -> Vec<NodeRef<'a>> {
     let mut matched: HashSet<NodeId> = HashSet::new();
     for matcher in matchers {
         for node in document.select_matcher(matcher).nodes() {
@@ -333,7 +366,7 @@ pub(crate) fn matched_in_order<'a>(document: &'a Document, matchers: &[Matcher])
         &document.root(),
         |node| {
             if matched.contains(&node.id) {
-                out.push(node.clone());
+                out.push(*node);
                 true
             } else {
                 false

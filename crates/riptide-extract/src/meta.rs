@@ -33,7 +33,9 @@ const ARTICLE_TYPES: &[&str] = &[
 ];
 
 /// Separators between a page title and the site name in `<title>`.
-const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " : "];
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " : ",
+];
 
 /// Metadata read from the whole document, before any content extraction.
 #[derive(Debug, Default)]
@@ -54,7 +56,9 @@ impl MetaTags {
     fn read(document: &Document) -> Self {
         let mut tags = Vec::new();
         for node in document.select("meta").nodes() {
-            let Some(content) = node.attr("content") else { continue };
+            let Some(content) = node.attr("content") else {
+                continue;
+            };
             let content = collapse(&content);
             if content.is_empty() {
                 continue;
@@ -72,8 +76,12 @@ impl MetaTags {
     }
 
     fn first(&self, keys: &[&str]) -> Option<String> {
-        keys.iter()
-            .find_map(|k| self.0.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()))
+        keys.iter().find_map(|k| {
+            self.0
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        })
     }
 
     fn all(&self, key: &str) -> impl Iterator<Item = &str> {
@@ -89,7 +97,11 @@ impl Metadata {
         let tags = MetaTags::read(document);
         let ld = JsonLd::read(document);
         let site_name = tags
-            .first(&["og:site_name", "application-name", "twitter:app:name:iphone"])
+            .first(&[
+                "og:site_name",
+                "application-name",
+                "twitter:app:name:iphone",
+            ])
             .or_else(|| ld.publisher_name());
 
         let h1s: Vec<String> = document
@@ -142,13 +154,22 @@ impl Metadata {
             })
             .or_else(|| date_from_url(page_url));
 
-        let description = tags.first(&["description", "og:description", "twitter:description", "dc.description"]);
+        let description = tags.first(&[
+            "description",
+            "og:description",
+            "twitter:description",
+            "dc.description",
+        ]);
 
         let mut categories: Vec<String> = Vec::new();
         categories.extend(tags.all("article:section").map(str::to_string));
         categories.extend(ld.strings("articleSection"));
         categories.extend(tags.all("article:tag").flat_map(split_keywords));
-        categories.extend(ld.strings("keywords").iter().flat_map(|k| split_keywords(k)));
+        categories.extend(
+            ld.strings("keywords")
+                .iter()
+                .flat_map(|k| split_keywords(k)),
+        );
         dedup_case_insensitive(&mut categories);
 
         let language = document
@@ -156,9 +177,18 @@ impl Metadata {
             .attr("lang")
             .or_else(|| document.select("html").attr("xml:lang"))
             .and_then(|l| lang::normalise_tag(&l))
-            .or_else(|| tags.first(&["content-language", "dc.language", "language"]).and_then(|l| lang::normalise_tag(&l)))
-            .or_else(|| tags.first(&["og:locale"]).and_then(|l| lang::normalise_tag(&l)))
-            .or_else(|| ld.string("inLanguage").and_then(|l| lang::normalise_tag(&l)));
+            .or_else(|| {
+                tags.first(&["content-language", "dc.language", "language"])
+                    .and_then(|l| lang::normalise_tag(&l))
+            })
+            .or_else(|| {
+                tags.first(&["og:locale"])
+                    .and_then(|l| lang::normalise_tag(&l))
+            })
+            .or_else(|| {
+                ld.string("inLanguage")
+                    .and_then(|l| lang::normalise_tag(&l))
+            });
 
         Metadata {
             title,
@@ -178,20 +208,29 @@ impl Metadata {
             .clone()
             .or_else(|| fallback.and_then(|f| f.title.clone()).map(|t| collapse(&t)))
             .filter(|t| !t.is_empty());
-        out.byline = self
-            .byline
-            .clone()
-            .or_else(|| fallback.and_then(|f| f.author.as_deref()).and_then(clean_byline));
+        out.byline = self.byline.clone().or_else(|| {
+            fallback
+                .and_then(|f| f.author.as_deref())
+                .and_then(clean_byline)
+        });
         out.published_iso = self.published.clone();
         out.site_name = self
             .site_name
             .clone()
-            .or_else(|| fallback.and_then(|f| f.sitename.clone()).map(|t| collapse(&t)))
+            .or_else(|| {
+                fallback
+                    .and_then(|f| f.sitename.clone())
+                    .map(|t| collapse(&t))
+            })
             .filter(|t| !t.is_empty());
         out.description = self
             .description
             .clone()
-            .or_else(|| fallback.and_then(|f| f.description.clone()).map(|t| collapse(&t)))
+            .or_else(|| {
+                fallback
+                    .and_then(|f| f.description.clone())
+                    .map(|t| collapse(&t))
+            })
             .filter(|t| !t.is_empty());
         out.categories = self.categories.clone();
         out.language = self.language.clone();
@@ -212,17 +251,29 @@ fn decide_title(
         .chain(h1s.iter())
         .cloned()
         .collect();
-    let cleaned_title = raw_title.as_deref().map(|t| clean_title(t, site_name, &known));
-    let og_clean = og_title.as_deref().map(|t| clean_title(t, site_name, &known));
+    let cleaned_title = raw_title
+        .as_deref()
+        .map(|t| clean_title(t, site_name, &known));
+    let og_clean = og_title
+        .as_deref()
+        .map(|t| clean_title(t, site_name, &known));
     let candidates: Vec<String> = [headline, og_clean, cleaned_title, h1s.first().cloned()]
         .into_iter()
         .flatten()
         .filter(|c| !c.is_empty())
         .collect();
-    let key = |s: &str| s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let key = |s: &str| {
+        s.to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut best: Option<(usize, &String)> = None;
     for candidate in &candidates {
-        let votes = candidates.iter().filter(|c| key(c) == key(candidate)).count();
+        let votes = candidates
+            .iter()
+            .filter(|c| key(c) == key(candidate))
+            .count();
         if best.is_none_or(|(v, _)| votes > v) {
             best = Some((votes, candidate));
         }
@@ -233,17 +284,29 @@ fn decide_title(
 /// Remove a site-name prefix or suffix from a `<title>`.
 fn clean_title(title: &str, site_name: Option<&str>, known: &[String]) -> String {
     let title = collapse(title);
-    let key = |s: &str| s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let key = |s: &str| {
+        s.to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     for sep in TITLE_SEPARATORS {
         if !title.contains(sep) {
             continue;
         }
-        let parts: Vec<&str> = title.split(sep).map(str::trim).filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = title
+            .split(sep)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
         if parts.len() < 2 {
             continue;
         }
         // A part that another source states exactly wins.
-        if let Some(part) = parts.iter().find(|p| known.iter().any(|k| key(k) == key(p))) {
+        if let Some(part) = parts
+            .iter()
+            .find(|p| known.iter().any(|k| key(k) == key(p)))
+        {
             return (*part).to_string();
         }
         // Drop the site name at either end.
@@ -316,7 +379,16 @@ fn text_of(node: &NodeRef) -> String {
 /// Clean an author string: no "By " prefix, no URL, no date, not too long.
 pub(crate) fn clean_byline(raw: &str) -> Option<String> {
     let mut s = collapse(raw);
-    for prefix in ["by:", "by ", "von ", "par ", "por ", "door ", "author:", "written by "] {
+    for prefix in [
+        "by:",
+        "by ",
+        "von ",
+        "par ",
+        "por ",
+        "door ",
+        "author:",
+        "written by ",
+    ] {
         if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
             s = s[prefix.len()..].trim().to_string();
         }
@@ -327,7 +399,11 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
             s.truncate(i);
         }
     }
-    let s = s.trim().trim_end_matches([',', ';', ':']).trim().to_string();
+    let s = s
+        .trim()
+        .trim_end_matches([',', ';', ':'])
+        .trim()
+        .to_string();
     let lower = s.to_ascii_lowercase();
     if s.is_empty()
         || s.chars().count() > 100
@@ -348,13 +424,17 @@ pub(crate) fn normalise_date(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         let part = raw.get(range)?;
-        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
-    let (year, month, day, rest) = if bytes.len() >= 10 && bytes[4] == b'-' && bytes[7] == b'-' {
+    let separated = |sep: u8| bytes.len() >= 10 && bytes[4] == sep && bytes[7] == sep;
+    let (year, month, day, rest) = if separated(b'-') || separated(b'/') {
         (digits(0..4)?, digits(5..7)?, digits(8..10)?, &raw[10..])
-    } else if bytes.len() >= 10 && bytes[4] == b'/' && bytes[7] == b'/' {
-        (digits(0..4)?, digits(5..7)?, digits(8..10)?, &raw[10..])
-    } else if bytes.len() >= 8 && bytes[..8].iter().all(u8::is_ascii_digit) && (bytes.len() == 8 || !bytes[8].is_ascii_digit()) {
+    } else if bytes.len() >= 8
+        && bytes[..8].iter().all(u8::is_ascii_digit)
+        && (bytes.len() == 8 || !bytes[8].is_ascii_digit())
+    {
         (digits(0..4)?, digits(4..6)?, digits(6..8)?, "")
     } else {
         return None;
@@ -366,7 +446,11 @@ pub(crate) fn normalise_date(raw: &str) -> Option<String> {
     // Keep a well-formed time part: THH:MM[:SS[.fff]][Z|±HH:MM].
     let time = rest.strip_prefix(['T', ' ']).unwrap_or("");
     let tb = time.as_bytes();
-    if tb.len() >= 5 && tb[2] == b':' && tb[..2].iter().all(u8::is_ascii_digit) && tb[3..5].iter().all(u8::is_ascii_digit) {
+    if tb.len() >= 5
+        && tb[2] == b':'
+        && tb[..2].iter().all(u8::is_ascii_digit)
+        && tb[3..5].iter().all(u8::is_ascii_digit)
+    {
         let mut end = 5;
         if tb.len() >= 8 && tb[5] == b':' && tb[6..8].iter().all(u8::is_ascii_digit) {
             end = 8;
@@ -383,7 +467,10 @@ pub(crate) fn normalise_date(raw: &str) -> Option<String> {
             && zone.as_bytes()[3] == b':'
         {
             zone[..6].to_string()
-        } else if zone.len() >= 5 && (zone.starts_with('+') || zone.starts_with('-')) && zone[1..5].bytes().all(|b| b.is_ascii_digit()) {
+        } else if zone.len() >= 5
+            && (zone.starts_with('+') || zone.starts_with('-'))
+            && zone[1..5].bytes().all(|b| b.is_ascii_digit())
+        {
             format!("{}:{}", &zone[..3], &zone[3..5])
         } else {
             String::new()
@@ -429,7 +516,9 @@ impl JsonLd {
         let mut objects = Vec::new();
         for node in document.select("script[type*='ld+json']").nodes() {
             let text = node.text();
-            let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
+            let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
+                continue;
+            };
             let mut stack = vec![value];
             while let Some(value) = stack.pop() {
                 match value {
@@ -480,7 +569,9 @@ impl JsonLd {
         self.main()
             .filter(|o| {
                 let types = type_names(o);
-                types.iter().any(|t| ARTICLE_TYPES[..ARTICLE_TYPES.len() - 2].contains(&t.as_str()))
+                types
+                    .iter()
+                    .any(|t| ARTICLE_TYPES[..ARTICLE_TYPES.len() - 2].contains(&t.as_str()))
             })
             .find_map(|o| as_text(o.get("headline")?).or_else(|| as_text(o.get("name")?)))
     }
@@ -571,8 +662,14 @@ mod tests {
             normalise_date("2024-05-01T09:30:00+0200").as_deref(),
             Some("2024-05-01T09:30:00+02:00")
         );
-        assert_eq!(normalise_date("2024-05-01T09:30:00.123Z").as_deref(), Some("2024-05-01T09:30:00.123Z"));
-        assert_eq!(normalise_date("2024-05-01 09:30").as_deref(), Some("2024-05-01T09:30"));
+        assert_eq!(
+            normalise_date("2024-05-01T09:30:00.123Z").as_deref(),
+            Some("2024-05-01T09:30:00.123Z")
+        );
+        assert_eq!(
+            normalise_date("2024-05-01 09:30").as_deref(),
+            Some("2024-05-01T09:30")
+        );
         assert_eq!(normalise_date("20240501").as_deref(), Some("2024-05-01"));
         assert_eq!(normalise_date("May 1, 2024"), None);
         assert_eq!(normalise_date("2024-13-01"), None);
@@ -583,25 +680,44 @@ mod tests {
     fn dates_are_found_in_urls() {
         let url = Url::parse("https://news.example/2023/11/05/story.html").unwrap();
         assert_eq!(date_from_url(&url).as_deref(), Some("2023-11-05"));
-        assert_eq!(date_from_url(&Url::parse("https://x.example/a/b").unwrap()), None);
+        assert_eq!(
+            date_from_url(&Url::parse("https://x.example/a/b").unwrap()),
+            None
+        );
     }
 
     #[test]
     fn bylines_are_cleaned() {
         assert_eq!(clean_byline("  By Jane Doe ").as_deref(), Some("Jane Doe"));
-        assert_eq!(clean_byline("by: Jane Doe | May 3, 2024").as_deref(), Some("Jane Doe"));
+        assert_eq!(
+            clean_byline("by: Jane Doe | May 3, 2024").as_deref(),
+            Some("Jane Doe")
+        );
         assert_eq!(clean_byline("https://facebook.com/jane"), None);
         assert_eq!(clean_byline("2024"), None);
     }
 
     #[test]
     fn titles_lose_their_site_name() {
-        assert_eq!(clean_title("Big news today | The Daily", Some("The Daily"), &[]), "Big news today");
-        assert_eq!(clean_title("The Daily - Big news today", Some("The Daily"), &[]), "Big news today");
-        assert_eq!(clean_title("A long title of an article - Site", None, &[]), "A long title of an article");
+        assert_eq!(
+            clean_title("Big news today | The Daily", Some("The Daily"), &[]),
+            "Big news today"
+        );
+        assert_eq!(
+            clean_title("The Daily - Big news today", Some("The Daily"), &[]),
+            "Big news today"
+        );
+        assert_eq!(
+            clean_title("A long title of an article - Site", None, &[]),
+            "A long title of an article"
+        );
         assert_eq!(clean_title("Q - A", None, &[]), "Q - A");
         assert_eq!(
-            clean_title("Part one: the beginning | Site", None, &["Part one: the beginning".into()]),
+            clean_title(
+                "Part one: the beginning | Site",
+                None,
+                &["Part one: the beginning".into()]
+            ),
             "Part one: the beginning"
         );
     }

@@ -14,6 +14,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use riptide_wit_check::ExpectedWorld;
+
 /// The Rust target the guest is built for.
 pub const TARGET: &str = "wasm32-wasip2";
 
@@ -44,6 +46,14 @@ pub enum GuestBuildError {
     /// The build succeeded but the component is not where it should be.
     #[error("the guest build finished but {0} does not exist")]
     Missing(PathBuf),
+    /// Recording the world in the component failed.
+    #[error("could not record the WIT world in {path}: {message}")]
+    Stamp {
+        /// The component.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// A configured build of the guest component.
@@ -53,6 +63,7 @@ pub struct GuestBuild {
     target_dir: PathBuf,
     package: String,
     quiet: bool,
+    stamp: bool,
     envs: Vec<(String, String)>,
 }
 
@@ -78,6 +89,7 @@ impl GuestBuild {
             workspace,
             package: GUEST_PACKAGE.to_string(),
             quiet: true,
+            stamp: true,
             envs: Vec::new(),
         })
     }
@@ -114,6 +126,14 @@ impl GuestBuild {
         self
     }
 
+    /// Record the workspace's WIT world (package and version) in the component, so that
+    /// `riptide-wit-check` can check them (default: on; rustc's component linker does not
+    /// keep them).
+    pub fn stamp(mut self, stamp: bool) -> Self {
+        self.stamp = stamp;
+        self
+    }
+
     /// Set an environment variable for the guest's compilation (e.g. a build stamp).
     pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.envs.push((key.into(), value.into()));
@@ -126,8 +146,11 @@ impl GuestBuild {
     }
 
     /// Source directories whose changes require a rebuild (for `cargo:rerun-if-changed`).
+    ///
+    /// For another [`package`](Self::package) living in `crates/<package>`, its sources are
+    /// listed too.
     pub fn source_paths(&self) -> Vec<PathBuf> {
-        [
+        let mut paths: Vec<PathBuf> = [
             "wit",
             "crates/riptide-guest/src",
             "crates/riptide-guest/Cargo.toml",
@@ -137,15 +160,34 @@ impl GuestBuild {
         ]
         .iter()
         .map(|p| self.workspace.join(p))
-        .collect()
+        .collect();
+        if self.package != GUEST_PACKAGE {
+            let dir = self.workspace.join("crates").join(&self.package);
+            if dir.is_dir() {
+                paths.push(dir.join("src"));
+                paths.push(dir.join("Cargo.toml"));
+            }
+        }
+        paths
     }
 
-    /// Where the component of `package` lands.
-    pub fn output_path(&self) -> PathBuf {
+    /// Where cargo writes the component of `package`.
+    pub fn cargo_output_path(&self) -> PathBuf {
         self.target_dir
             .join(TARGET)
             .join("release")
             .join(format!("{}.wasm", self.package.replace('-', "_")))
+    }
+
+    /// Where the finished component lands: the stamped copy, or cargo's output when stamping
+    /// is off.
+    pub fn output_path(&self) -> PathBuf {
+        if self.stamp {
+            self.target_dir
+                .join(format!("{}.wasm", self.package.replace('-', "_")))
+        } else {
+            self.cargo_output_path()
+        }
     }
 
     /// Run the build.
@@ -157,7 +199,7 @@ impl GuestBuild {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(cargo);
         cmd.current_dir(&self.workspace)
-            .args(["build", "--release", "--locked", "--target", TARGET, "-p"])
+            .args(["build", "--release", "--target", TARGET, "-p"])
             .arg(&self.package)
             .arg("--target-dir")
             .arg(&self.target_dir);
@@ -192,6 +234,10 @@ impl GuestBuild {
         ] {
             cmd.env_remove(key);
         }
+        // Record the commit in the component (`get-info`), when git knows it.
+        if let Some(commit) = git_commit(&self.workspace) {
+            cmd.env("RIPTIDE_GIT_COMMIT", commit);
+        }
         for (key, value) in &self.envs {
             cmd.env(key, value);
         }
@@ -199,12 +245,39 @@ impl GuestBuild {
         if !status.success() {
             return Err(GuestBuildError::Failed { status });
         }
-        let wasm = self.output_path();
-        if !wasm.is_file() {
-            return Err(GuestBuildError::Missing(wasm));
+        let built = self.cargo_output_path();
+        if !built.is_file() {
+            return Err(GuestBuildError::Missing(built));
         }
+        if !self.stamp {
+            return Ok(BuiltGuest { wasm: built });
+        }
+        let wasm = self.output_path();
+        let stamp_error = |message: String| GuestBuildError::Stamp {
+            path: built.clone(),
+            message,
+        };
+        let world = ExpectedWorld::from_dir(self.workspace.join("wit"), Some("extractor"))
+            .map_err(|e| stamp_error(e.to_string()))?;
+        let bytes = std::fs::read(&built).map_err(|e| stamp_error(e.to_string()))?;
+        let stamped = world.stamp(&bytes).map_err(|e| stamp_error(e.to_string()))?;
+        std::fs::write(&wasm, stamped).map_err(|e| stamp_error(e.to_string()))?;
         Ok(BuiltGuest { wasm })
     }
+}
+
+/// The short commit hash of the workspace's checkout, if git is available.
+fn git_commit(workspace: &Path) -> Option<String> {
+    let output = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(workspace)
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+        .filter(|c| !c.is_empty())
 }
 
 #[cfg(test)]
@@ -221,6 +294,29 @@ mod tests {
     fn the_workspace_is_found_from_a_crate_dir() {
         let build = GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
         assert!(build.workspace().join("Cargo.toml").is_file());
-        assert!(build.output_path().ends_with("wasm32-wasip2/release/riptide_guest.wasm"));
+        assert!(build.output_path().ends_with("target/guest/riptide_guest.wasm"));
+        assert!(
+            build
+                .cargo_output_path()
+                .ends_with("wasm32-wasip2/release/riptide_guest.wasm")
+        );
+    }
+
+    #[test]
+    fn another_package_is_built_under_its_own_name() {
+        let build = GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR"))
+            .unwrap()
+            .package("riptide-hostile-guest");
+        assert!(
+            build
+                .output_path()
+                .ends_with("target/guest/riptide_hostile_guest.wasm")
+        );
+        assert!(
+            build
+                .source_paths()
+                .iter()
+                .any(|p| p.ends_with("crates/riptide-hostile-guest/src"))
+        );
     }
 }

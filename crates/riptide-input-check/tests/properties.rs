@@ -229,3 +229,80 @@ proptest! {
         }
     }
 }
+
+// --- Mutated valid inputs -------------------------------------------------------------
+
+/// `text` with some bits flipped and cut at `cut`, decoded lossily (as a caller reading
+/// bytes from the network would).
+fn mutate(text: &str, flips: &[(usize, u8)], cut: Option<usize>) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    if !bytes.is_empty() {
+        let len = bytes.len();
+        for &(pos, bit) in flips {
+            bytes[pos % len] ^= 1 << (bit % 8);
+        }
+        if let Some(cut) = cut {
+            bytes.truncate(cut % (len + 1));
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn flips() -> impl Strategy<Value = Vec<(usize, u8)>> {
+    prop::collection::vec((any::<usize>(), 0u8..8), 0..8)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn mutated_valid_html_never_panics(html in valid_html(), flips in flips(), cut in prop::option::of(any::<usize>())) {
+        if let Err(err) = InputValidator::default().check_html(&mutate(&html, &flips, cut)) {
+            assert_well_formed(&err)?;
+        }
+    }
+
+    #[test]
+    fn mutated_valid_urls_never_panic(url in valid_url(), flips in flips(), cut in prop::option::of(any::<usize>())) {
+        match InputValidator::default().check_url(&mutate(&url, &flips, cut)) {
+            Ok(parsed) => prop_assert!(matches!(parsed.scheme(), "http" | "https")),
+            Err(err) => assert_well_formed(&err)?,
+        }
+    }
+
+    #[test]
+    fn mutated_valid_selectors_never_panic(
+        list in prop::collection::vec(valid_selector(), 1..5),
+        flips in flips(),
+        cut in prop::option::of(any::<usize>()),
+    ) {
+        let list: Vec<String> = list.iter().map(|s| mutate(s, &flips, cut)).collect();
+        if let Err(err) = InputValidator::default().check_mode(Mode::Custom(&list)) {
+            assert_well_formed(&err)?;
+        }
+    }
+
+    /// Component or module bytes (intact, truncated or bit-flipped) sent as HTML are refused
+    /// as binary: the header's NUL bytes survive any mutation of the rest.
+    #[test]
+    fn webassembly_bytes_sent_as_html_are_refused_as_binary(
+        component in any::<bool>(),
+        tail in prop::collection::vec(any::<u8>(), 0..512),
+        flips in flips(),
+        cut in 8usize..600,
+    ) {
+        let mut bytes: Vec<u8> = if component { b"\0asm\x0d\0\x01\0".to_vec() } else { b"\0asm\x01\0\0\0".to_vec() };
+        bytes.extend(tail);
+        let len = bytes.len();
+        for (pos, bit) in flips {
+            // Leave the header's first byte (a NUL) alone.
+            let pos = 1 + pos % (len - 1);
+            bytes[pos] ^= 1 << bit;
+        }
+        bytes.truncate(cut.min(len));
+        let html = String::from_utf8_lossy(&bytes);
+        let err = InputValidator::default().check_html(&html).unwrap_err();
+        prop_assert_eq!(err.kind(), "html_binary", "{}", err);
+        assert_well_formed(&err)?;
+    }
+}

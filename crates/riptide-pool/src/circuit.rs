@@ -219,7 +219,10 @@ mod tests {
             assert_eq!(b.record(false), None);
         }
         assert_eq!(b.state(), CircuitState::Closed);
-        assert_eq!(b.record(true), Some((CircuitState::Closed, CircuitState::Open)));
+        assert_eq!(
+            b.record(true),
+            Some((CircuitState::Closed, CircuitState::Open))
+        );
         assert_eq!(b.allow(), Err(Duration::from_secs(5)));
     }
 
@@ -244,18 +247,27 @@ mod tests {
         }
         clock.advance(Duration::from_secs(5));
         assert_eq!(b.state(), CircuitState::HalfOpen);
-        assert_eq!(b.allow(), Ok(Some((CircuitState::Open, CircuitState::HalfOpen))));
+        assert_eq!(
+            b.allow(),
+            Ok(Some((CircuitState::Open, CircuitState::HalfOpen)))
+        );
         assert_eq!(b.allow(), Ok(None));
         assert!(b.allow().is_err(), "only two probes at a time");
         assert_eq!(b.record(true), None);
-        assert_eq!(b.record(true), Some((CircuitState::HalfOpen, CircuitState::Closed)));
+        assert_eq!(
+            b.record(true),
+            Some((CircuitState::HalfOpen, CircuitState::Closed))
+        );
         // A failed probe reopens it.
         for _ in 0..4 {
             b.record(false);
         }
         clock.advance(Duration::from_secs(5));
         b.allow().unwrap();
-        assert_eq!(b.record(false), Some((CircuitState::HalfOpen, CircuitState::Open)));
+        assert_eq!(
+            b.record(false),
+            Some((CircuitState::HalfOpen, CircuitState::Open))
+        );
         assert!(b.allow().is_err());
     }
 }

@@ -234,10 +234,16 @@ impl PoolConfig {
     /// A [`ConfigError`] naming the field and what to change.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.max_instances == 0 {
-            return Err(bad("max_instances", "is 0; at least one instance is needed"));
+            return Err(bad(
+                "max_instances",
+                "is 0; at least one instance is needed",
+            ));
         }
         if self.max_instances > 10_000 {
-            return Err(bad("max_instances", format!("is {}; at most 10000 are supported", self.max_instances)));
+            return Err(bad(
+                "max_instances",
+                format!("is {}; at most 10000 are supported", self.max_instances),
+            ));
         }
         if self.hot.max > self.max_instances {
             return Err(bad(
@@ -249,12 +255,21 @@ impl PoolConfig {
             ));
         }
         if self.hot.min > self.hot.max {
-            return Err(bad("hot.min", format!("({}) is larger than hot.max ({})", self.hot.min, self.hot.max)));
+            return Err(bad(
+                "hot.min",
+                format!(
+                    "({}) is larger than hot.max ({})",
+                    self.hot.min, self.hot.max
+                ),
+            ));
         }
         if self.hot.initial < self.hot.min || self.hot.initial > self.hot.max {
             return Err(bad(
                 "hot.initial",
-                format!("({}) must lie between hot.min ({}) and hot.max ({})", self.hot.initial, self.hot.min, self.hot.max),
+                format!(
+                    "({}) must lie between hot.min ({}) and hot.max ({})",
+                    self.hot.initial, self.hot.min, self.hot.max
+                ),
             ));
         }
         if self.hot.tune_interval.is_zero() {
@@ -264,35 +279,53 @@ impl PoolConfig {
             return Err(bad("call_timeout", "is 0; every call needs time to run"));
         }
         if self.epoch_tick.is_zero() || self.epoch_tick > self.call_timeout {
-            return Err(bad("epoch_tick", "must be more than 0 and at most call_timeout"));
+            return Err(bad(
+                "epoch_tick",
+                "must be more than 0 and at most call_timeout",
+            ));
         }
         if self.memory_limit_bytes < (16 << 20) {
             return Err(bad(
                 "memory_limit_bytes",
-                format!("is {} bytes; the extractor needs at least 16 MiB", self.memory_limit_bytes),
+                format!(
+                    "is {} bytes; the extractor needs at least 16 MiB",
+                    self.memory_limit_bytes
+                ),
             ));
         }
         if self.keep_resident_bytes > self.memory_limit_bytes {
-            return Err(bad("keep_resident_bytes", "is larger than memory_limit_bytes"));
+            return Err(bad(
+                "keep_resident_bytes",
+                "is larger than memory_limit_bytes",
+            ));
         }
         if self.max_output_bytes == 0 {
-            return Err(bad("max_output_bytes", "is 0; results could never be returned"));
+            return Err(bad(
+                "max_output_bytes",
+                "is 0; results could never be returned",
+            ));
         }
-        if let Isolation::Reuse { max_uses, max_age } = self.isolation {
-            if max_uses == 0 || max_age.is_zero() {
-                return Err(bad("isolation", "Reuse needs max_uses ≥ 1 and max_age > 0"));
-            }
+        if let Isolation::Reuse { max_uses, max_age } = self.isolation
+            && (max_uses == 0 || max_age.is_zero())
+        {
+            return Err(bad("isolation", "Reuse needs max_uses ≥ 1 and max_age > 0"));
         }
         let c = &self.circuit;
         if c.enabled {
             if !(c.failure_ratio > 0.0 && c.failure_ratio <= 1.0) {
-                return Err(bad("circuit.failure_ratio", format!("({}) must be in (0, 1]", c.failure_ratio)));
+                return Err(bad(
+                    "circuit.failure_ratio",
+                    format!("({}) must be in (0, 1]", c.failure_ratio),
+                ));
             }
             if c.window.is_zero() || c.open_for.is_zero() {
                 return Err(bad("circuit", "window and open_for must be more than 0"));
             }
             if c.min_calls == 0 || c.half_open_probes == 0 {
-                return Err(bad("circuit", "min_calls and half_open_probes must be at least 1"));
+                return Err(bad(
+                    "circuit",
+                    "min_calls and half_open_probes must be at least 1",
+                ));
             }
         }
         Ok(())
@@ -310,7 +343,11 @@ impl PoolConfigBuilder {
     pub fn max_instances(mut self, n: usize) -> Self {
         self.config.max_instances = n;
         self.config.hot.max = self.config.hot.max.min(n);
-        self.config.hot.initial = self.config.hot.initial.clamp(self.config.hot.min, self.config.hot.max);
+        self.config.hot.initial = self
+            .config
+            .hot
+            .initial
+            .clamp(self.config.hot.min, self.config.hot.max);
         self
     }
     /// Hot tier: initial target and capacity (`min` stays as is unless larger than `initial`).
@@ -423,19 +460,43 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         let cases: Vec<(PoolConfig, &str)> = vec![
-            (PoolConfig { max_instances: 0, ..PoolConfig::default() }, "max_instances"),
-            (PoolConfig { memory_limit_bytes: 1 << 20, ..PoolConfig::default() }, "memory_limit_bytes"),
-            (PoolConfig { call_timeout: Duration::ZERO, ..PoolConfig::default() }, "call_timeout"),
             (
                 PoolConfig {
-                    isolation: Isolation::Reuse { max_uses: 0, max_age: Duration::from_secs(1) },
+                    max_instances: 0,
+                    ..PoolConfig::default()
+                },
+                "max_instances",
+            ),
+            (
+                PoolConfig {
+                    memory_limit_bytes: 1 << 20,
+                    ..PoolConfig::default()
+                },
+                "memory_limit_bytes",
+            ),
+            (
+                PoolConfig {
+                    call_timeout: Duration::ZERO,
+                    ..PoolConfig::default()
+                },
+                "call_timeout",
+            ),
+            (
+                PoolConfig {
+                    isolation: Isolation::Reuse {
+                        max_uses: 0,
+                        max_age: Duration::from_secs(1),
+                    },
                     ..PoolConfig::default()
                 },
                 "isolation",
             ),
             (
                 PoolConfig {
-                    circuit: CircuitConfig { failure_ratio: 1.5, ..CircuitConfig::default() },
+                    circuit: CircuitConfig {
+                        failure_ratio: 1.5,
+                        ..CircuitConfig::default()
+                    },
                     ..PoolConfig::default()
                 },
                 "circuit.failure_ratio",
@@ -449,14 +510,19 @@ mod tests {
     #[test]
     fn configs_round_trip_through_json() {
         let config = PoolConfig::builder()
-            .isolation(Isolation::Reuse { max_uses: 5, max_age: Duration::from_millis(1500) })
+            .isolation(Isolation::Reuse {
+                max_uses: 5,
+                max_age: Duration::from_millis(1500),
+            })
             .build()
             .unwrap();
         let json = serde_json::to_string(&config).unwrap();
         assert!(json.contains("\"max_age\":1500"));
         let back: PoolConfig = serde_json::from_str(&json).unwrap();
         assert_eq!(back, config);
-        let partial: PoolConfig = serde_json::from_str(r#"{"max_instances": 3, "hot": {"max": 3, "initial": 1}}"#).unwrap();
+        let partial: PoolConfig =
+            serde_json::from_str(r#"{"max_instances": 3, "hot": {"max": 3, "initial": 1}}"#)
+                .unwrap();
         assert_eq!(partial.max_instances, 3);
         partial.validate().unwrap();
     }

@@ -26,7 +26,9 @@ const TABLES_PER_COMPONENT: u32 = 16;
 /// none of it committed until used. Resident memory is bounded by
 /// `memory_limit_bytes × slots` at worst and `keep_resident_bytes × slots` when idle.
 pub(crate) fn engine(config: &PoolConfig) -> Result<Engine, PoolError> {
-    let slots = u32::try_from(config.slots()).unwrap_or(u32::MAX).saturating_add(2);
+    let slots = u32::try_from(config.slots())
+        .unwrap_or(u32::MAX)
+        .saturating_add(2);
     let mut pooling = PoolingAllocationConfig::new();
     pooling
         .total_component_instances(slots)
@@ -135,7 +137,9 @@ pub(crate) fn load_component(
                         },
                     ));
                 }
-                Err(e) => Some(format!("cache entry rejected by wasmtime ({e}); recompiled")),
+                Err(e) => Some(format!(
+                    "cache entry rejected by wasmtime ({e}); recompiled"
+                )),
             }
         }
         Err(note) => Some(note),
@@ -172,7 +176,8 @@ fn verify(artifact: &Path, check: &Path) -> Result<(), String> {
     let Ok(expected) = std::fs::read_to_string(check) else {
         return Err("no cache entry yet; compiled".into());
     };
-    let data = std::fs::read(artifact).map_err(|e| format!("cache entry unreadable ({e}); recompiled"))?;
+    let data =
+        std::fs::read(artifact).map_err(|e| format!("cache entry unreadable ({e}); recompiled"))?;
     let actual = format!("{} {:08x}", data.len(), crc32fast::hash(&data));
     if expected.trim() != actual {
         return Err("stale or corrupt cache entry (checksum mismatch); recompiled".into());
@@ -182,7 +187,9 @@ fn verify(artifact: &Path, check: &Path) -> Result<(), String> {
 
 fn store(component: &Component, dir: &Path, artifact: &Path, check: &Path) -> std::io::Result<()> {
     create_private_dir(dir)?;
-    let data = component.serialize().map_err(|e| std::io::Error::other(e.to_string()))?;
+    let data = component
+        .serialize()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     let write_atomically = |path: &Path, contents: &[u8]| -> std::io::Result<()> {
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let mut file = std::fs::File::create(&tmp)?;
@@ -192,14 +199,20 @@ fn store(component: &Component, dir: &Path, artifact: &Path, check: &Path) -> st
     };
     // The check file is written last: a crash in between leaves an entry that fails `verify`.
     write_atomically(artifact, &data)?;
-    write_atomically(check, format!("{} {:08x}\n", data.len(), crc32fast::hash(&data)).as_bytes())
+    write_atomically(
+        check,
+        format!("{} {:08x}\n", data.len(), crc32fast::hash(&data)).as_bytes(),
+    )
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
     }
     #[cfg(not(unix))]
     {

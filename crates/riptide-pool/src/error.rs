@@ -39,19 +39,25 @@ pub enum PoolError {
         max_instances: usize,
     },
     /// The circuit breaker is open after repeated guest failures.
-    #[error("the extractor failed repeatedly and is paused (circuit open); retry in {retry_after:?}")]
+    #[error(
+        "the extractor failed repeatedly and is paused (circuit open); retry in {retry_after:?}"
+    )]
     CircuitOpen {
         /// When probe calls will be let through again.
         retry_after: Duration,
     },
     /// The guest ran past its deadline and was stopped.
-    #[error("the extraction did not finish within {deadline:?} and was stopped; raise call_timeout for very large pages")]
+    #[error(
+        "the extraction did not finish within {deadline:?} and was stopped; raise call_timeout for very large pages"
+    )]
     Timeout {
         /// The deadline.
         deadline: Duration,
     },
     /// The guest tried to use more memory than allowed.
-    #[error("the extraction needed more than the memory limit of {limit} bytes; raise memory_limit_bytes")]
+    #[error(
+        "the extraction needed more than the memory limit of {limit} bytes; raise memory_limit_bytes"
+    )]
     MemoryLimit {
         /// The limit.
         limit: usize,

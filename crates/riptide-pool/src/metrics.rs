@@ -57,7 +57,11 @@ impl Histogram {
         if total == 0 {
             return 0;
         }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
         let rank = ((q.clamp(0.0, 1.0) * total as f64).ceil() as u64).max(1);
         let mut seen = 0;
         for (i, c) in counts.iter().enumerate() {
@@ -208,10 +212,20 @@ impl MetricsSnapshot {
         let tiers = |counts: &TierCounts| {
             [Tier::Hot, Tier::Warm, Tier::Cold]
                 .iter()
-                .map(|t| (format!("{{tier=\"{}\"}}", t.as_str()), counts.get(*t).to_string()))
+                .map(|t| {
+                    (
+                        format!("{{tier=\"{}\"}}", t.as_str()),
+                        counts.get(*t).to_string(),
+                    )
+                })
                 .collect::<Vec<_>>()
         };
-        counter("hits_total", "Requests served, by tier.", "counter", tiers(&self.hits));
+        counter(
+            "hits_total",
+            "Requests served, by tier.",
+            "counter",
+            tiers(&self.hits),
+        );
         counter(
             "instantiations_total",
             "Instances created, by tier.",
@@ -228,25 +242,60 @@ impl MetricsSnapshot {
                 .collect(),
         );
         let plain = |v: String| vec![(String::new(), v)];
-        counter("calls_ok_total", "Guest calls that returned.", "counter", plain(self.calls_ok.to_string()));
+        counter(
+            "calls_ok_total",
+            "Guest calls that returned.",
+            "counter",
+            plain(self.calls_ok.to_string()),
+        );
         counter(
             "calls_failed_total",
             "Guest calls that trapped, timed out or hit a limit.",
             "counter",
             plain(self.calls_failed.to_string()),
         );
-        counter("exhausted_total", "Requests refused with PoolExhausted.", "counter", plain(self.exhausted.to_string()));
+        counter(
+            "exhausted_total",
+            "Requests refused with PoolExhausted.",
+            "counter",
+            plain(self.exhausted.to_string()),
+        );
         counter(
             "circuit_rejections_total",
             "Requests refused while the circuit breaker was open.",
             "counter",
             plain(self.circuit_rejections.to_string()),
         );
-        counter("in_use", "Instances serving a request.", "gauge", plain(self.in_use.to_string()));
-        counter("hot_depth", "Instances waiting in the hot tier.", "gauge", plain(self.hot_depth.to_string()));
-        counter("reuse_depth", "Reusable instances waiting.", "gauge", plain(self.reuse_depth.to_string()));
-        counter("hot_target", "Target size of the hot tier.", "gauge", plain(self.hot_target.to_string()));
-        counter("live_instances", "Instances alive.", "gauge", plain(self.live_instances.to_string()));
+        counter(
+            "in_use",
+            "Instances serving a request.",
+            "gauge",
+            plain(self.in_use.to_string()),
+        );
+        counter(
+            "hot_depth",
+            "Instances waiting in the hot tier.",
+            "gauge",
+            plain(self.hot_depth.to_string()),
+        );
+        counter(
+            "reuse_depth",
+            "Reusable instances waiting.",
+            "gauge",
+            plain(self.reuse_depth.to_string()),
+        );
+        counter(
+            "hot_target",
+            "Target size of the hot tier.",
+            "gauge",
+            plain(self.hot_target.to_string()),
+        );
+        counter(
+            "live_instances",
+            "Instances alive.",
+            "gauge",
+            plain(self.live_instances.to_string()),
+        );
         #[allow(clippy::cast_precision_loss)]
         let secs = |ns: u64| format!("{:.9}", ns as f64 / 1e9);
         counter(
@@ -271,15 +320,19 @@ impl MetricsSnapshot {
             "circuit_state",
             "Circuit breaker state (1 for the current one).",
             "gauge",
-            [CircuitState::Closed, CircuitState::Open, CircuitState::HalfOpen]
-                .iter()
-                .map(|s| {
-                    (
-                        format!("{{state=\"{}\"}}", s.as_str()),
-                        u8::from(*s == self.circuit).to_string(),
-                    )
-                })
-                .collect(),
+            [
+                CircuitState::Closed,
+                CircuitState::Open,
+                CircuitState::HalfOpen,
+            ]
+            .iter()
+            .map(|s| {
+                (
+                    format!("{{state=\"{}\"}}", s.as_str()),
+                    u8::from(*s == self.circuit).to_string(),
+                )
+            })
+            .collect(),
         );
         out
     }

@@ -1,12 +1,13 @@
 //! The tiered instance pool.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
 use crossbeam::queue::ArrayQueue;
 use parking_lot::Mutex;
+use riptide_wit_check::{ExpectedWorld, Validator};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store, Trap};
@@ -105,7 +106,10 @@ impl OutputSize for ExtractionStats {
 }
 impl OutputSize for HealthStatus {
     fn output_size(&self) -> usize {
-        self.status.len() + self.version.len() + self.extractor_version.len() + self.capabilities.output_size()
+        self.status.len()
+            + self.version.len()
+            + self.extractor_version.len()
+            + self.capabilities.output_size()
     }
 }
 impl OutputSize for ComponentInfo {
@@ -213,7 +217,9 @@ impl Inner {
     /// Take an instance for a request: reusable, then hot, then a new one.
     fn take(&self) -> Result<(Instance, Tier), PoolError> {
         let now = self.clock.now();
-        if let (Some(reuse), Isolation::Reuse { max_age, .. }) = (&self.reuse, self.config.isolation) {
+        if let (Some(reuse), Isolation::Reuse { max_age, .. }) =
+            (&self.reuse, self.config.isolation)
+        {
             while let Some(instance) = reuse.pop() {
                 if now.duration_since(instance.born) < max_age {
                     return Ok((instance, Tier::Hot));
@@ -235,28 +241,24 @@ impl Inner {
         Ok((self.instantiate(tier)?, tier))
     }
 
-    /// After a call: keep the instance for reuse or drop it.
-    fn finish(&self, mut instance: Instance, disposition: Disposition) {
-        match disposition {
-            Disposition::Discard(reason) => self.discard(instance, reason),
-            Disposition::Keep => {
-                let Isolation::Reuse { max_uses, max_age } = self.config.isolation else {
-                    self.discard(instance, DiscardReason::Served);
-                    return;
-                };
-                let now = self.clock.now();
-                instance.uses += 1;
-                instance.last_used = now;
-                if instance.uses >= max_uses {
-                    self.discard(instance, DiscardReason::MaxUses);
-                } else if now.duration_since(instance.born) >= max_age {
-                    self.discard(instance, DiscardReason::Expired);
-                } else if let Some(reuse) = &self.reuse {
-                    if let Err(instance) = reuse.push(instance) {
-                        self.discard(instance, DiscardReason::Surplus);
-                    }
-                }
-            }
+    /// After a successful call under `Reuse`: keep the instance for the next request, unless
+    /// it has served `max_uses` requests or aged past `max_age`.
+    fn recycle(&self, mut instance: Instance) {
+        let Isolation::Reuse { max_uses, max_age } = self.config.isolation else {
+            self.discard(instance, DiscardReason::Served);
+            return;
+        };
+        let now = self.clock.now();
+        instance.uses += 1;
+        instance.last_used = now;
+        if instance.uses >= max_uses {
+            self.discard(instance, DiscardReason::MaxUses);
+        } else if now.duration_since(instance.born) >= max_age {
+            self.discard(instance, DiscardReason::Expired);
+        } else if let Some(reuse) = &self.reuse
+            && let Err(instance) = reuse.push(instance)
+        {
+            self.discard(instance, DiscardReason::Surplus);
         }
     }
 
@@ -278,17 +280,23 @@ impl Inner {
         }
         let expiry = self.config.hot.idle_expiry;
         for _ in 0..self.hot.len() {
-            let Some(instance) = self.hot.pop() else { break };
+            let Some(instance) = self.hot.pop() else {
+                break;
+            };
             if now.duration_since(instance.last_used) >= expiry {
                 self.discard(instance, DiscardReason::Expired);
             } else if let Err(instance) = self.hot.push(instance) {
                 self.discard(instance, DiscardReason::Surplus);
             }
         }
-        if let (Some(reuse), Isolation::Reuse { max_age, .. }) = (&self.reuse, self.config.isolation) {
+        if let (Some(reuse), Isolation::Reuse { max_age, .. }) =
+            (&self.reuse, self.config.isolation)
+        {
             for _ in 0..reuse.len() {
                 let Some(instance) = reuse.pop() else { break };
-                if now.duration_since(instance.born) >= max_age || now.duration_since(instance.last_used) >= expiry {
+                if now.duration_since(instance.born) >= max_age
+                    || now.duration_since(instance.last_used) >= expiry
+                {
                     self.discard(instance, DiscardReason::Expired);
                 } else if let Err(instance) = reuse.push(instance) {
                     self.discard(instance, DiscardReason::Surplus);
@@ -297,7 +305,9 @@ impl Inner {
         }
         let target = self.hot_target.load(SeqCst);
         while self.hot.len() > target {
-            let Some(instance) = self.hot.pop() else { break };
+            let Some(instance) = self.hot.pop() else {
+                break;
+            };
             self.discard(instance, DiscardReason::Surplus);
         }
         while self.hot.len() < target && !self.closed.load(SeqCst) {
@@ -349,7 +359,7 @@ pub struct PoolBuilder<'a> {
     config: PoolConfig,
     clock: Arc<dyn Clock>,
     listener: Option<Arc<dyn EventListener>>,
-    validator: Option<Box<dyn Fn(&[u8]) -> Result<(), String> + 'a>>,
+    validator: Option<&'a Validator>,
 }
 
 impl<'a> PoolBuilder<'a> {
@@ -371,10 +381,10 @@ impl<'a> PoolBuilder<'a> {
         self
     }
 
-    /// Check the component before compiling it; an `Err` carries the report shown to the user.
-    /// Used when `validate_wit` is on.
-    pub fn validator(mut self, check: impl Fn(&[u8]) -> Result<(), String> + 'a) -> Self {
-        self.validator = Some(Box::new(check));
+    /// Check the component with this validator (another expected world, more allowed
+    /// imports) instead of the bundled `riptide:extractor` world. Used when `validate_wit` is on.
+    pub fn validator(mut self, validator: &'a Validator) -> Self {
+        self.validator = Some(validator);
         self
     }
 
@@ -388,8 +398,12 @@ impl<'a> PoolBuilder<'a> {
         let config = self.config;
         config.validate()?;
         if config.validate_wit {
-            if let Some(check) = &self.validator {
-                check(self.component).map_err(|report| PoolError::InvalidComponent { report })?;
+            let validator = self.validator.unwrap_or_else(|| default_validator());
+            let report = validator.validate(self.component);
+            if !report.is_valid() {
+                return Err(PoolError::InvalidComponent {
+                    report: report.to_string(),
+                });
             }
         }
         let engine = engine::engine(&config)?;
@@ -398,29 +412,38 @@ impl<'a> PoolBuilder<'a> {
         } else {
             None
         };
-        let (component, load) = engine::load_component(&engine, self.component, cache_dir.as_deref())?;
-        let linker: Linker<HostState> = host::linker(&engine).map_err(|e| PoolError::Engine(format!("{e:#}")))?;
+        let (component, load) =
+            engine::load_component(&engine, self.component, cache_dir.as_deref())?;
+        let linker: Linker<HostState> =
+            host::linker(&engine).map_err(|e| PoolError::Engine(format!("{e:#}")))?;
         let instance_pre = linker
             .instantiate_pre(&component)
             .map_err(|e| PoolError::Instantiate(format!("{e:#}")))?;
-        let pre = ExtractorPre::new(instance_pre).map_err(|e| PoolError::Instantiate(format!("{e:#}")))?;
+        let pre = ExtractorPre::new(instance_pre)
+            .map_err(|e| PoolError::Instantiate(format!("{e:#}")))?;
 
         let tick = config.epoch_tick;
         let deadline_ticks =
-            u64::try_from(config.call_timeout.as_nanos().div_ceil(tick.as_nanos())).unwrap_or(u64::MAX);
+            u64::try_from(config.call_timeout.as_nanos().div_ceil(tick.as_nanos()))
+                .unwrap_or(u64::MAX);
         let (wake, wake_rx) = channel::bounded(1);
         let now = self.clock.now();
         let hot = &config.hot;
         let inner = Arc::new(Inner {
             hot: ArrayQueue::new(hot.max.max(1)),
-            reuse: (!config.isolation.is_per_request()).then(|| ArrayQueue::new(config.max_instances)),
+            reuse: (!config.isolation.is_per_request())
+                .then(|| ArrayQueue::new(config.max_instances)),
             permits: Arc::new(Semaphore::new(config.max_instances)),
             hot_target: AtomicUsize::new(hot.initial),
             live: Arc::new(AtomicUsize::new(0)),
             high_water: AtomicUsize::new(0),
             metrics: Metrics::new(),
             circuit: CircuitBreaker::new(config.circuit.clone(), Arc::clone(&self.clock)),
-            tuner: Mutex::new((HotTuner::new(hot.min, hot.max, hot.initial, hot.tune_interval, now), 0, 0)),
+            tuner: Mutex::new((
+                HotTuner::new(hot.min, hot.max, hot.initial, hot.tune_interval, now),
+                0,
+                0,
+            )),
             listener: self.listener,
             clock: self.clock,
             wake,
@@ -445,6 +468,12 @@ impl<'a> PoolBuilder<'a> {
     }
 }
 
+/// The validator for the bundled world, shared so that its report cache serves every pool.
+fn default_validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| Validator::new(ExpectedWorld::bundled()))
+}
+
 fn spawn_ticker(weak: Weak<Inner>, tick: Duration) -> Result<(), PoolError> {
     let engine = match weak.upgrade() {
         Some(inner) => inner.engine.clone(),
@@ -453,11 +482,21 @@ fn spawn_ticker(weak: Weak<Inner>, tick: Duration) -> Result<(), PoolError> {
     std::thread::Builder::new()
         .name("riptide-epoch".into())
         .spawn(move || {
+            let started = Instant::now();
+            let mut ticks: u64 = 0;
             loop {
                 std::thread::sleep(tick);
                 let Some(inner) = weak.upgrade() else { break };
-                engine.increment_epoch();
-                inner.epochs.fetch_add(1, Relaxed);
+                // The epoch follows the wall clock, not the number of wake-ups: on a loaded
+                // machine a late wake-up catches up, so deadlines do not stretch.
+                let due = u64::try_from(started.elapsed().as_nanos() / tick.as_nanos())
+                    .unwrap_or(u64::MAX)
+                    .max(ticks + 1);
+                while ticks < due {
+                    engine.increment_epoch();
+                    inner.epochs.fetch_add(1, Relaxed);
+                    ticks += 1;
+                }
             }
         })
         .map(drop)
@@ -472,11 +511,7 @@ fn spawn_refiller(weak: Weak<Inner>, wake: Receiver<()>) -> Result<(), PoolError
     std::thread::Builder::new()
         .name("riptide-refill".into())
         .spawn(move || {
-            loop {
-                match wake.recv_timeout(interval) {
-                    Ok(()) | Err(RecvTimeoutError::Timeout) => {}
-                    Err(RecvTimeoutError::Disconnected) => break,
-                }
+            while let Ok(()) | Err(RecvTimeoutError::Timeout) = wake.recv_timeout(interval) {
                 let Some(inner) = weak.upgrade() else { break };
                 if inner.closed.load(SeqCst) {
                     break;
@@ -508,7 +543,9 @@ pub struct Lease {
 
 impl std::fmt::Debug for Lease {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lease").field("tier", &self.tier).finish_non_exhaustive()
+        f.debug_struct("Lease")
+            .field("tier", &self.tier)
+            .finish_non_exhaustive()
     }
 }
 
@@ -535,19 +572,33 @@ impl Lease {
         };
         let (tx, rx) = tokio::sync::oneshot::channel();
         tokio::task::spawn_blocking(move || {
-            let _in_use = InUse(&inner.metrics);
+            let in_use = InUse(&inner.metrics);
             let (outcome, disposition) = execute(&inner, &mut instance, f);
-            let failed = matches!(disposition, Disposition::Discard(r) if r != DiscardReason::Served);
+            let failed =
+                matches!(disposition, Disposition::Discard(r) if r != DiscardReason::Served);
             if failed {
                 inner.metrics.calls_failed.fetch_add(1, Relaxed);
             } else {
                 inner.metrics.calls_ok.fetch_add(1, Relaxed);
             }
-            let _ = tx.send(outcome);
             if let Some((from, to)) = inner.circuit.record(!failed) {
                 inner.emit(PoolEvent::CircuitChanged { from, to });
             }
-            inner.finish(instance, disposition);
+            drop(in_use);
+            match disposition {
+                // Recycling is a queue push: done before answering, so the next request
+                // can take this instance.
+                Disposition::Keep => {
+                    inner.recycle(instance);
+                    let _ = tx.send(outcome);
+                }
+                // Dropping a Store resets its memory: done after answering, off the
+                // request's latency.
+                Disposition::Discard(reason) => {
+                    let _ = tx.send(outcome);
+                    inner.discard(instance, reason);
+                }
+            }
             drop(permit);
         });
         rx.await.unwrap_or_else(|_| {
@@ -567,25 +618,31 @@ impl Drop for Lease {
     }
 }
 
-fn execute<R, F>(inner: &Inner, instance: &mut Instance, f: F) -> (Result<R, PoolError>, Disposition)
+fn execute<R, F>(
+    inner: &Inner,
+    instance: &mut Instance,
+    f: F,
+) -> (Result<R, PoolError>, Disposition)
 where
     F: FnOnce(&Extractor, &mut Store<HostState>) -> wasmtime::Result<R>,
     R: OutputSize,
 {
     let Some((store, bindings)) = instance.parts.as_mut() else {
         return (
-            Err(PoolError::Instantiate("the instance was already released".into())),
+            Err(PoolError::Instantiate(
+                "the instance was already released".into(),
+            )),
             Disposition::Discard(DiscardReason::Trapped),
         );
     };
     store.set_epoch_deadline(inner.deadline_ticks);
-    if let Some(fuel) = inner.config.fuel {
-        if let Err(e) = store.set_fuel(fuel) {
-            return (
-                Err(PoolError::Instantiate(e.to_string())),
-                Disposition::Discard(DiscardReason::Trapped),
-            );
-        }
+    if let Some(fuel) = inner.config.fuel
+        && let Err(e) = store.set_fuel(fuel)
+    {
+        return (
+            Err(PoolError::Instantiate(e.to_string())),
+            Disposition::Discard(DiscardReason::Trapped),
+        );
     }
     let started = Instant::now();
     let result = f(bindings, store);
@@ -623,7 +680,8 @@ where
                     Disposition::Discard(DiscardReason::Timeout),
                 ),
                 trap => {
-                    let mut message = trap.map_or_else(|| format!("{error:#}"), ToString::to_string);
+                    let mut message =
+                        trap.map_or_else(|| format!("{error:#}"), ToString::to_string);
                     let stderr = state.stderr();
                     let printed: Vec<&str> = stderr
                         .lines()
@@ -632,7 +690,10 @@ where
                     if !printed.is_empty() {
                         message = format!("{message}; the guest printed: {}", printed.join(" "));
                     }
-                    (Err(PoolError::Trap { message }), Disposition::Discard(DiscardReason::Trapped))
+                    (
+                        Err(PoolError::Trap { message }),
+                        Disposition::Discard(DiscardReason::Trapped),
+                    )
                 }
             }
         }
@@ -701,7 +762,10 @@ impl Pool {
             Ok(permit) => permit,
             Err(TryAcquireError::Closed) => return Err(PoolError::ShutDown),
             Err(TryAcquireError::NoPermits) => {
-                let wait = tokio::time::timeout(inner.config.acquire_timeout, Arc::clone(&inner.permits).acquire_owned());
+                let wait = tokio::time::timeout(
+                    inner.config.acquire_timeout,
+                    Arc::clone(&inner.permits).acquire_owned(),
+                );
                 match wait.await {
                     Ok(Ok(permit)) => permit,
                     Ok(Err(_)) => return Err(PoolError::ShutDown),
@@ -769,7 +833,8 @@ impl Pool {
         url: String,
         mode: ExtractionMode,
     ) -> Result<Result<ExtractedContent, ExtractionError>, PoolError> {
-        self.call(move |b, s| b.call_extract(s, &html, &url, &mode)).await
+        self.call(move |b, s| b.call_extract(s, &html, &url, &mode))
+            .await
     }
 
     /// The guest's `extract-with-stats`.
@@ -782,14 +847,18 @@ impl Pool {
         url: String,
         mode: ExtractionMode,
     ) -> Result<Result<(ExtractedContent, ExtractionStats), ExtractionError>, PoolError> {
-        self.call(move |b, s| b.call_extract_with_stats(s, &html, &url, &mode)).await
+        self.call(move |b, s| b.call_extract_with_stats(s, &html, &url, &mode))
+            .await
     }
 
     /// The guest's `validate-html`.
     ///
     /// # Errors
     /// As for [`extract`](Self::extract).
-    pub async fn validate_html(&self, html: String) -> Result<Result<bool, ExtractionError>, PoolError> {
+    pub async fn validate_html(
+        &self,
+        html: String,
+    ) -> Result<Result<bool, ExtractionError>, PoolError> {
         self.call(move |b, s| b.call_validate_html(s, &html)).await
     }
 

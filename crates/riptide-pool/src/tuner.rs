@@ -63,7 +63,9 @@ impl HotTuner {
         self.last = now;
         let requests = hits + misses;
         if requests > 0 && misses * 50 > requests {
-            let step = usize::try_from(misses).unwrap_or(usize::MAX).clamp(1, (self.max / 2).max(1));
+            let step = usize::try_from(misses)
+                .unwrap_or(usize::MAX)
+                .clamp(1, (self.max / 2).max(1));
             self.target = (self.target + step).min(self.max);
             self.calm_intervals = 0;
         } else {

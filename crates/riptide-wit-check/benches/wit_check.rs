@@ -17,7 +17,10 @@ const REAL_GUEST: &str = concat!(
 fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
     let expected = ExpectedWorld::bundled();
     let validator = Validator::new(expected.clone());
-    assert!(validator.validate(bytes).is_valid(), "{label} must be valid");
+    assert!(
+        validator.validate(bytes).is_valid(),
+        "{label} must be valid"
+    );
     let mut group = c.benchmark_group(label);
 
     group.bench_function("validate (full: sha-256 + decode + compare)", |b| {
@@ -42,12 +45,16 @@ fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
         b.iter(|| black_box(wit_component::decode(black_box(bytes)).is_ok()))
     });
     for semver in [false, true] {
-        group.bench_function(format!("wit_component::targets(semver_compatible={semver})"), |b| {
-            b.iter(|| {
-                let r = wit_component::targets(expected.resolve(), expected.world(), bytes, semver);
-                black_box(r.is_ok())
-            })
-        });
+        group.bench_function(
+            format!("wit_component::targets(semver_compatible={semver})"),
+            |b| {
+                b.iter(|| {
+                    let r =
+                        wit_component::targets(expected.resolve(), expected.world(), bytes, semver);
+                    black_box(r.is_ok())
+                })
+            },
+        );
     }
     group.finish();
 }

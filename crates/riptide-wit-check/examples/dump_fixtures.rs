@@ -9,7 +9,12 @@ fn main() {
     let validator = Validator::new(ExpectedWorld::bundled());
     for fixture in fixtures::catalogue() {
         let report = validator.validate(&fixture.bytes);
-        println!("== {} ({} bytes): {}", fixture.name, fixture.bytes.len(), fixture.description);
+        println!(
+            "== {} ({} bytes): {}",
+            fixture.name,
+            fixture.bytes.len(),
+            fixture.description
+        );
         if json {
             println!("{}", report.to_json());
         } else {

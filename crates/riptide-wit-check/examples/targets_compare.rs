@@ -12,8 +12,14 @@ fn main() {
         .filter_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
         .collect();
     for f in fixtures::catalogue() {
-        if ["valid", "field-type-changed", "renamed-export", "many-mismatches", "valid-wasi-import"]
-            .contains(&f.name)
+        if [
+            "valid",
+            "field-type-changed",
+            "renamed-export",
+            "many-mismatches",
+            "valid-wasi-import",
+        ]
+        .contains(&f.name)
         {
             inputs.push((f.name.to_string(), f.bytes));
         }

@@ -26,9 +26,16 @@ fn main() -> ExitCode {
         if json {
             println!("{}", report.to_json());
         } else {
-            println!("{path} ({} bytes, validated in {elapsed:.2?}):\n{report}", bytes.len());
+            println!(
+                "{path} ({} bytes, validated in {elapsed:.2?}):\n{report}",
+                bytes.len()
+            );
         }
         ok &= report.is_valid();
     }
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

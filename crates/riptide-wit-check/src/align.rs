@@ -130,7 +130,10 @@ pub(crate) fn distance(a: &str, b: &str) -> usize {
 
 /// The candidate most similar to `name`: within a small edit distance, or one of the two
 /// extends the other at a `-` boundary (`extract` / `extract-article`).
-pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -157,26 +160,44 @@ mod tests {
 
     #[test]
     fn identical() {
-        assert_eq!(align(&["a", "b"], &["a", "b"]), vec![Same(0, 0), Same(1, 1)]);
+        assert_eq!(
+            align(&["a", "b"], &["a", "b"]),
+            vec![Same(0, 0), Same(1, 1)]
+        );
     }
 
     #[test]
     fn removed_added_renamed() {
-        assert_eq!(align(&["a", "b", "c"], &["a", "c"]), vec![Same(0, 0), Missing(1), Same(2, 1)]);
-        assert_eq!(align(&["a", "c"], &["a", "b", "c"]), vec![Same(0, 0), Extra(1), Same(1, 2)]);
-        assert_eq!(align(&["a", "b", "c"], &["a", "x", "c"]), vec![Same(0, 0), Renamed(1, 1), Same(2, 2)]);
+        assert_eq!(
+            align(&["a", "b", "c"], &["a", "c"]),
+            vec![Same(0, 0), Missing(1), Same(2, 1)]
+        );
+        assert_eq!(
+            align(&["a", "c"], &["a", "b", "c"]),
+            vec![Same(0, 0), Extra(1), Same(1, 2)]
+        );
+        assert_eq!(
+            align(&["a", "b", "c"], &["a", "x", "c"]),
+            vec![Same(0, 0), Renamed(1, 1), Same(2, 2)]
+        );
         assert_eq!(align(&["a"], &["a", "z"]), vec![Same(0, 0), Extra(1)]);
         assert_eq!(align(&[], &["z"]), vec![Extra(0)]);
     }
 
     #[test]
     fn swapped() {
-        assert_eq!(align(&["a", "b"], &["b", "a"]), vec![Moved(0, 1), Same(1, 0)]);
+        assert_eq!(
+            align(&["a", "b"], &["b", "a"]),
+            vec![Moved(0, 1), Same(1, 0)]
+        );
     }
 
     #[test]
     fn suggestions() {
-        assert_eq!(closest("extract", ["extract-article", "zzz"]), Some("extract-article"));
+        assert_eq!(
+            closest("extract", ["extract-article", "zzz"]),
+            Some("extract-article")
+        );
         assert_eq!(closest("get-modes", ["get-mode"]), Some("get-mode"));
         assert_eq!(closest("health-check", ["get-info"]), None);
         assert_eq!(distance("kitten", "sitting"), 3);

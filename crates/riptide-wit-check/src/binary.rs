@@ -1,9 +1,7 @@
 //! Reading the component binary: what kind of file it is, what it records about its world,
-//! imports that have no WIT form, and decoding its world (abortable, never panicking).
+//! imports that have no WIT form, and decoding its world (never panicking).
 
-use std::io::{self, Read};
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::panic::catch_unwind;
 
 use wasmparser::{Chunk, ComponentTypeRef, Parser, Payload};
 use wit_component::DecodedWasm;
@@ -43,16 +41,24 @@ pub(crate) fn classify(bytes: &[u8]) -> Kind {
     }
 }
 
-/// What a quick pass over the sections finds (code sections are skipped).
+/// What a pass over the section framing finds.
 #[derive(Debug, Default)]
 pub(crate) struct Scan {
+    /// The first framing error: a section, nested module or function body that claims more
+    /// bytes than there are, an unknown section, … (wasmparser's message).
+    pub(crate) framing_error: Option<String>,
     /// From the first `component-type*` custom section (top level preferred).
     pub(crate) recorded: Option<RecordedWorld>,
     /// Top-level imports with no WIT form: (name, "a core module" / "a component" / "a value").
     pub(crate) non_wit_imports: Vec<(String, &'static str)>,
 }
 
-/// Walks the sections once; stops quietly at the first parse error (decoding reports it).
+/// Walks every section, nested module and function body once, without validating them.
+///
+/// This is also a gate for decoding: wit-parser decodes through wasmparser's streaming
+/// parser, which pre-allocates whatever size a section or function body claims (up to
+/// 4 GiB for a few bytes of garbage). Decoding only runs once this pass has checked, on the
+/// complete bytes, that every claimed size fits in the file.
 pub(crate) fn scan(bytes: &[u8]) -> Scan {
     let mut out = Scan::default();
     let mut nested_recorded = None;
@@ -60,19 +66,23 @@ pub(crate) fn scan(bytes: &[u8]) -> Scan {
     let mut stack: Vec<Parser> = Vec::new();
     let mut offset = 0usize;
     loop {
-        let Some(rest) = bytes.get(offset..) else { break };
+        let rest = bytes.get(offset..).unwrap_or_default();
         let (consumed, payload) = match parser.parse(rest, true) {
             Ok(Chunk::Parsed { consumed, payload }) => (consumed, payload),
-            Ok(Chunk::NeedMoreData(_)) | Err(_) => break,
+            Ok(Chunk::NeedMoreData(_)) => {
+                out.framing_error = Some(format!("unexpected end-of-file (at offset {offset:#x})"));
+                break;
+            }
+            Err(e) => {
+                out.framing_error = Some(e.to_string());
+                break;
+            }
         };
         offset += consumed;
         let depth = stack.len();
         match payload {
-            Payload::CodeSectionStart { size, .. } => {
-                parser.skip_section();
-                offset += size as usize;
-            }
-            Payload::ModuleSection { parser: inner, .. } | Payload::ComponentSection { parser: inner, .. } => {
+            Payload::ModuleSection { parser: inner, .. }
+            | Payload::ComponentSection { parser: inner, .. } => {
                 stack.push(std::mem::replace(&mut parser, inner));
             }
             Payload::End(_) => match stack.pop() {
@@ -87,7 +97,8 @@ pub(crate) fn scan(bytes: &[u8]) -> Scan {
                         ComponentTypeRef::Value(_) => "a value",
                         _ => continue,
                     };
-                    out.non_wit_imports.push((import.name.name.to_string(), kind));
+                    out.non_wit_imports
+                        .push((import.name.name.to_string(), kind));
                 }
             }
             Payload::CustomSection(section) if section.name().starts_with("component-type") => {
@@ -110,7 +121,9 @@ pub(crate) fn scan(bytes: &[u8]) -> Scan {
 /// Decodes the world of a `component-type` section (the format of wit-component's
 /// `metadata::encode`, also embedded by wit-bindgen).
 fn recorded_world(data: &[u8]) -> Option<RecordedWorld> {
-    let decoded = catch_unwind(|| wit_parser::decoding::decode_world(data)).ok()?.ok()?;
+    let decoded = catch_unwind(|| wit_parser::decoding::decode_world(data))
+        .ok()?
+        .ok()?;
     let (resolve, world) = decoded;
     let world = resolve.worlds.get(world)?;
     let package = resolve.packages.get(world.package?)?;
@@ -123,20 +136,17 @@ fn recorded_world(data: &[u8]) -> Option<RecordedWorld> {
 /// Why decoding did not produce a world.
 #[derive(Debug)]
 pub(crate) enum DecodeError {
-    /// Another thread found the answer in the cache.
-    Aborted,
     /// wasmparser or wit-parser refused the bytes.
     Invalid(String),
     /// A bug in the decoder: it panicked.
     Panicked(String),
 }
 
-/// `wit_component::decode`, stopping early when `abort` is set and turning panics into errors.
-pub(crate) fn decode(bytes: &[u8], abort: &AtomicBool) -> Result<DecodedWasm, DecodeError> {
-    let reader = AbortableReader { bytes, abort };
-    match catch_unwind(AssertUnwindSafe(|| wit_component::decode_reader(reader))) {
+/// `wit_component::decode`, turning panics into errors. Call it only on bytes that
+/// [`scan`] found well framed.
+pub(crate) fn decode(bytes: &[u8]) -> Result<DecodedWasm, DecodeError> {
+    match catch_unwind(|| wit_component::decode(bytes)) {
         Ok(Ok(decoded)) => Ok(decoded),
-        Ok(Err(_)) if abort.load(Ordering::Relaxed) => Err(DecodeError::Aborted),
         Ok(Err(e)) => Err(DecodeError::Invalid(format!("{e:#}"))),
         Err(panic) => {
             let msg = panic
@@ -146,21 +156,6 @@ pub(crate) fn decode(bytes: &[u8], abort: &AtomicBool) -> Result<DecodedWasm, De
                 .unwrap_or_else(|| "unknown panic".into());
             Err(DecodeError::Panicked(msg))
         }
-    }
-}
-
-/// A slice reader that fails as soon as `abort` is set.
-struct AbortableReader<'a> {
-    bytes: &'a [u8],
-    abort: &'a AtomicBool,
-}
-
-impl Read for AbortableReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.abort.load(Ordering::Relaxed) {
-            return Err(io::Error::other("validation aborted: the result was cached"));
-        }
-        self.bytes.read(buf)
     }
 }
 
@@ -176,6 +171,9 @@ mod tests {
         assert_eq!(classify(b"hello world"), Kind::NotWasm);
         assert_eq!(classify(b"\0asm\x01\0\0\0"), Kind::CoreModule);
         assert_eq!(classify(b"\0asm\x0d\0\x01\0"), Kind::Component);
-        assert_eq!(classify(b"\0asm\x0e\0\x01\0"), Kind::UnknownVersion(0x0e, 1));
+        assert_eq!(
+            classify(b"\0asm\x0e\0\x01\0"),
+            Kind::UnknownVersion(0x0e, 1)
+        );
     }
 }

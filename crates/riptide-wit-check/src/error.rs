@@ -43,8 +43,11 @@ pub enum WitCheckError {
 
     /// The requested world is not defined by the WIT package.
     #[error(
-        "the WIT in {source_name} has no world {requested:?}; worlds defined there: {available}. \
-         Pass one of those names (or none to use the package's only world)"
+        "the WIT in {source_name} {}; worlds defined there: {available}. Pass one of those names",
+        match requested {
+            Some(w) => format!("has no world `{w}`"),
+            None => "defines several worlds (or none) and no world was named".to_string(),
+        }
     )]
     UnknownWorld {
         /// The directory or pseudo file name of the WIT text.

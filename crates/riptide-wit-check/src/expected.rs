@@ -11,9 +11,18 @@ use crate::error::WitCheckError;
 use crate::package;
 
 /// The WIT of the Riptide extractor world (`wit/extractor.wit`), embedded at build time.
+///
+/// ```
+/// assert!(riptide_wit_check::BUNDLED_WIT.contains("package riptide:extractor@0.2.0;"));
+/// ```
 pub const BUNDLED_WIT: &str = include_str!("../wit/extractor.wit");
 
 /// The name of the bundled world.
+///
+/// ```
+/// use riptide_wit_check::{BUNDLED_WORLD, ExpectedWorld};
+/// assert_eq!(ExpectedWorld::bundled().world_name(), BUNDLED_WORLD);
+/// ```
 pub const BUNDLED_WORLD: &str = "extractor";
 
 /// A resolved WIT world that components are checked against.
@@ -44,7 +53,8 @@ impl ExpectedWorld {
     pub fn bundled() -> Self {
         // The bundled WIT is parsed by this crate's tests; failing here is a build defect.
         Self::load("wit/extractor.wit", Some(BUNDLED_WORLD), |r| {
-            r.push_str("extractor.wit", BUNDLED_WIT).map_err(|e| format!("{e:#}"))
+            r.push_str("extractor.wit", BUNDLED_WIT)
+                .map_err(|e| r.render_error(&e))
         })
         .unwrap_or_else(|e| panic!("the bundled wit/extractor.wit must parse: {e}"))
     }
@@ -68,7 +78,9 @@ impl ExpectedWorld {
             });
         }
         Self::load(&dir.display().to_string(), world, |r| {
-            r.push_dir(dir).map(|(pkg, _)| pkg).map_err(|e| format!("{e:#}"))
+            r.push_dir(dir)
+                .map(|(pkg, _)| pkg)
+                .map_err(|e| r.render_error(&e))
         })
     }
 
@@ -88,7 +100,7 @@ impl ExpectedWorld {
     #[allow(clippy::should_implement_trait)] // takes the world name too
     pub fn from_str(wit: &str, world: Option<&str>) -> Result<Self, WitCheckError> {
         Self::load("<wit text>", world, |r| {
-            r.push_str("input.wit", wit).map_err(|e| format!("{e:#}"))
+            r.push_str("input.wit", wit).map_err(|e| r.render_error(&e))
         })
     }
 

@@ -22,6 +22,11 @@ use crate::error::WitCheckError;
 use crate::expected::{BUNDLED_WIT, ExpectedWorld};
 
 /// One test component.
+///
+/// ```
+/// let empty = riptide_wit_check::fixtures::catalogue().into_iter().find(|f| f.name == "empty").unwrap();
+/// assert!(empty.bytes.is_empty() && !empty.expect_valid);
+/// ```
 #[derive(Debug, Clone)]
 pub struct Fixture {
     /// A file-name friendly name: `renamed-export`, `core-module`, …
@@ -50,8 +55,14 @@ pub fn component_for(resolve: &Resolve, world: WorldId) -> Result<Vec<u8>, WitCh
         message: e,
     };
     let mut module = wit_component::dummy_module(resolve, world, ManglingAndAbi::Standard32);
-    wit_component::embed_component_metadata(&mut module, resolve, world, StringEncoding::UTF8, false)
-        .map_err(|e| encode_err(format!("{e:#}")))?;
+    wit_component::embed_component_metadata(
+        &mut module,
+        resolve,
+        world,
+        StringEncoding::UTF8,
+        false,
+    )
+    .map_err(|e| encode_err(format!("{e:#}")))?;
     ComponentEncoder::default()
         .module(&module)
         .map_err(|e| encode_err(format!("{e:#}")))?
@@ -72,7 +83,11 @@ pub fn component_for(resolve: &Resolve, world: WorldId) -> Result<Vec<u8>, WitCh
 pub fn component_from_wit(wit: &str, stamp: bool) -> Result<Vec<u8>, WitCheckError> {
     let world = ExpectedWorld::from_str(wit, None)?;
     let bytes = component_for(world.resolve(), world.world())?;
-    if stamp { world.stamp(&bytes) } else { Ok(bytes) }
+    if stamp {
+        world.stamp(&bytes)
+    } else {
+        Ok(bytes)
+    }
 }
 
 /// A WIT package referenced by the import fixtures.
@@ -137,7 +152,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "valid-wasi-import",
         description: "imports wasi:clocks/monotonic-clock@0.2.3, which the host provides (0.2.x)",
-        edits: &[(WORLD_OPEN, "world extractor {\n    import wasi:clocks/monotonic-clock@0.2.3;\n")],
+        edits: &[(
+            WORLD_OPEN,
+            "world extractor {\n    import wasi:clocks/monotonic-clock@0.2.3;\n",
+        )],
         append: WASI_CLOCKS_023,
         stamp: true,
         expect_valid: true,
@@ -161,7 +179,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "renamed-param",
         description: "validate-html's parameter html is named document",
-        edits: &[("export validate-html: func(html: string)", "export validate-html: func(document: string)")],
+        edits: &[(
+            "export validate-html: func(html: string)",
+            "export validate-html: func(document: string)",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -169,7 +190,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "param-type-changed",
         description: "validate-html takes list<u8> instead of string",
-        edits: &[("export validate-html: func(html: string)", "export validate-html: func(html: list<u8>)")],
+        edits: &[(
+            "export validate-html: func(html: string)",
+            "export validate-html: func(html: list<u8>)",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -177,7 +201,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "extra-param",
         description: "get-modes takes an extra parameter verbose: bool",
-        edits: &[("export get-modes: func()", "export get-modes: func(verbose: bool)")],
+        edits: &[(
+            "export get-modes: func()",
+            "export get-modes: func(verbose: bool)",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -201,7 +228,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "field-added",
         description: "extraction-stats has an extra field videos-found: u32",
-        edits: &[("images-found: u32,\n", "images-found: u32,\n        videos-found: u32,\n")],
+        edits: &[(
+            "images-found: u32,\n",
+            "images-found: u32,\n        videos-found: u32,\n",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -209,7 +239,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "variant-case-added",
         description: "extraction-error has an extra case timeout(u32)",
-        edits: &[("unsupported-mode(string),\n", "unsupported-mode(string),\n        timeout(u32),\n")],
+        edits: &[(
+            "unsupported-mode(string),\n",
+            "unsupported-mode(string),\n        timeout(u32),\n",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -236,7 +269,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "package-renamed",
         description: "the world is in package acme:extractor@0.2.0",
-        edits: &[("package riptide:extractor@0.2.0;", "package acme:extractor@0.2.0;")],
+        edits: &[(
+            "package riptide:extractor@0.2.0;",
+            "package acme:extractor@0.2.0;",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -244,7 +280,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "version-0.2.1",
         description: "package version 0.2.1: semver-compatible with 0.2.0 (warning only)",
-        edits: &[("package riptide:extractor@0.2.0;", "package riptide:extractor@0.2.1;")],
+        edits: &[(
+            "package riptide:extractor@0.2.0;",
+            "package riptide:extractor@0.2.1;",
+        )],
         append: "",
         stamp: true,
         expect_valid: true,
@@ -252,7 +291,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "version-0.3.0",
         description: "package version 0.3.0: incompatible with 0.2.0",
-        edits: &[("package riptide:extractor@0.2.0;", "package riptide:extractor@0.3.0;")],
+        edits: &[(
+            "package riptide:extractor@0.2.0;",
+            "package riptide:extractor@0.3.0;",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -260,7 +302,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "version-1.0.0",
         description: "package version 1.0.0: incompatible with 0.2.0",
-        edits: &[("package riptide:extractor@0.2.0;", "package riptide:extractor@1.0.0;")],
+        edits: &[(
+            "package riptide:extractor@0.2.0;",
+            "package riptide:extractor@1.0.0;",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -268,7 +313,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "import-unknown-interface",
         description: "imports evil:net/socket, which the host does not provide",
-        edits: &[(WORLD_OPEN, "world extractor {\n    import evil:net/socket;\n")],
+        edits: &[(
+            WORLD_OPEN,
+            "world extractor {\n    import evil:net/socket;\n",
+        )],
         append: EVIL_NET,
         stamp: true,
         expect_valid: false,
@@ -276,7 +324,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "import-function",
         description: "imports a world-level function fetch, which the host does not provide",
-        edits: &[(WORLD_OPEN, "world extractor {\n    import fetch: func(url: string) -> result<string, string>;\n")],
+        edits: &[(
+            WORLD_OPEN,
+            "world extractor {\n    import fetch: func(url: string) -> result<string, string>;\n",
+        )],
         append: "",
         stamp: true,
         expect_valid: false,
@@ -284,7 +335,10 @@ const SPECS: &[Spec] = &[
     Spec {
         name: "import-wasi-0.3",
         description: "imports wasi:clocks/monotonic-clock@0.3.0; the host provides 0.2.x",
-        edits: &[(WORLD_OPEN, "world extractor {\n    import wasi:clocks/monotonic-clock@0.3.0;\n")],
+        edits: &[(
+            WORLD_OPEN,
+            "world extractor {\n    import wasi:clocks/monotonic-clock@0.3.0;\n",
+        )],
         append: WASI_CLOCKS_030,
         stamp: true,
         expect_valid: false,
@@ -294,10 +348,19 @@ const SPECS: &[Spec] = &[
         description: "five changes at once: every one is reported",
         edits: &[
             ("export get-modes: func() -> list<string>;", ""),
-            ("export validate-html: func(html: string)", "export validate-html: func(document: string)"),
+            (
+                "export validate-html: func(html: string)",
+                "export validate-html: func(document: string)",
+            ),
             ("title: option<string>,", "title: string,"),
-            ("unsupported-mode(string),\n", "unsupported-mode(string),\n        timeout(u32),\n"),
-            (WORLD_OPEN, "world extractor {\n    import fetch: func(url: string) -> result<string, string>;\n"),
+            (
+                "unsupported-mode(string),\n",
+                "unsupported-mode(string),\n        timeout(u32),\n",
+            ),
+            (
+                WORLD_OPEN,
+                "world extractor {\n    import fetch: func(url: string) -> result<string, string>;\n",
+            ),
         ],
         append: "",
         stamp: true,
@@ -325,6 +388,12 @@ fn edited_wit(spec: &Spec) -> String {
 ///
 /// Panics only if the bundled WIT changed so much that an edit no longer applies (a test
 /// of this crate catches that).
+///
+/// ```
+/// let all = riptide_wit_check::fixtures::catalogue();
+/// assert!(all.iter().any(|f| f.name == "renamed-export"));
+/// assert!(all.iter().filter(|f| f.expect_valid).count() >= 3);
+/// ```
 pub fn catalogue() -> Vec<Fixture> {
     let mut out: Vec<Fixture> = SPECS
         .iter()

@@ -54,7 +54,9 @@ pub(crate) struct AllowedImport {
 impl AllowedImport {
     /// Parses `ns:pkg/iface@1.2.3`, `ns:pkg/iface` (any version) or a plain kebab name.
     pub(crate) fn parse(s: &str) -> Result<Self, WitCheckError> {
-        let invalid = || WitCheckError::InvalidImportName { name: s.to_string() };
+        let invalid = || WitCheckError::InvalidImportName {
+            name: s.to_string(),
+        };
         let Some((ns, rest)) = s.split_once(':') else {
             if !is_kebab(s) {
                 return Err(invalid());
@@ -93,7 +95,11 @@ impl AllowedImport {
 
     fn accepts(&self, found: &ItemName) -> Option<VersionMatch> {
         let m = self.name.matches(found)?;
-        Some(if self.versioned { m } else { VersionMatch::Exact })
+        Some(if self.versioned {
+            m
+        } else {
+            VersionMatch::Exact
+        })
     }
 
     /// `wasi:io/poll@0.2.x`, as shown in messages.
@@ -119,7 +125,12 @@ fn is_kebab(s: &str) -> bool {
 /// structurally; the others must be provided by the host (`allowed`).
 ///
 /// Non-resource type imports are type definitions, not something the host provides.
-pub(crate) fn check(c: &mut Checker<'_>, exp_world: WorldId, found_world: WorldId, allowed: &[AllowedImport]) {
+pub(crate) fn check(
+    c: &mut Checker<'_>,
+    exp_world: WorldId,
+    found_world: WorldId,
+    allowed: &[AllowedImport],
+) {
     let (exp, found) = (c.exp, c.found);
     let (Some(ew), Some(fw)) = (exp.worlds.get(exp_world), found.worlds.get(found_world)) else {
         return;
@@ -141,14 +152,17 @@ pub(crate) fn check(c: &mut Checker<'_>, exp_world: WorldId, found_world: WorldI
         let label = render::world_key(found, key);
 
         // Declared by the expected world: compare it.
-        if let Some((i, m)) = best_match(&name, exp_names.iter(), &[]) {
-            if m != VersionMatch::Incompatible {
-                c.at(format!("import {label}"), |c| c.item(exp_items[i], item));
-                continue;
-            }
+        if let Some((i, m)) = best_match(&name, exp_names.iter(), &[])
+            && m != VersionMatch::Incompatible
+        {
+            c.at(format!("import {label}"), |c| c.item(exp_items[i], item));
+            continue;
         }
         // Provided by the host.
-        let best = allowed.iter().filter_map(|a| a.accepts(&name).map(|m| (m, a))).min_by_key(|(m, _)| *m);
+        let best = allowed
+            .iter()
+            .filter_map(|a| a.accepts(&name).map(|m| (m, a)))
+            .min_by_key(|(m, _)| *m);
         match best {
             Some((VersionMatch::Exact | VersionMatch::Compatible, _)) => {}
             Some((VersionMatch::Incompatible, a)) => {
@@ -166,7 +180,9 @@ pub(crate) fn check(c: &mut Checker<'_>, exp_world: WorldId, found_world: WorldI
             }
             None => {
                 let what = match item {
-                    WorldItem::Function(f) => format!("function {label}: {}", render::func_sig(found, f)),
+                    WorldItem::Function(f) => {
+                        format!("function {label}: {}", render::func_sig(found, f))
+                    }
                     WorldItem::Interface { .. } => format!("interface {label}"),
                     WorldItem::Type { .. } => format!("resource {label}"),
                 };
@@ -211,9 +227,20 @@ mod tests {
         assert!(AllowedImport::parse("wasi:http/outgoing-handler@0.2.0").is_ok());
         assert!(AllowedImport::parse("wasi:http/types").is_ok());
         assert!(AllowedImport::parse("fetch").is_ok());
-        for bad in ["", "wasi:http", "wasi:/x", "a:b/c@zero", "Has Space", "-x", "a:b/c/d"] {
+        for bad in [
+            "",
+            "wasi:http",
+            "wasi:/x",
+            "a:b/c@zero",
+            "Has Space",
+            "-x",
+            "a:b/c/d",
+        ] {
             assert!(AllowedImport::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(AllowedImport::wasi_defaults().len(), DEFAULT_WASI_IMPORTS.len());
+        assert_eq!(
+            AllowedImport::wasi_defaults().len(),
+            DEFAULT_WASI_IMPORTS.len()
+        );
     }
 }

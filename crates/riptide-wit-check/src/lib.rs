@@ -25,9 +25,13 @@
 //! );
 //! ```
 
+#![warn(missing_docs)]
+
 mod align;
 mod binary;
+mod cache;
 mod compare;
+mod digest;
 mod error;
 mod expected;
 pub mod fixtures;
@@ -37,7 +41,13 @@ mod render;
 mod report;
 mod validator;
 
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctest;
+
+pub use digest::ComponentDigest;
 pub use error::WitCheckError;
 pub use expected::{BUNDLED_WIT, BUNDLED_WORLD, ExpectedWorld};
 pub use report::{Issue, Severity, ValidationReport};
-pub use validator::{ComponentDigest, Validator};
+pub use validator::Validator;

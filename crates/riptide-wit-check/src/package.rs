@@ -251,7 +251,10 @@ mod tests {
         assert!(!compatible(&v("1.0.0"), &v("2.0.0")));
         assert!(!compatible(&v("0.0.1"), &v("0.0.2")));
         assert!(!compatible(&v("0.2.0-rc-1"), &v("0.2.0")));
-        assert_eq!(version_match(Some(&v("0.2.0")), None), VersionMatch::Incompatible);
+        assert_eq!(
+            version_match(Some(&v("0.2.0")), None),
+            VersionMatch::Incompatible
+        );
         assert_eq!(version_match(None, None), VersionMatch::Exact);
     }
 }

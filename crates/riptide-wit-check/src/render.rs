@@ -166,7 +166,10 @@ pub(crate) fn interface_id(resolve: &Resolve, id: wit_parser::InterfaceId) -> St
     }
 }
 
-pub(crate) fn iface_package<'r>(resolve: &'r Resolve, iface: &Interface) -> Option<&'r PackageName> {
+pub(crate) fn iface_package<'r>(
+    resolve: &'r Resolve,
+    iface: &Interface,
+) -> Option<&'r PackageName> {
     iface
         .package
         .and_then(|p| resolve.packages.get(p))

@@ -106,6 +106,12 @@ impl ValidationReport {
         component_sha256: String,
         mut issues: Vec<Issue>,
     ) -> Self {
+        // One line per issue: decoder messages may span lines.
+        for issue in &mut issues {
+            issue.path = one_line(&issue.path);
+            issue.message = one_line(&issue.message);
+            issue.suggestion = issue.suggestion.as_deref().map(one_line);
+        }
         // Errors first, each group in the order found (stable sort).
         issues.sort_by_key(|i| std::cmp::Reverse(i.severity));
         ValidationReport {
@@ -212,7 +218,11 @@ impl fmt::Display for ValidationReport {
             plural(warnings)
         );
         if errors == 0 {
-            write!(f, "ok: the component implements {} ({counts})", self.expected_world)
+            write!(
+                f,
+                "ok: the component implements {} ({counts})",
+                self.expected_world
+            )
         } else {
             write!(
                 f,
@@ -221,6 +231,18 @@ impl fmt::Display for ValidationReport {
             )
         }
     }
+}
+
+/// Joins the lines of `s` with `; ` (wasmparser chains its context on several lines).
+fn one_line(s: &str) -> String {
+    if !s.contains(['\n', '\r']) {
+        return s.to_string();
+    }
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1,9 +1,7 @@
 //! The validator: runs every check on a component and caches the reports.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
@@ -11,68 +9,18 @@ use wit_component::DecodedWasm;
 use wit_parser::{WorldItem, WorldKey};
 
 use crate::binary::{self, DecodeError, Kind};
+use crate::cache::{self, Cache};
 use crate::compare::Checker;
+use crate::digest::ComponentDigest;
 use crate::error::WitCheckError;
 use crate::expected::ExpectedWorld;
 use crate::imports::{self, AllowedImport};
 use crate::package;
 use crate::report::{Issue, Severity, ValidationReport};
 
-/// Reports kept per validator; the cache is emptied when it grows past this.
-const CACHE_CAPACITY: usize = 64;
-
-/// Components at least this large are hashed on a second thread while they are decoded.
+/// From this size on, a component that is certainly not cached is hashed on a second
+/// thread while it is checked (hashing costs about twice as much as checking).
 const PARALLEL_THRESHOLD: usize = 256 * 1024;
-
-/// SHA-256 of a component's bytes: the key of the validation cache.
-///
-/// ```
-/// use riptide_wit_check::ComponentDigest;
-///
-/// let d = ComponentDigest::of(b"abc");
-/// assert!(d.to_hex().starts_with("ba7816bf"));
-/// assert_eq!(d, ComponentDigest::of(b"abc"));
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ComponentDigest([u8; 32]);
-
-impl ComponentDigest {
-    /// Hashes `bytes` (SHA-256; about 3 ms for a 5 MB component).
-    ///
-    /// ```
-    /// # use riptide_wit_check::ComponentDigest;
-    /// assert_eq!(ComponentDigest::of(b"").as_bytes().len(), 32);
-    /// ```
-    pub fn of(bytes: &[u8]) -> Self {
-        ComponentDigest(Sha256::digest(bytes).into())
-    }
-
-    /// The 32 digest bytes.
-    ///
-    /// ```
-    /// # use riptide_wit_check::ComponentDigest;
-    /// assert_eq!(ComponentDigest::of(b"abc").as_bytes()[0], 0xba);
-    /// ```
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    /// Lower-case hex, 64 characters.
-    ///
-    /// ```
-    /// # use riptide_wit_check::ComponentDigest;
-    /// assert_eq!(ComponentDigest::of(b"").to_hex().len(), 64);
-    /// ```
-    pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-impl fmt::Debug for ComponentDigest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ComponentDigest({})", self.to_hex())
-    }
-}
 
 /// Checks components against an [`ExpectedWorld`] before they are instantiated.
 ///
@@ -97,7 +45,7 @@ pub struct Validator {
     allowed: Vec<AllowedImport>,
     /// SHA-256 of the expected world and the allow-list: mixed into every cache key.
     config_key: [u8; 32],
-    cache: Mutex<HashMap<[u8; 32], Arc<ValidationReport>>>,
+    cache: Mutex<Cache>,
 }
 
 impl fmt::Debug for Validator {
@@ -123,7 +71,7 @@ impl Validator {
             expected,
             allowed: AllowedImport::wasi_defaults(),
             config_key: [0; 32],
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(Cache::default()),
         };
         v.rekey();
         v
@@ -202,7 +150,7 @@ impl Validator {
     /// assert!(std::sync::Arc::ptr_eq(&report, &v.cached(&ComponentDigest::of(bytes)).unwrap()));
     /// ```
     pub fn cached(&self, digest: &ComponentDigest) -> Option<Arc<ValidationReport>> {
-        self.cache.lock().get(&self.key(digest)).cloned()
+        self.cache.lock().get(&self.key(digest))
     }
 
     /// Empties the report cache.
@@ -219,10 +167,8 @@ impl Validator {
     }
 
     /// Checks `component` and returns the report (cached: validating the same bytes again
-    /// costs one SHA-256 of them). Never panics.
-    ///
-    /// Large components are hashed on a second (scoped) thread while they are decoded; when
-    /// the hash finds a cached report, decoding stops.
+    /// costs one SHA-256 of them, about 3 ms for 5 MB; keep the [`ComponentDigest`] and use
+    /// [`cached`](Self::cached) to skip even that). Never panics.
     ///
     /// ```
     /// # use riptide_wit_check::{ExpectedWorld, Validator};
@@ -233,115 +179,106 @@ impl Validator {
     /// assert!(std::sync::Arc::ptr_eq(&report, &v.validate(b"\0asm\x01\0\0\0")));
     /// ```
     pub fn validate(&self, component: &[u8]) -> Arc<ValidationReport> {
-        if component.len() >= PARALLEL_THRESHOLD
-            && let Some(report) = self.validate_parallel(component)
+        let glimpse = (component.len() >= PARALLEL_THRESHOLD).then(|| cache::glimpse(component));
+        if let Some(g) = &glimpse
+            && !self.cache.lock().may_contain(g)
+            && let Some((digest, findings)) = self.check_while_hashing(component)
         {
-            return report;
+            return self.store(&digest, glimpse, findings);
         }
         let digest = ComponentDigest::of(component);
         if let Some(hit) = self.cached(&digest) {
             return hit;
         }
-        let findings = self
-            .check(component, &AtomicBool::new(false))
-            .unwrap_or_else(Findings::aborted_without_hit);
-        self.store(&digest, findings)
+        let findings = self.check(component);
+        self.store(&digest, glimpse, findings)
     }
 
-    /// Hashes on a scoped thread while decoding here; `None` if the thread cannot be started.
-    fn validate_parallel(&self, component: &[u8]) -> Option<Arc<ValidationReport>> {
-        let abort = AtomicBool::new(false);
+    /// For a component known not to be cached: hashes it on a scoped second thread while
+    /// checking it on this one. `None` if the thread cannot be started.
+    fn check_while_hashing(&self, component: &[u8]) -> Option<(ComponentDigest, Findings)> {
         std::thread::scope(|s| {
             let hasher = std::thread::Builder::new()
-                .name("riptide-wit-check-hash".into())
-                .spawn_scoped(s, || {
-                    let digest = ComponentDigest::of(component);
-                    let hit = self.cached(&digest);
-                    if hit.is_some() {
-                        abort.store(true, Ordering::Relaxed);
-                    }
-                    (digest, hit)
-                })
+                .name("riptide-wit-check-sha256".into())
+                .spawn_scoped(s, || ComponentDigest::of(component))
                 .ok()?;
-            let findings = self.check(component, &abort);
-            let (digest, hit) = hasher.join().ok()?;
-            if let Some(hit) = hit {
-                return Some(hit);
-            }
-            let findings = match findings {
-                Some(f) => f,
-                // Only a cache hit aborts; re-run to be safe if that ever changes.
-                None => self.check(component, &AtomicBool::new(false))?,
-            };
-            Some(self.store(&digest, findings))
+            let findings = self.check(component);
+            Some((hasher.join().ok()?, findings))
         })
     }
 
-    fn store(&self, digest: &ComponentDigest, findings: Findings) -> Arc<ValidationReport> {
+    fn store(
+        &self,
+        digest: &ComponentDigest,
+        glimpse: Option<[u8; 32]>,
+        findings: Findings,
+    ) -> Arc<ValidationReport> {
         let report = Arc::new(ValidationReport::new(
             self.expected.id(),
             findings.component_world,
             digest.to_hex(),
             findings.issues,
         ));
-        let mut cache = self.cache.lock();
-        if cache.len() >= CACHE_CAPACITY {
-            cache.clear();
-        }
-        cache.insert(self.key(digest), Arc::clone(&report));
+        self.cache
+            .lock()
+            .insert(self.key(digest), glimpse, Arc::clone(&report));
         report
     }
 
-    /// Every check; `None` when `abort` was set (another thread found a cached report).
-    fn check(&self, bytes: &[u8], abort: &AtomicBool) -> Option<Findings> {
+    /// Every check.
+    fn check(&self, bytes: &[u8]) -> Findings {
         if let Some(issue) = not_a_component(bytes) {
-            return Some(Findings::one(issue));
+            return Findings::one(issue);
         }
-        let (resolve, world) = match binary::decode(bytes, abort) {
+        let scan = binary::scan(bytes);
+        if let Some(msg) = scan.framing_error {
+            return Findings::one(undecodable(msg));
+        }
+        let (resolve, world) = match binary::decode(bytes) {
             Ok(DecodedWasm::Component(resolve, world)) => (resolve, world),
             Ok(DecodedWasm::WitPackage(resolve, pkg)) => {
                 let name = resolve
                     .packages
                     .get(pkg)
                     .map_or_else(|| "a package".to_string(), |p| p.name.to_string());
-                return Some(Findings::one(component_error(
+                return Findings::one(component_error(
                     format!(
                         "this is the WIT package {name} encoded as WebAssembly, not a component: \
                          it describes interfaces and worlds but implements none"
                     ),
                     Some("validate the guest component built from this WIT instead"),
-                )));
+                ));
             }
-            Err(DecodeError::Aborted) => return None,
-            Err(DecodeError::Invalid(msg)) => {
-                return Some(Findings::one(component_error(
-                    format!("the component cannot be decoded: {msg}"),
-                    Some("the file is malformed or truncated; rebuild the guest component"),
-                )));
-            }
+            Err(DecodeError::Invalid(msg)) => return Findings::one(undecodable(msg)),
             Err(DecodeError::Panicked(msg)) => {
-                return Some(Findings::one(component_error(
+                return Findings::one(component_error(
                     format!("the WIT decoder crashed on this file ({msg}); the file is malformed"),
-                    Some("rebuild the guest component; report this if a standard toolchain made it"),
-                )));
+                    Some(
+                        "rebuild the guest component; report this if a standard toolchain made it",
+                    ),
+                ));
             }
         };
 
-        let scan = binary::scan(bytes);
         let exp = &self.expected;
         let mut issues = Vec::new();
         if scan.recorded.is_some() || !records_package_in_names(exp) {
-            package::check(exp.package(), exp.world_name(), scan.recorded.as_ref(), &mut issues);
+            package::check(
+                exp.package(),
+                exp.world_name(),
+                scan.recorded.as_ref(),
+                &mut issues,
+            );
         }
         let mut checker = Checker::new(exp.resolve(), &resolve);
         imports::non_wit(&mut checker, &scan.non_wit_imports);
         imports::check(&mut checker, exp.world(), world, &self.allowed);
         checker.exports(exp.world(), world);
         issues.append(&mut checker.issues);
-        Some(Findings {
+        Findings {
             issues,
             component_world: scan.recorded.map(|r| r.id()),
-        })
+        }
     }
 }
 
@@ -358,13 +295,6 @@ impl Findings {
             component_world: None,
         }
     }
-
-    fn aborted_without_hit() -> Self {
-        Findings::one(component_error(
-            "validation was interrupted".into(),
-            Some("validate the component again"),
-        ))
-    }
 }
 
 fn component_error(message: String, suggestion: Option<&str>) -> Issue {
@@ -376,9 +306,17 @@ fn component_error(message: String, suggestion: Option<&str>) -> Issue {
     }
 }
 
+fn undecodable(msg: String) -> Issue {
+    component_error(
+        format!("the component cannot be decoded: {msg}"),
+        Some("the file is malformed or truncated; rebuild the guest component"),
+    )
+}
+
 /// The issue for bytes that are not a component at all, from the 8-byte header.
 fn not_a_component(bytes: &[u8]) -> Option<Issue> {
-    let build = "pass the .wasm component built for wasm32-wasip2 (target/wasm32-wasip2/release/*.wasm)";
+    let build =
+        "pass the .wasm component built for wasm32-wasip2 (target/wasm32-wasip2/release/*.wasm)";
     Some(match binary::classify(bytes) {
         Kind::Component => return None,
         Kind::Empty => component_error(

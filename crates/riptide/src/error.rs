@@ -42,7 +42,9 @@ pub enum Error {
         message: String,
     },
     /// The guest ran past its deadline.
-    #[error("the extraction did not finish within {deadline:?} and was stopped; raise call_timeout for very large pages")]
+    #[error(
+        "the extraction did not finish within {deadline:?} and was stopped; raise call_timeout for very large pages"
+    )]
     Timeout {
         /// The deadline.
         deadline: Duration,

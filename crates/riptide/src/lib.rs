@@ -27,9 +27,24 @@ use std::sync::Arc;
 pub use error::Error;
 pub use riptide_input_check::{InputError, Limits as InputLimits};
 pub use riptide_pool::{
-    CircuitConfig, EventListener, HotConfig, Isolation, MetricsSnapshot, PoolConfig, PoolError, PoolEvent,
+    CircuitConfig, EventListener, HotConfig, Isolation, MetricsSnapshot, PoolConfig, PoolError,
+    PoolEvent,
 };
-pub use types::{ComponentInfo, ExtractedContent, ExtractionMode, ExtractionStats, GuestError, HealthStatus};
+pub use types::{
+    ComponentInfo, ExtractedContent, ExtractionMode, ExtractionStats, GuestError, HealthStatus,
+};
+
+/// Checking a component against the `riptide:extractor` world before it runs (the pool does
+/// it at start; `riptide validate` exposes it).
+///
+/// ```
+/// use riptide::validation::{ExpectedWorld, Validator};
+/// let report = Validator::new(ExpectedWorld::bundled()).validate(b"not a component");
+/// assert!(!report.is_valid());
+/// ```
+pub mod validation {
+    pub use riptide_wit_check::{ExpectedWorld, Issue, Severity, ValidationReport, Validator, WitCheckError};
+}
 
 use riptide_input_check::InputValidator;
 use riptide_pool::Pool;
@@ -149,7 +164,9 @@ pub struct Extractor {
 
 impl std::fmt::Debug for Extractor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Extractor").field("pool", &self.inner.pool).finish()
+        f.debug_struct("Extractor")
+            .field("pool", &self.inner.pool)
+            .finish()
     }
 }
 
@@ -179,9 +196,17 @@ impl Extractor {
         mode: ExtractionMode,
     ) -> Result<ExtractedContent, Error> {
         let html = html.into();
-        self.inner.input.check_request(&html, url, mode.as_input())?;
-        let result = self.inner.pool.extract(html, url.to_string(), mode.into_wit()).await?;
-        result.map(Into::into).map_err(|e| Error::Extraction(e.into()))
+        self.inner
+            .input
+            .check_request(&html, url, mode.as_input())?;
+        let result = self
+            .inner
+            .pool
+            .extract(html, url.to_string(), mode.into_wit())
+            .await?;
+        result
+            .map(Into::into)
+            .map_err(|e| Error::Extraction(e.into()))
     }
 
     /// Like [`extract`](Self::extract), with figures measured inside the guest.
@@ -195,8 +220,14 @@ impl Extractor {
         mode: ExtractionMode,
     ) -> Result<(ExtractedContent, ExtractionStats), Error> {
         let html = html.into();
-        self.inner.input.check_request(&html, url, mode.as_input())?;
-        let result = self.inner.pool.extract_with_stats(html, url.to_string(), mode.into_wit()).await?;
+        self.inner
+            .input
+            .check_request(&html, url, mode.as_input())?;
+        let result = self
+            .inner
+            .pool
+            .extract_with_stats(html, url.to_string(), mode.into_wit())
+            .await?;
         result
             .map(|(c, s)| (c.into(), s.into()))
             .map_err(|e| Error::Extraction(e.into()))

@@ -1,0 +1,451 @@
+//! Fault isolation with a hostile guest (`crates/riptide-hostile-guest`): one component
+//! implementing the same world whose misbehaviour is chosen by the page URL (`http://loop/`,
+//! `http://alloc/`, …).
+//!
+//! For every fault: the call returns the right typed error, the Store is discarded (metrics
+//! by reason), the pool's capacity — in-use count, semaphore permits, live instances and
+//! wasmtime's pooling-allocator slots (component and core instances, memories, tables) —
+//! returns to its baseline, and the next healthy request succeeds.
+
+mod common;
+
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use riptide_pool::bindings::{ExtractedContent, ExtractionMode};
+use riptide_pool::{
+    CircuitConfig, CircuitState, DiscardReason, HotConfig, Isolation, ManualClock, Pool,
+    PoolConfigBuilder, PoolError,
+};
+
+/// What the hostile guest panics with (`riptide_hostile_guest::PANIC_MESSAGE`).
+const PANIC_MESSAGE: &str = "riptide-hostile-guest panicked on purpose";
+
+/// The hostile component's bytes, built once per test binary (a no-op when up to date).
+fn hostile() -> &'static [u8] {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| {
+        let build = riptide_guest_build::GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR"))
+            .expect("inside the workspace")
+            .package("riptide-hostile-guest")
+            .build()
+            .expect("the hostile guest builds");
+        std::fs::read(build.wasm).expect("read the hostile component")
+    })
+}
+
+const DEADLINE: Duration = Duration::from_millis(300);
+
+/// Four request places, a fixed hot tier of two (no auto-tuning, so the baseline is stable),
+/// a short deadline, a 64 MiB memory cap, a 16 MiB output cap and no circuit breaker (each
+/// test drives faults on purpose).
+fn config() -> PoolConfigBuilder {
+    common::config()
+        .hot(HotConfig {
+            min: 2,
+            max: 4,
+            initial: 2,
+            auto_tune: false,
+            ..HotConfig::default()
+        })
+        .call_timeout(DEADLINE)
+        .epoch_tick(Duration::from_millis(5))
+        .memory_limit_bytes(64 << 20)
+        .max_output_bytes(16 << 20)
+        .circuit(CircuitConfig {
+            enabled: false,
+            ..CircuitConfig::default()
+        })
+}
+
+fn pool(config: PoolConfigBuilder) -> Pool {
+    Pool::builder(hostile())
+        .config(config.build().expect("valid config"))
+        .build()
+        .expect("the hostile component passes the WIT check and loads")
+}
+
+/// Everything that must come back to its baseline after a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Capacity {
+    in_use: usize,
+    permits: usize,
+    live_instances: usize,
+    component_instances: u64,
+    core_instances: u64,
+    memories: usize,
+    tables: usize,
+}
+
+fn capacity(pool: &Pool) -> Capacity {
+    let m = pool.metrics();
+    let slots = pool
+        .engine()
+        .pooling_allocator_metrics()
+        .expect("the engine uses the pooling allocator");
+    Capacity {
+        in_use: m.in_use,
+        permits: pool.available_permits(),
+        live_instances: m.live_instances,
+        component_instances: slots.component_instances(),
+        core_instances: slots.core_instances(),
+        memories: slots.memories(),
+        tables: slots.tables(),
+    }
+}
+
+/// Wait until no request is in flight and the hot tier is back at its target, then return
+/// the capacity. The pooling allocator must hold exactly the pool's live instances.
+async fn settled(pool: &Pool) -> Capacity {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let m = pool.metrics();
+        let c = capacity(pool);
+        if c.in_use == 0
+            && c.permits == pool.config().max_instances
+            && m.hot_depth == m.hot_target
+            && c.live_instances == m.hot_target + m.reuse_depth
+            && c.component_instances == c.live_instances as u64
+        {
+            return c;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the pool did not settle: {c:?} {m:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// The page every request of these tests sends (the hostile guest ignores it, except `leak`).
+const HTML: &str = "<html><body><p>hostile test page</p></body></html>";
+
+async fn extract(pool: &Pool, url: &str) -> Result<ExtractedContent, PoolError> {
+    pool.extract(
+        HTML.into(),
+        url.into(),
+        ExtractionMode::Article,
+    )
+    .await
+    .map(|r| r.expect("the guest answers with a result, not an extraction error"))
+}
+
+/// A healthy request on the same pool succeeds.
+async fn healthy_request_succeeds(pool: &Pool) {
+    let doc = extract(pool, "https://example.com/after")
+        .await
+        .expect("the next healthy request succeeds");
+    assert_eq!(doc.text, format!("{} bytes of html", HTML.len()));
+    assert_eq!(doc.title.as_deref(), Some("hostile guest"));
+}
+
+/// Run `url` on a fresh pool; check the error with `expected`, the discard reason, the
+/// capacity and a healthy request afterwards. Returns the error and the call's duration.
+async fn fault(
+    config: PoolConfigBuilder,
+    url: &str,
+    reason: DiscardReason,
+    expected: impl Fn(&PoolError) -> bool,
+) -> (PoolError, Duration) {
+    let pool = pool(config);
+    let before = settled(&pool).await;
+    let started = Instant::now();
+    let err = extract(&pool, url)
+        .await
+        .expect_err("the hostile request fails");
+    let elapsed = started.elapsed();
+    assert!(expected(&err), "{url}: unexpected error {err:?}");
+    let after = settled(&pool).await;
+    assert_eq!(after, before, "{url}: capacity back to its baseline");
+    let m = pool.metrics();
+    assert_eq!(
+        m.discarded(reason),
+        1,
+        "{url}: the Store is discarded as {reason:?}"
+    );
+    assert_eq!(
+        m.discarded(DiscardReason::Served),
+        0,
+        "{url}: nothing was served"
+    );
+    assert_eq!(m.calls_failed, 1);
+    healthy_request_succeeds(&pool).await;
+    assert_eq!(settled(&pool).await, before);
+    (err, elapsed)
+}
+
+#[tokio::test]
+async fn an_infinite_loop_times_out_within_the_deadline() {
+    // The bound is deadline + 50 ms. The machine running the tests is shared and
+    // noisy: each of three tries must stay under deadline + 1 s, and the best one under
+    // deadline + 50 ms.
+    let mut overshoots = Vec::new();
+    for _ in 0..3 {
+        let (err, elapsed) = fault(config(), "http://loop/", DiscardReason::Timeout, |e| {
+            matches!(e, PoolError::Timeout { deadline } if *deadline == DEADLINE)
+        })
+        .await;
+        assert_eq!(err.kind(), "timeout");
+        assert!(
+            elapsed + Duration::from_millis(10) >= DEADLINE,
+            "stopped before the deadline: {elapsed:?}"
+        );
+        assert!(
+            elapsed < DEADLINE + Duration::from_secs(1),
+            "took {elapsed:?}"
+        );
+        overshoots.push(elapsed.saturating_sub(DEADLINE));
+    }
+    let best = overshoots.iter().min().copied().unwrap_or_default();
+    eprintln!("loop: overshoot past the {DEADLINE:?} deadline: {overshoots:?}");
+    assert!(
+        best < Duration::from_millis(50),
+        "best overshoot {best:?} of {overshoots:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_guest_finishing_just_past_the_deadline_times_out() {
+    let url = format!("http://slow/?ms={}", DEADLINE.as_millis() + 50);
+    let (_, elapsed) = fault(config(), &url, DiscardReason::Timeout, |e| {
+        matches!(e, PoolError::Timeout { .. })
+    })
+    .await;
+    assert!(
+        elapsed < DEADLINE + Duration::from_secs(1),
+        "took {elapsed:?}"
+    );
+    // The same work with time to spare succeeds.
+    let pool = pool(config());
+    let doc = extract(&pool, "http://slow/?ms=50").await.unwrap();
+    assert_eq!(doc.text, "busy for 50 ms");
+}
+
+#[tokio::test]
+async fn allocating_without_bound_hits_the_memory_limit() {
+    let config = config().call_timeout(Duration::from_secs(10));
+    let (err, _) = fault(config, "http://alloc/", DiscardReason::MemoryLimit, |e| {
+        matches!(e, PoolError::MemoryLimit { limit } if *limit == 64 << 20)
+    })
+    .await;
+    assert!(err.to_string().contains("memory_limit_bytes"), "{err}");
+}
+
+#[tokio::test]
+async fn unbounded_recursion_traps() {
+    let (err, _) = fault(config(), "http://recurse/", DiscardReason::Trapped, |e| {
+        matches!(e, PoolError::Trap { .. })
+    })
+    .await;
+    let PoolError::Trap { message } = err else {
+        unreachable!()
+    };
+    assert!(
+        message.contains("stack") || message.contains("out of bounds"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_instruction_traps() {
+    let (err, _) = fault(config(), "http://unreachable/", DiscardReason::Trapped, |e| {
+        matches!(e, PoolError::Trap { .. })
+    })
+    .await;
+    assert!(err.to_string().contains("unreachable"), "{err}");
+}
+
+#[tokio::test]
+async fn a_panic_traps_with_the_guests_message() {
+    let (err, _) = fault(config(), "http://panic/", DiscardReason::Trapped, |e| {
+        matches!(e, PoolError::Trap { message } if message.contains(PANIC_MESSAGE))
+    })
+    .await;
+    assert_eq!(err.kind(), "trap");
+}
+
+#[tokio::test]
+async fn a_100_mb_result_is_refused_as_too_large() {
+    // The guest needs room for its 100 MiB of text: the memory cap is raised above it, the
+    // output cap stays at 16 MiB.
+    let config = config()
+        .memory_limit_bytes(256 << 20)
+        .call_timeout(Duration::from_secs(20));
+    let (err, _) = fault(config, "http://huge/", DiscardReason::OutputTooLarge, |e| {
+        matches!(e, PoolError::OutputTooLarge { size, limit } if *size >= 100 << 20 && *limit == 16 << 20)
+    })
+    .await;
+    assert_eq!(err.kind(), "output_too_large");
+}
+
+#[tokio::test]
+async fn per_request_isolation_never_shows_another_requests_data() {
+    let pool = pool(config());
+    let before = settled(&pool).await;
+    for i in 0..6 {
+        let secret = format!("<p>secret number {i}</p>");
+        pool.extract(
+            secret,
+            "https://example.com/".into(),
+            ExtractionMode::Article,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        // A request that faults after storing its html must not leak either.
+        let _ = extract(&pool, "http://panic/").await.unwrap_err();
+        let leaked = extract(&pool, "http://leak/").await.unwrap();
+        assert_eq!(leaked.text, "", "request {i} saw another request's data");
+        assert_eq!(
+            leaked.description.as_deref(),
+            Some("no previous request on this instance")
+        );
+    }
+    assert_eq!(settled(&pool).await, before);
+}
+
+#[tokio::test]
+async fn reuse_lets_the_leak_guest_see_the_previous_request() {
+    // One request place and one hot instance: under Reuse every request after the first
+    // runs on the instance of the one before it.
+    let config = config()
+        .hot(HotConfig {
+            min: 1,
+            max: 1,
+            initial: 1,
+            auto_tune: false,
+            ..HotConfig::default()
+        })
+        .max_instances(1)
+        .isolation(Isolation::Reuse {
+            max_uses: 100,
+            max_age: Duration::from_secs(60),
+        });
+    let pool = pool(config);
+    pool.extract(
+        "<p>secret of request one</p>".into(),
+        "https://example.com/".into(),
+        ExtractionMode::Article,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let leaked = extract(&pool, "http://leak/").await.unwrap();
+    assert_eq!(
+        leaked.text, "<p>secret of request one</p>",
+        "under Reuse the guest's statics survive from one request to the next"
+    );
+
+    // A Store that trapped is never reused, even under Reuse: the data it held is gone.
+    pool.extract(
+        "<p>secret of request three</p>".into(),
+        "https://example.com/".into(),
+        ExtractionMode::Article,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let err = extract(&pool, "http://panic/").await.unwrap_err();
+    assert_eq!(err.kind(), "trap");
+    let leaked = extract(&pool, "http://leak/").await.unwrap();
+    assert_eq!(leaked.text, "", "the trapped instance was not reused");
+}
+
+#[tokio::test]
+async fn every_fault_at_once_costs_no_healthy_request_and_no_capacity() {
+    let config = config()
+        .memory_limit_bytes(160 << 20)
+        .call_timeout(Duration::from_secs(2))
+        .acquire_timeout(Duration::from_secs(120));
+    let pool = pool(config);
+    let before = settled(&pool).await;
+    let hostile = [
+        "http://loop/",
+        "http://alloc/",
+        "http://recurse/",
+        "http://unreachable/",
+        "http://panic/",
+        "http://huge/",
+        "http://slow/?ms=2500",
+    ];
+    let mut tasks = Vec::new();
+    for round in 0..2 {
+        for url in hostile {
+            let pool = pool.clone();
+            tasks.push(tokio::spawn(async move {
+                (url, true, extract(&pool, url).await.map(|d| d.text))
+            }));
+        }
+        for i in 0..6 {
+            let pool = pool.clone();
+            tasks.push(tokio::spawn(async move {
+                let url = format!("https://example.com/{round}/{i}");
+                ("healthy", false, extract(&pool, &url).await.map(|d| d.text))
+            }));
+        }
+    }
+    let mut healthy = 0;
+    let mut failed = 0;
+    for task in tasks {
+        let (url, hostile, result) = task.await.unwrap();
+        if hostile {
+            let err = result.expect_err(url);
+            let expected = match url {
+                "http://loop/" | "http://slow/?ms=2500" => "timeout",
+                "http://alloc/" => "memory_limit",
+                "http://huge/" => "output_too_large",
+                _ => "trap",
+            };
+            assert_eq!(err.kind(), expected, "{url}: {err}");
+            failed += 1;
+        } else {
+            assert_eq!(
+                result.expect("healthy request"),
+                format!("{} bytes of html", HTML.len())
+            );
+            healthy += 1;
+        }
+    }
+    assert_eq!((healthy, failed), (12, 14));
+    assert_eq!(settled(&pool).await, before);
+    let m = pool.metrics();
+    assert_eq!(m.calls_failed, 14);
+    assert_eq!(m.calls_ok, 12);
+    healthy_request_succeeds(&pool).await;
+}
+
+#[tokio::test]
+async fn the_circuit_opens_under_a_stream_of_panics_and_closes_after_recovery() {
+    let clock = Arc::new(ManualClock::new());
+    let circuit = CircuitConfig {
+        enabled: true,
+        window: Duration::from_secs(30),
+        min_calls: 5,
+        failure_ratio: 0.5,
+        open_for: Duration::from_secs(5),
+        half_open_probes: 2,
+    };
+    let pool = Pool::builder(hostile())
+        .config(config().circuit(circuit).build().unwrap())
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        assert_eq!(
+            extract(&pool, "http://panic/").await.unwrap_err().kind(),
+            "trap"
+        );
+    }
+    assert_eq!(pool.circuit_state(), CircuitState::Open);
+    let err = extract(&pool, "https://example.com/").await.unwrap_err();
+    assert!(
+        matches!(err, PoolError::CircuitOpen { retry_after } if retry_after <= Duration::from_secs(5)),
+        "{err:?}"
+    );
+    clock.advance(Duration::from_secs(6));
+    healthy_request_succeeds(&pool).await;
+    assert_eq!(pool.circuit_state(), CircuitState::HalfOpen);
+    healthy_request_succeeds(&pool).await;
+    assert_eq!(pool.circuit_state(), CircuitState::Closed);
+    settled(&pool).await;
+}

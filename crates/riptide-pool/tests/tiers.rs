@@ -1,0 +1,333 @@
+//! Tier behaviour with a manual clock and the real component: hot hits while the hot tier is
+//! filled, warm versus cold classification, idle expiry of hot instances, and the hot tier's
+//! auto-tuning growing under demand and shrinking when idle.
+//!
+//! The refill thread wakes on every take from the hot tier and every new instantiation, and
+//! otherwise every `tune_interval` of real time; the tests set that interval to an hour (of the
+//! manual clock too) so the thread only runs when a request wakes it, and wait for its refill
+//! to show before the next step.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{PAGE, component, config, settle};
+use riptide_pool::bindings::{ExtractedContent, ExtractionError, ExtractionMode};
+use riptide_pool::{
+    DiscardReason, EventListener, HotConfig, Lease, ManualClock, MetricsSnapshot, OutputSize,
+    Pool, PoolEvent, Tier,
+};
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn hot(min: usize, initial: usize, max: usize, auto_tune: bool, idle_expiry: Duration) -> HotConfig {
+    HotConfig {
+        min,
+        max,
+        initial,
+        auto_tune,
+        tune_interval: HOUR,
+        idle_expiry,
+    }
+}
+
+fn pool(clock: &ManualClock, hot: HotConfig, listener: Option<Arc<Recorder>>) -> Pool {
+    let config = config().max_instances(4).hot(hot).build().unwrap();
+    let builder = Pool::builder(component())
+        .config(config)
+        .clock(Arc::new(clock.clone()));
+    let builder = match listener {
+        Some(listener) => builder.listener(listener),
+        None => builder,
+    };
+    builder.build().unwrap()
+}
+
+/// Records discards and tier hits.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<PoolEvent>>);
+
+impl EventListener for Recorder {
+    fn on_event(&self, event: &PoolEvent) {
+        if matches!(
+            event,
+            PoolEvent::InstanceDiscarded { .. } | PoolEvent::TierHit { .. }
+        ) {
+            self.0.lock().unwrap().push(event.clone());
+        }
+    }
+}
+
+impl Recorder {
+    fn take(&self) -> Vec<PoolEvent> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+struct Probe {
+    served_before: Option<u64>,
+    doc: Result<ExtractedContent, ExtractionError>,
+}
+
+impl OutputSize for Probe {
+    fn output_size(&self) -> usize {
+        self.doc.output_size()
+    }
+}
+
+/// Serve one request on the lease; the instance must be one nobody used.
+async fn serve(lease: Lease) {
+    let probe = lease
+        .run(|b, s| {
+            let served_before = b.call_health_check(&mut *s)?.extraction_count;
+            let doc = b.call_extract(s, PAGE, "https://example.com/", &ExtractionMode::Full)?;
+            Ok(Probe { served_before, doc })
+        })
+        .await
+        .unwrap();
+    assert_eq!(probe.served_before, Some(0), "a fresh instance");
+    assert_eq!(probe.doc.unwrap().text, "Hello pool.");
+}
+
+/// Wait (generously) until `ready` holds for the metrics.
+async fn wait_for(pool: &Pool, what: &str, ready: impl Fn(&MetricsSnapshot) -> bool) -> MetricsSnapshot {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let m = pool.metrics();
+        if ready(&m) {
+            return m;
+        }
+        assert!(Instant::now() < deadline, "{what}: {m:?}");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// Wait until no request is in flight and the hot tier holds `depth` instances, nothing else
+/// alive.
+async fn idle_with_hot(pool: &Pool, depth: usize) -> MetricsSnapshot {
+    settle(pool).await;
+    wait_for(pool, "the hot tier is refilled", |m| {
+        m.in_use == 0 && m.hot_depth == depth && m.live_instances == depth
+    })
+    .await
+}
+
+fn conserved(m: &MetricsSnapshot) {
+    let created = m.instantiations.hot + m.instantiations.warm + m.instantiations.cold;
+    let dropped: u64 = m.discards.iter().map(|(_, n)| n).sum();
+    assert_eq!(created - dropped, m.live_instances as u64, "{m:?}");
+}
+
+#[tokio::test]
+async fn requests_hit_the_hot_tier_while_it_is_filled_and_each_hit_is_replaced() {
+    let clock = ManualClock::new();
+    let pool = pool(&clock, hot(0, 2, 2, false, HOUR), None);
+    idle_with_hot(&pool, 2).await;
+    for _ in 0..5 {
+        let lease = pool.acquire().await.unwrap();
+        assert_eq!(lease.tier(), Tier::Hot);
+        serve(lease).await;
+        idle_with_hot(&pool, 2).await;
+    }
+    let m = pool.metrics();
+    assert_eq!((m.hits.hot, m.hits.warm, m.hits.cold), (5, 0, 0));
+    assert_eq!(
+        m.instantiations.hot, 7,
+        "two at start, one refill per hit, off the request path"
+    );
+    assert_eq!(m.instantiations.warm + m.instantiations.cold, 0);
+    assert!((m.hot_hit_rate() - 1.0).abs() < f64::EPSILON);
+
+    // Held requests do not stop the refill: the hot tier is apart from max_instances.
+    let mut held = Vec::new();
+    for n in 1..=3 {
+        let lease = pool.acquire().await.unwrap();
+        assert_eq!(lease.tier(), Tier::Hot, "hit {n}, the tier was refilled");
+        held.push(lease);
+        wait_for(&pool, "refilled while requests are held", |m| {
+            m.hot_depth == 2 && m.live_instances == 2 + n
+        })
+        .await;
+    }
+    assert_eq!(pool.available_permits(), 1);
+    for lease in held {
+        serve(lease).await;
+    }
+    let m = idle_with_hot(&pool, 2).await;
+    assert_eq!(m.hits.hot, 8);
+    assert_eq!(m.discarded(DiscardReason::Served), 8);
+    conserved(&m);
+}
+
+#[tokio::test]
+async fn warm_and_cold_follow_the_most_instances_ever_alive() {
+    let clock = ManualClock::new();
+    let pool = pool(&clock, hot(0, 0, 0, false, HOUR), None);
+    idle_with_hot(&pool, 0).await;
+
+    let first = pool.acquire().await.unwrap();
+    assert_eq!(first.tier(), Tier::Cold, "the first instance uses a new slot");
+    serve(first).await;
+    idle_with_hot(&pool, 0).await;
+
+    let again = pool.acquire().await.unwrap();
+    assert_eq!(again.tier(), Tier::Warm, "the slot was used before");
+    let second = pool.acquire().await.unwrap();
+    assert_eq!(second.tier(), Tier::Cold, "two at once: one slot never used");
+    drop(again);
+    serve(second).await;
+    idle_with_hot(&pool, 0).await;
+
+    let a = pool.acquire().await.unwrap();
+    let b = pool.acquire().await.unwrap();
+    let c = pool.acquire().await.unwrap();
+    assert_eq!(
+        [a.tier(), b.tier(), c.tier()],
+        [Tier::Warm, Tier::Warm, Tier::Cold],
+        "two slots were used before, the third is new"
+    );
+    for lease in [a, b, c] {
+        serve(lease).await;
+    }
+    let m = idle_with_hot(&pool, 0).await;
+    assert_eq!((m.hits.hot, m.hits.warm, m.hits.cold), (0, 3, 3));
+    assert_eq!(m.instantiations.warm, 3);
+    assert_eq!(m.instantiations.cold, 3);
+    assert_eq!(m.instantiations.hot, 0, "a hot tier of size 0 is never filled");
+    assert_eq!(m.discarded(DiscardReason::Cancelled), 1);
+    assert_eq!(m.discarded(DiscardReason::Served), 5);
+    conserved(&m);
+}
+
+#[tokio::test]
+async fn idle_hot_instances_expire_after_the_idle_time_and_are_replaced() {
+    let clock = ManualClock::new();
+    let idle = Duration::from_secs(60);
+    let recorder = Arc::new(Recorder::default());
+    let pool = pool(&clock, hot(0, 2, 2, false, idle), Some(Arc::clone(&recorder)));
+    idle_with_hot(&pool, 2).await;
+
+    // t = 30 s: one hot instance is used; its replacement is 30 s younger than the other.
+    clock.advance(Duration::from_secs(30));
+    serve(pool.acquire().await.unwrap()).await;
+    let m = idle_with_hot(&pool, 2).await;
+    assert_eq!(m.instantiations.hot, 3);
+    recorder.take();
+
+    // t = 59 s: nothing is idle for a minute yet.
+    clock.advance(Duration::from_secs(29));
+    pool.maintain_now();
+    let m = pool.metrics();
+    assert_eq!(m.discarded(DiscardReason::Expired), 0);
+    assert_eq!((m.hot_depth, m.instantiations.hot), (2, 3));
+
+    // t = 60 s: the instance made at start expires and is replaced; the one made at 30 s stays.
+    clock.advance(Duration::from_secs(1));
+    pool.maintain_now();
+    let m = pool.metrics();
+    assert_eq!(m.discarded(DiscardReason::Expired), 1);
+    assert_eq!((m.hot_depth, m.live_instances), (2, 2));
+    assert_eq!(m.instantiations.hot, 4);
+    assert_eq!(
+        recorder.take(),
+        [PoolEvent::InstanceDiscarded {
+            reason: DiscardReason::Expired
+        }]
+    );
+
+    // t = 90 s: the one made at 30 s expires.
+    clock.advance(Duration::from_secs(30));
+    pool.maintain_now();
+    let m = pool.metrics();
+    assert_eq!(m.discarded(DiscardReason::Expired), 2);
+    assert_eq!((m.hot_depth, m.instantiations.hot), (2, 5));
+
+    // Long idle: every hot instance is dropped and replaced by a fresh one, which still serves.
+    clock.advance(Duration::from_secs(600));
+    pool.maintain_now();
+    let m = pool.metrics();
+    assert_eq!(m.discarded(DiscardReason::Expired), 4);
+    assert_eq!((m.hot_depth, m.live_instances), (2, 2));
+    let lease = pool.acquire().await.unwrap();
+    assert_eq!(lease.tier(), Tier::Hot);
+    serve(lease).await;
+    let m = idle_with_hot(&pool, 2).await;
+    assert_eq!(m.discarded(DiscardReason::Served), 2);
+    conserved(&m);
+}
+
+#[tokio::test]
+async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() {
+    let clock = ManualClock::new();
+    // Capacity 4: a step grows the target by the misses, at most 4 / 2 = 2.
+    let pool = pool(&clock, hot(0, 0, 4, true, 1000 * HOUR), None);
+    idle_with_hot(&pool, 0).await;
+
+    // Demand with an empty hot tier: every request misses.
+    for _ in 0..3 {
+        let lease = pool.acquire().await.unwrap();
+        assert_ne!(lease.tier(), Tier::Hot);
+        serve(lease).await;
+    }
+    settle(&pool).await;
+    pool.maintain_now();
+    assert_eq!(
+        pool.metrics().hot_target,
+        0,
+        "the tuner waits for its interval"
+    );
+
+    clock.advance(HOUR);
+    pool.maintain_now();
+    let m = pool.metrics();
+    assert_eq!(m.hot_target, 2, "3 misses: +3, capped at half the capacity");
+    let m = wait_for(&pool, "the hot tier is filled to the new target", |m| {
+        m.hot_depth >= 2
+    })
+    .await;
+    assert_eq!(m.hits.warm + m.hits.cold, 3);
+
+    // With the tier filled, the same demand is served hot; no miss keeps the target.
+    for _ in 0..3 {
+        let lease = pool.acquire().await.unwrap();
+        assert_eq!(lease.tier(), Tier::Hot);
+        serve(lease).await;
+        settle(&pool).await;
+        wait_for(&pool, "refilled", |m| m.hot_depth >= 2).await;
+    }
+    let m = pool.metrics();
+    assert_eq!(m.hits.hot, 3);
+
+    // Calm intervals: after 4 without a miss the target shrinks by one, down to `min` (0),
+    // and the surplus hot instances are dropped.
+    let mut surplus = None;
+    for interval in 1..=20u32 {
+        clock.advance(HOUR);
+        pool.maintain_now();
+        let m = pool.metrics();
+        let expected = 2usize.saturating_sub((interval / 4) as usize);
+        assert_eq!(m.hot_target, expected, "after {interval} calm intervals");
+        assert_eq!(m.hot_depth, expected, "trimmed to the target");
+        assert_eq!(m.live_instances, expected);
+        let dropped = m.discarded(DiscardReason::Surplus);
+        let first = *surplus.get_or_insert(dropped);
+        assert_eq!(dropped - first, (2 - expected) as u64, "one surplus drop per step");
+    }
+    let m = pool.metrics();
+    assert_eq!((m.hot_target, m.hot_depth, m.live_instances), (0, 0, 0));
+    conserved(&m);
+
+    // Demand again: one miss in an interval grows the target by one.
+    let lease = pool.acquire().await.unwrap();
+    assert_ne!(lease.tier(), Tier::Hot);
+    serve(lease).await;
+    settle(&pool).await;
+    clock.advance(HOUR);
+    pool.maintain_now();
+    assert_eq!(pool.metrics().hot_target, 1);
+    wait_for(&pool, "filled to 1", |m| m.hot_depth >= 1).await;
+    let lease = pool.acquire().await.unwrap();
+    assert_eq!(lease.tier(), Tier::Hot);
+    serve(lease).await;
+}

@@ -1,0 +1,340 @@
+//! End-to-end tests of the facade: the real bundled component in wasmtime, on real pages.
+
+use std::sync::OnceLock;
+
+use riptide::{Error, ExtractionMode, Extractor, PoolConfig};
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"))
+}
+
+fn truth(name: &str) -> serde_json::Value {
+    serde_json::from_str(&fixture(name)).expect("fixture JSON")
+}
+
+/// One extractor for the whole test binary: the component is compiled once (or loaded from
+/// the artifact cache in the target directory).
+fn extractor() -> Extractor {
+    static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
+    EXTRACTOR
+        .get_or_init(|| {
+            // Built on a thread of its own: the tests already run inside a runtime.
+            std::thread::spawn(|| {
+                let runtime = tokio::runtime::Runtime::new().expect("runtime");
+                runtime.block_on(async {
+                    let config = PoolConfig::builder()
+                        .max_instances(8)
+                        .cache_dir(concat!(env!("CARGO_TARGET_TMPDIR"), "/riptide-cache"))
+                        .build()
+                        .expect("config");
+                    Extractor::builder()
+                        .pool_config(config)
+                        .build()
+                        .await
+                        .expect("bundled extractor")
+                })
+            })
+            .join()
+            .expect("the extractor builds")
+        })
+        .clone()
+}
+
+#[tokio::test]
+async fn nytimes_article_has_title_byline_text_and_links() {
+    let expected = truth("readability-nytimes-1.expected.json");
+    let doc = extractor()
+        .extract(
+            fixture("readability-nytimes-1.html"),
+            "http://fakehost/test/page.html",
+            ExtractionMode::Article,
+        )
+        .await
+        .unwrap();
+    assert_eq!(doc.title.as_deref(), expected["title"].as_str());
+    assert_eq!(doc.byline.as_deref(), expected["byline"].as_str());
+    assert_eq!(doc.language.as_deref(), Some("en"));
+    assert!(
+        doc.text
+            .contains("After nearly 20 years of hostile relations"),
+        "{}",
+        doc.text
+    );
+    assert!(doc.text.contains("Sudan is one of the poorest"));
+    assert!(
+        doc.markdown
+            .contains("# United States to Lift Sudan Sanctions")
+    );
+    assert!(
+        doc.links
+            .iter()
+            .all(|l| l.starts_with("http://") || l.starts_with("https://"))
+    );
+    assert!(
+        doc.links.iter().any(|l| l.starts_with(
+            "http://topics.nytimes.com/top/news/international/countriesandterritories/sudan/"
+        )),
+        "{:?}",
+        doc.links
+    );
+    let mut unique = doc.links.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), doc.links.len(), "links are de-duplicated");
+    assert!(doc.word_count.unwrap() > 500);
+    assert_eq!(
+        doc.reading_time,
+        Some(doc.word_count.unwrap().div_ceil(200))
+    );
+    assert!(doc.quality_score.is_some());
+}
+
+#[tokio::test]
+async fn wcxb_article_has_author_date_and_main_content() {
+    let truth = truth("wcxb-0040.truth.json");
+    let url = truth["url"].as_str().unwrap();
+    let doc = extractor()
+        .extract(fixture("wcxb-0040.html"), url, ExtractionMode::Article)
+        .await
+        .unwrap();
+    let gt = &truth["ground_truth"];
+    assert_eq!(doc.byline.as_deref(), gt["author"].as_str());
+    assert!(
+        doc.published_iso
+            .as_deref()
+            .unwrap()
+            .starts_with(gt["publish_date"].as_str().unwrap())
+    );
+    for snippet in gt["with"].as_array().unwrap() {
+        assert!(
+            doc.text.contains(snippet.as_str().unwrap()),
+            "missing {snippet}"
+        );
+    }
+    assert_eq!(doc.site_name.as_deref(), Some("LuccaAM"));
+    assert!(
+        doc.media
+            .iter()
+            .any(|m| m.ends_with(".png") || m.ends_with(".jpg"))
+    );
+}
+
+#[tokio::test]
+async fn wcxb_forum_thread_keeps_its_posts() {
+    let truth = truth("wcxb-0520.truth.json");
+    let doc = extractor()
+        .extract(
+            fixture("wcxb-0520.html"),
+            truth["url"].as_str().unwrap(),
+            ExtractionMode::Article,
+        )
+        .await
+        .unwrap();
+    let gt = &truth["ground_truth"];
+    assert_eq!(doc.title.as_deref(), gt["title"].as_str());
+    assert_eq!(doc.byline.as_deref(), gt["author"].as_str());
+    assert!(doc.text.contains(gt["with"][0].as_str().unwrap()));
+}
+
+#[tokio::test]
+async fn metadata_mode_leaves_text_empty() {
+    let doc = extractor()
+        .extract(
+            fixture("readability-nytimes-1.html"),
+            "http://fakehost/test/page.html",
+            ExtractionMode::Metadata,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("United States to Lift Sudan Sanctions")
+    );
+    assert!(doc.text.is_empty() && doc.markdown.is_empty());
+    assert!(doc.links.is_empty());
+    assert_eq!(doc.word_count, None);
+    assert!(
+        doc.description
+            .unwrap()
+            .starts_with("For the first time since the 1990s")
+    );
+}
+
+const PAGE: &str = r#"<html lang="fr"><head><title>Page</title></head><body>
+  <nav><a href="/home">Accueil</a></nav>
+  <div class="lead"><p>Premier paragraphe avec un <a href="a.html">lien</a>.</p></div>
+  <script>var hidden = "script text";</script>
+  <p hidden>caché</p><p aria-hidden="true">aussi caché</p>
+  <h2 id="x">Second titre</h2>
+  <p class="lead">Deuxième <a href="/a/a.html">lien encore</a>.</p>
+  <img src="data:image/png;base64,AAAA" data-src="/lazy.jpg"><img src="/lazy.jpg">
+  <picture><source srcset="/p-small.webp 1x, /p-big.webp 2x"><img src="/p.jpg"></picture>
+  <video src="/v.mp4" poster="/poster.png"></video><audio><source src="https://cdn.example/a.mp3"></audio>
+</body></html>"#;
+
+#[tokio::test]
+async fn full_mode_is_visible_text_with_absolute_deduplicated_links_and_media() {
+    let doc = extractor()
+        .extract(PAGE, "https://example.com/a/b.html", ExtractionMode::Full)
+        .await
+        .unwrap();
+    assert!(doc.text.contains("Accueil"));
+    assert!(doc.text.contains("Second titre"));
+    assert!(!doc.text.contains("script text"));
+    assert!(!doc.text.contains("caché"));
+    assert_eq!(
+        doc.links,
+        ["https://example.com/home", "https://example.com/a/a.html"],
+        "resolved against the page URL and de-duplicated"
+    );
+    assert_eq!(
+        doc.media,
+        [
+            "https://example.com/lazy.jpg",
+            "https://example.com/p-small.webp",
+            "https://example.com/p.jpg",
+            "https://example.com/v.mp4",
+            "https://example.com/poster.png",
+            "https://cdn.example/a.mp3",
+        ]
+    );
+    assert_eq!(doc.language.as_deref(), Some("fr"));
+}
+
+#[tokio::test]
+async fn custom_mode_returns_matches_in_document_order() {
+    let doc = extractor()
+        .extract(
+            PAGE,
+            "https://example.com/",
+            ExtractionMode::Custom(vec!["h2".into(), ".lead".into()]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        doc.text,
+        "Premier paragraphe avec un lien.\n\nSecond titre\n\nDeuxième lien encore."
+    );
+    assert_eq!(
+        doc.links,
+        ["https://example.com/a.html", "https://example.com/a/a.html"]
+    );
+}
+
+#[tokio::test]
+async fn bad_requests_are_refused_before_the_sandbox() {
+    // A pool of its own, so that its counters see only these requests.
+    let extractor = Extractor::builder()
+        .pool_config(
+            PoolConfig::builder()
+                .max_instances(1)
+                .cache_dir(concat!(env!("CARGO_TARGET_TMPDIR"), "/riptide-cache"))
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .await
+        .unwrap();
+    let err = extractor
+        .extract(PAGE, "javascript:alert(1)", ExtractionMode::Article)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "url_scheme");
+    assert!(matches!(err, Error::InvalidInput(_)));
+    let err = extractor
+        .extract(
+            PAGE,
+            "https://example.com/",
+            ExtractionMode::Custom(vec!["p[".into()]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "selector_invalid");
+    let err = extractor
+        .extract(
+            "%PDF-1.7 binary",
+            "https://example.com/",
+            ExtractionMode::Article,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "html_binary");
+    let m = extractor.metrics();
+    assert_eq!(
+        m.hits.hot + m.hits.warm + m.hits.cold,
+        0,
+        "no instance was taken"
+    );
+    assert_eq!(m.calls_ok + m.calls_failed, 0, "the guest was never called");
+}
+
+#[tokio::test]
+async fn stats_health_info_and_modes_come_from_the_guest() {
+    let extractor = extractor();
+    let (doc, stats) = extractor
+        .extract_with_stats(PAGE, "https://example.com/", ExtractionMode::Full)
+        .await
+        .unwrap();
+    assert_eq!(stats.links_found as usize, doc.links.len());
+    assert_eq!(stats.images_found as usize, doc.media.len());
+    assert!(stats.nodes_processed.unwrap() > 20);
+    assert!(stats.memory_used >= 64 * 1024);
+    let health = extractor.health().await.unwrap();
+    assert_eq!(health.status, "healthy");
+    assert!(health.memory_usage.unwrap() > 0);
+    let info = extractor.info().await.unwrap();
+    assert_eq!(info.name, "riptide-guest");
+    assert_eq!(info.component_model_version, "riptide:extractor@0.2.0");
+    assert_eq!(
+        extractor.modes().await.unwrap(),
+        ["article", "full", "metadata", "custom"]
+    );
+    assert!(extractor.validate_html(PAGE).await.unwrap());
+    assert!(
+        !extractor
+            .validate_html("<html><head><title>t</title></head></html>")
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_extractor_serves_concurrent_tasks() {
+    let extractor = extractor();
+    let page = fixture("wcxb-0520.html");
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let extractor = extractor.clone();
+        let page = page.clone();
+        tasks.push(tokio::spawn(async move {
+            let url = format!("https://forums.example/thread/{i}");
+            extractor.extract(page, &url, ExtractionMode::Article).await
+        }));
+    }
+    let mut titles = Vec::new();
+    for task in tasks {
+        titles.push(task.await.unwrap().unwrap().title);
+    }
+    assert!(
+        titles.windows(2).all(|w| w[0] == w[1]),
+        "same page, same answer: {titles:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_component_file_is_a_clear_error() {
+    let err = Extractor::builder()
+        .component_path("/nonexistent/extractor.wasm")
+        .build()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "component_read");
+    assert!(err.to_string().contains("/nonexistent/extractor.wasm"));
+    let err = Extractor::builder()
+        .component_bytes(b"not wasm at all".to_vec())
+        .build()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "component_load");
+}

@@ -1,0 +1,412 @@
+//! `cargo xtask bench [--quick] [--json PATH] [--docs PATH]`: the cross-crate benchmarks.
+//!
+//! 1. builds the guest component in release mode (`riptide-guest-build`);
+//! 2. runs the criterion micro-benchmarks of the crates (`cargo bench -p riptide-pool
+//!    -p riptide-input-check -p riptide-wit-check -p riptide-benches --bench '*'`);
+//! 3. runs the load harness ([`harness`]): naive, pooled-fresh, pooled-reuse and native on
+//!    the pages of `benches/pages.txt`, interleaved in rounds, plus the pool's tiers,
+//!    instantiation, start-up, validation and memory figures. `cargo xtask` is a debug build,
+//!    so the harness runs in a release build of xtask (`cargo run --release -p xtask -- bench
+//!    --harness-only …`): the figures are those of optimised code however the task is called;
+//! 4. prints the tables, writes `target/bench/report.json` (or `--json PATH`) and the
+//!    Markdown report (`docs/benchmarks.md` for a full run; `target/bench/benchmarks.md`
+//!    under `--quick`, whose figures are not worth committing; `--docs PATH` overrides).
+
+mod criterion;
+mod harness;
+mod report;
+mod strategies;
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Instant, SystemTime};
+
+use report::Report;
+
+const HELP: &str = "usage: cargo xtask bench [--quick] [--json PATH] [--docs PATH] [--skip-criterion] [--skip-harness]
+
+Builds the guest component (release), runs the criterion benches of riptide-pool,
+riptide-input-check, riptide-wit-check and riptide-benches, then the load harness
+(naive / pooled-fresh / pooled-reuse / native on the pages of benches/pages.txt, read from
+../shared/corpus), prints the tables and writes the reports.
+
+options:
+  --quick           fewer iterations (about 2-3 minutes on 2 cores once built)
+  --json PATH       where to write the JSON report (default: target/bench/report.json)
+  --docs PATH       where to write the Markdown report (default: docs/benchmarks.md, or
+                    target/bench/benchmarks.md with --quick)
+  --skip-criterion  do not run the criterion benches
+  --skip-harness    do not run the load harness (the report then holds criterion figures only)";
+
+#[derive(Debug, Default)]
+struct Args {
+    quick: bool,
+    json: Option<PathBuf>,
+    docs: Option<PathBuf>,
+    skip_criterion: bool,
+    skip_harness: bool,
+    /// Internal: run only the load harness in this process and write its report to `out`.
+    harness_only: bool,
+    wasm: Option<PathBuf>,
+    out: Option<PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<Option<Args>, String> {
+    let mut parsed = Args::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .map(PathBuf::from)
+                .ok_or_else(|| format!("{name} needs a value\n\n{HELP}"))
+        };
+        match arg.as_str() {
+            "--quick" => parsed.quick = true,
+            "--json" => parsed.json = Some(value("--json")?),
+            "--docs" => parsed.docs = Some(value("--docs")?),
+            "--skip-criterion" => parsed.skip_criterion = true,
+            "--skip-harness" => parsed.skip_harness = true,
+            "--harness-only" => parsed.harness_only = true,
+            "--wasm" => parsed.wasm = Some(value("--wasm")?),
+            "--out" => parsed.out = Some(value("--out")?),
+            "-h" | "--help" => {
+                println!("{HELP}");
+                return Ok(None);
+            }
+            other => return Err(format!("bench: unknown option '{other}'\n\n{HELP}")),
+        }
+    }
+    Ok(Some(parsed))
+}
+
+/// Run the task.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let Some(args) = parse(args)? else {
+        return Ok(());
+    };
+    if args.harness_only {
+        return harness_only(&args);
+    }
+    let started = Instant::now();
+    let since = SystemTime::now();
+    let date = util::now_utc();
+    let build = super::workspace()?;
+    let root = build.workspace().to_path_buf();
+    let bench_dir = target_dir(&root).join("bench");
+    std::fs::create_dir_all(&bench_dir).map_err(|e| format!("{}: {e}", bench_dir.display()))?;
+    let cache_dir = bench_dir.join("artifact-cache");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut durations = std::collections::BTreeMap::new();
+
+    // Fail early, before anything is built, when the pages are missing.
+    riptide_benches::Workload::load_default()?;
+
+    eprintln!("== building the guest component (release)");
+    let t = Instant::now();
+    let wasm = build.build().map_err(|e| e.to_string())?.wasm;
+    durations.insert("guest_build".to_string(), t.elapsed().as_secs_f64());
+
+    let mut report = Report::default();
+    if !args.skip_harness {
+        eprintln!("== load harness (release build of xtask)");
+        let t = Instant::now();
+        let out = bench_dir.join("harness.json");
+        report = run_harness(&cargo, &root, &wasm, &cache_dir, &out, args.quick)?;
+        durations.insert("harness".to_string(), t.elapsed().as_secs_f64());
+    }
+
+    let criterion_home = bench_dir.join("criterion");
+    if !args.skip_criterion {
+        eprintln!(
+            "== criterion benches: {}",
+            criterion::command_line(args.quick)
+        );
+        let t = Instant::now();
+        let status = criterion::command(&cargo, &root, args.quick)
+            .env("CRITERION_HOME", &criterion_home)
+            .env("RIPTIDE_BENCH_WASM", &wasm)
+            .env("RIPTIDE_BENCH_CACHE", &cache_dir)
+            .status()
+            .map_err(|e| format!("could not run cargo bench: {e}"))?;
+        if !status.success() {
+            return Err(format!("the criterion benches failed ({status})"));
+        }
+        durations.insert("criterion".to_string(), t.elapsed().as_secs_f64());
+        report.criterion = criterion::read_estimates(&criterion_home, since);
+    }
+
+    report.machine = util::machine();
+    report.date = date;
+    report.concurrency = util::cores();
+    report.quick = args.quick;
+    report.command = command_line(&args);
+    durations.insert("total".to_string(), started.elapsed().as_secs_f64());
+    report.durations_s = durations;
+    report.judge();
+
+    let json_path = args
+        .json
+        .clone()
+        .unwrap_or_else(|| bench_dir.join("report.json"));
+    write(
+        &json_path,
+        &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+    )?;
+    let docs_path = args.docs.clone().unwrap_or_else(|| {
+        if args.quick {
+            bench_dir.join("benchmarks.md")
+        } else {
+            root.join("docs").join("benchmarks.md")
+        }
+    });
+    write(&docs_path, &markdown(&report, !args.skip_harness))?;
+
+    println!("{}", report.tables());
+    println!(
+        "report: {}\nMarkdown: {}\ntook {:.0} s",
+        json_path.display(),
+        docs_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The internal `--harness-only` mode: measure in this (release) process.
+fn harness_only(args: &Args) -> Result<(), String> {
+    let wasm = args.wasm.clone().ok_or("--harness-only needs --wasm")?;
+    let out = args.out.clone().ok_or("--harness-only needs --out")?;
+    let cache_dir = out
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("artifact-cache");
+    let report = harness::run(&harness::Options {
+        wasm,
+        quick: args.quick,
+        cache_dir,
+    })?;
+    write(
+        &out,
+        &serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?,
+    )
+}
+
+/// Run the harness in a release build of xtask (in this process when it already is one).
+fn run_harness(
+    cargo: &str,
+    root: &Path,
+    wasm: &Path,
+    cache_dir: &Path,
+    out: &Path,
+    quick: bool,
+) -> Result<Report, String> {
+    if !cfg!(debug_assertions) {
+        return harness::run(&harness::Options {
+            wasm: wasm.to_path_buf(),
+            quick,
+            cache_dir: cache_dir.to_path_buf(),
+        });
+    }
+    let _ = std::fs::remove_file(out);
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
+        .arg("--harness-only")
+        .arg("--wasm")
+        .arg(wasm)
+        .arg("--out")
+        .arg(out);
+    if quick {
+        cmd.arg("--quick");
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not run cargo run --release -p xtask: {e}"))?;
+    if !status.success() {
+        return Err(format!("the load harness failed ({status})"));
+    }
+    let text = std::fs::read_to_string(out)
+        .map_err(|e| format!("the load harness wrote no report ({}): {e}", out.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", out.display()))
+}
+
+/// `CARGO_TARGET_DIR`, or the workspace's `target`.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            }
+        }
+        _ => root.join("target"),
+    }
+}
+
+fn command_line(args: &Args) -> String {
+    let mut line = "cargo xtask bench".to_string();
+    if args.quick {
+        line.push_str(" --quick");
+    }
+    if let Some(p) = &args.json {
+        line.push_str(&format!(" --json {}", p.display()));
+    }
+    if let Some(p) = &args.docs {
+        line.push_str(&format!(" --docs {}", p.display()));
+    }
+    if args.skip_criterion {
+        line.push_str(" --skip-criterion");
+    }
+    if args.skip_harness {
+        line.push_str(" --skip-harness");
+    }
+    line
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The Markdown report.
+fn markdown(report: &Report, harness: bool) -> String {
+    let mut out = String::new();
+    out.push_str("# Benchmarks\n\n");
+    out.push_str(
+        "Generated by `cargo xtask bench` (`xtask/src/bench.rs`); rerun it to refresh this \
+         page. The JSON behind it is `target/bench/report.json`.\n\n",
+    );
+    out.push_str(&format!(
+        "- machine: {}\n- date: {}\n- command: `{}`{}\n",
+        report.machine,
+        report.date,
+        report.command,
+        if report.quick {
+            " (quick: few iterations, figures indicative only)"
+        } else {
+            ""
+        }
+    ));
+    if let Some(total) = report.durations_s.get("total") {
+        out.push_str(&format!("- duration: {total:.0} s ("));
+        let parts: Vec<String> = report
+            .durations_s
+            .iter()
+            .filter(|(k, _)| k.as_str() != "total")
+            .map(|(k, v)| format!("{k} {v:.0} s"))
+            .collect();
+        out.push_str(&parts.join(", "));
+        out.push_str(")\n");
+    }
+    out.push_str(&format!(
+        "- criterion: `{}`\n",
+        criterion::command_line(report.quick)
+    ));
+    if harness {
+        out.push_str(&format!(
+            "- load harness: {} interleaved rounds; concurrency 1 and {} (= cores) tokio tasks\n",
+            report.rounds, report.concurrency
+        ));
+        out.push_str("\n## Workload\n\n");
+        out.push_str(
+            "The pages of `benches/pages.txt` (read from `../shared/corpus`; the file says why \
+             they were chosen) and a tiny synthetic page that isolates the pool's overhead:\n\n",
+        );
+        out.push_str("| class | page | bytes |\n|---|---|--:|\n");
+        for p in &report.pages {
+            out.push_str(&format!("| {} | {} | {} |\n", p.class, p.source, p.bytes));
+        }
+        out.push_str(METHOD);
+    }
+    out.push_str("\n## Results\n\n");
+    out.push_str(&report.tables());
+    if harness {
+        out.push_str(&analysis(report));
+    }
+    out
+}
+
+const METHOD: &str = "
+## Method
+
+- **naive**: the component compiled once with wasmtime's default configuration (on-demand
+  instance allocator, no pooling, no epoch deadline); per request a new `Store` and
+  `Extractor::instantiate` through a `Linker` (built once), then `extract`.
+- **pooled-fresh**: `riptide_pool::Pool` with its defaults (per-request isolation: a fresh
+  instance for every request, taken from the hot tier when one is ready).
+- **pooled-reuse**: the same pool with `Isolation::Reuse { max_uses: 1 000 000, .. }`: one
+  instance serves request after request, the sandbox's upper bound.
+- **native**: `riptide_extract::extract` in the host process, no sandbox.
+
+Every strategy runs the extraction on a tokio blocking thread (the pool does so itself), so
+they pay the same hand-off and only the sandbox differs; the HTML is shared, not copied per
+request. A request's latency runs from acquiring an instance (or creating the Store) to the
+result being back in the calling task; pooled instances are dropped after the answer, off the
+latency, as the pool does. Each round runs one batch of every (class, concurrency, strategy),
+the strategy order rotating between rounds; batches are sized to last about the same time
+for every strategy of a class. Latency percentiles are over all requests of all rounds;
+throughputs are medians over rounds. Ratios divide p50 latencies at concurrency 1.
+
+Pool figures: *hot acquire* is the pool's own acquire metric (semaphore permit, circuit
+breaker, tier queue pop) on a pool whose hot tier is never empty; *warm acquire* the same on a
+pool without hot tier, where every request instantiates into a reused pooling slot. *Start-up*
+is the wall time of `Pool::build` (WIT validation with a fresh validator, engine, component
+compile or cache load, linker, pre-instantiation, hot-tier fill), with the artifact cache off
+and with a warm cache. The *hot hit rate* is measured under steady load of the default pool at
+concurrency = cores for several seconds.
+";
+
+/// What the figures say: the targets that were missed and what limits them.
+fn analysis(report: &Report) -> String {
+    let mut out = String::from("\n## Reading the figures\n\n");
+    let missed: Vec<&report::Target> = report.targets.iter().filter(|t| !t.met).collect();
+    if missed.is_empty() {
+        out.push_str("Every target is met on this run.\n");
+    } else {
+        out.push_str(&format!(
+            "{} of {} targets are not met on this run:\n\n",
+            missed.len(),
+            report.targets.len()
+        ));
+        for t in &missed {
+            out.push_str(&format!(
+                "- {} ({}): {} against {}.\n",
+                t.name, t.source, t.measured, t.target
+            ));
+        }
+    }
+    out.push_str(NOTES);
+    out
+}
+
+const NOTES: &str = "
+Notes on what limits the figures (the pool's code was not changed for these benchmarks):
+
+- **Real pages are dominated by the extraction itself.** The design's 0.5 ms hot path,
+  1.25 ms average and 800 requests/s describe the sandbox's overhead, not the cost of parsing
+  and scoring a real page: on the median page (140 KB) the native extraction alone takes
+  milliseconds, and the sandbox (pooled-reuse / native) multiplies it by the wasm slowdown of
+  an HTML parser and DOM walk. On the tiny page, where the extraction is nearly free, the
+  sandbox's own cost shows.
+- **Per-request isolation pays for a fresh linear memory.** A fresh instance starts from the
+  copy-on-write image: every page the guest touches during the request is faulted in again,
+  and its allocator grows the heap from scratch, where a reused instance finds its heap
+  already mapped and warm. Dropping the Store also resets up to `keep_resident_bytes` of
+  memory (a `memset`) or unmaps the rest (`madvise`), off the request's latency but on a core
+  that concurrent requests need; at concurrency = cores this shows in the throughput.
+- **The hot tier is refilled by one background thread.** Each request under per-request
+  isolation consumes one hot instance; the refill thread instantiates them one at a time, so
+  when requests are shorter than an instantiation (the tiny page) or all cores are busy with
+  requests, the hot tier runs dry and requests instantiate on demand (warm tier).
+- **Warm acquisition is an instantiation.** It cannot be much cheaper than
+  `ExtractorPre::instantiate` into a pooling slot: the figure follows the component's size
+  (number of core instances, functions and data segments to initialise), plus the Store's
+  WASI context and the epoch deadline set-up.
+- **Start-up from the cache** is dominated by the fresh WIT validation (SHA-256 and decoding
+  of the whole component) and by deserialising the compiled code; the hot-tier fill adds one
+  instantiation per initial hot instance.
+";

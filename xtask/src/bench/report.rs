@@ -1,0 +1,563 @@
+//! The report of `cargo xtask bench`: its JSON shape, the targets it is judged against and
+//! its Markdown rendering (printed, and written to `docs/benchmarks.md`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+/// Latency figures of one (strategy, page class, concurrency).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Latency {
+    /// Median per-request latency.
+    pub p50_us: f64,
+    /// 99th percentile.
+    pub p99_us: f64,
+    /// Mean.
+    pub mean_us: f64,
+    /// Requests measured.
+    pub samples: usize,
+}
+
+/// One strategy on one page class.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ClassFigures {
+    /// Requests one after the other.
+    pub c1: Latency,
+    /// `cores` requests at once.
+    pub cn: Latency,
+    /// Requests per second at concurrency 1 (median over rounds).
+    pub rps_c1: f64,
+    /// Requests per second at concurrency = cores (median over rounds).
+    pub rps_cn: f64,
+    /// Share of requests served by the hot tier at concurrency = cores (pooled strategies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_share_cn: Option<f64>,
+}
+
+/// One strategy: the headline figures are those of the median page class.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StrategyFigures {
+    /// Median latency on the median page, concurrency 1.
+    pub p50_us: f64,
+    /// 99th percentile on the median page, concurrency 1.
+    pub p99_us: f64,
+    /// Requests per second on the median page, concurrency 1.
+    pub rps_c1: f64,
+    /// Requests per second on the median page, concurrency = cores.
+    pub rps_cn: f64,
+    /// Every page class.
+    pub classes: BTreeMap<String, ClassFigures>,
+}
+
+/// The four strategies, in the order of the tables.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Strategies {
+    /// Compile once; per request a new Store and `Linker` instantiation (on-demand allocator).
+    pub naive: StrategyFigures,
+    /// The pool with per-request isolation (its default).
+    #[serde(rename = "pooled-fresh")]
+    pub pooled_fresh: StrategyFigures,
+    /// The pool with `Isolation::Reuse`: the sandbox's upper bound.
+    #[serde(rename = "pooled-reuse")]
+    pub pooled_reuse: StrategyFigures,
+    /// `riptide_extract::extract` without a sandbox.
+    pub native: StrategyFigures,
+}
+
+/// Ratios of p50 latencies at concurrency 1 on one page class.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ClassRatios {
+    /// naive / pooled-fresh: what the pool saves.
+    pub naive_over_pooled_fresh: f64,
+    /// pooled-fresh / pooled-reuse: the price of a fresh instance per request.
+    pub isolation_tax: f64,
+    /// pooled-reuse / native: the price of the sandbox itself.
+    pub sandbox_tax: f64,
+}
+
+/// The ratios on the median page, and per class.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Ratios {
+    /// naive / pooled-fresh.
+    pub naive_over_pooled_fresh: f64,
+    /// pooled-fresh / pooled-reuse.
+    pub isolation_tax: f64,
+    /// pooled-reuse / native.
+    pub sandbox_tax: f64,
+    /// Every page class.
+    pub classes: BTreeMap<String, ClassRatios>,
+}
+
+/// Per-request overhead on the tiny page: p50 minus pooled-reuse's p50.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Overhead {
+    /// naive − pooled-reuse.
+    pub naive: f64,
+    /// pooled-fresh − pooled-reuse.
+    pub pooled_fresh: f64,
+}
+
+/// Pool start-up, medians.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Startup {
+    /// `Pool::build` with the artifact cache off (compiles).
+    pub compile: f64,
+    /// `Pool::build` with a warm artifact cache.
+    pub cached: f64,
+    /// Of which compiling the component.
+    pub compile_load: f64,
+    /// Of which loading the compiled component from the cache.
+    pub cached_load: f64,
+    /// compile / cached.
+    pub speedup: f64,
+    /// Samples of each.
+    pub compile_samples: usize,
+    /// Samples with the cache.
+    pub cached_samples: usize,
+}
+
+/// Instantiation time of the component, medians in µs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Instantiation {
+    /// `Store::new` + `Extractor::instantiate` with a `Linker` (on-demand allocator).
+    pub naive_linker_us: f64,
+    /// `Store::new` + `ExtractorPre::instantiate` (on-demand allocator).
+    pub naive_pre_us: f64,
+    /// The pool's warm acquisition (instantiation into a used pooling slot).
+    pub pooled_warm_us: f64,
+}
+
+/// WIT validation of the component.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WitValidation {
+    /// Full validation (SHA-256 + decode + compare), median.
+    pub full_ms: f64,
+    /// `Validator::validate` of bytes already validated (SHA-256 + lookup), median.
+    pub cached_validate_us: f64,
+    /// `Validator::cached(&digest)`, median.
+    pub cached_digest_ns: f64,
+}
+
+/// One judged target.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Target {
+    /// Where it was set: `design` or `pool issue`.
+    pub source: String,
+    /// What is measured.
+    pub name: String,
+    /// The target, in words.
+    pub target: String,
+    /// The figure, in words.
+    pub measured: String,
+    /// Whether it is met.
+    pub met: bool,
+}
+
+/// One criterion benchmark.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CriterionFigure {
+    /// Median time per iteration.
+    pub median_ns: f64,
+    /// Mean time per iteration.
+    pub mean_ns: f64,
+}
+
+/// A page of the workload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageInfo {
+    /// Its class.
+    pub class: String,
+    /// Path inside the corpus.
+    pub source: String,
+    /// Bytes of HTML.
+    pub bytes: usize,
+}
+
+/// The whole report (`target/bench/report.json`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Report {
+    /// CPU, cores, memory, OS.
+    pub machine: String,
+    /// When the run started.
+    pub date: String,
+    /// The command that produced it.
+    pub command: String,
+    /// Whether `--quick` was given.
+    pub quick: bool,
+    /// Concurrency of the "cn" figures (the number of cores).
+    pub concurrency: usize,
+    /// The four strategies.
+    pub strategies: Strategies,
+    /// Ratios of p50 latencies.
+    pub ratios: Ratios,
+    /// Per-request overhead on the tiny page.
+    pub overhead_us: Overhead,
+    /// The pool's acquire p50 (its metrics) when every request hits the hot tier.
+    pub hot_acquire_p50_ns: f64,
+    /// Same, 99th percentile.
+    pub hot_acquire_p99_ns: f64,
+    /// The pool's acquire p50 with no hot tier (instantiation on demand).
+    pub warm_acquire_p50_us: f64,
+    /// Same, 99th percentile.
+    pub warm_acquire_p99_us: f64,
+    /// Acquisition into a never-used slot (one sample per pool).
+    pub cold_acquire_us: f64,
+    /// Hot hits / requests of the default pool under steady load on the median pages at
+    /// concurrency = cores.
+    pub hot_hit_rate: f64,
+    /// Same on the tiny page (requests far shorter than an instantiation).
+    pub hot_hit_rate_tiny: f64,
+    /// Instantiation times.
+    pub instantiation: Instantiation,
+    /// Pool start-up in ms.
+    pub startup_ms: Startup,
+    /// Full WIT validation in ms (median).
+    pub wit_validation_ms: f64,
+    /// WIT validation in detail.
+    pub wit_validation: WitValidation,
+    /// `InputValidator::check_request` per page class, median µs per page.
+    pub input_validation_us: BTreeMap<String, f64>,
+    /// Size of the component.
+    pub component_bytes: u64,
+    /// Peak resident memory of the load harness process.
+    pub peak_rss_mb: f64,
+    /// The workload.
+    pub pages: Vec<PageInfo>,
+    /// Rounds of the interleaved strategy measurements.
+    pub rounds: usize,
+    /// Judged targets.
+    pub targets: Vec<Target>,
+    /// Criterion medians, by benchmark id.
+    pub criterion: BTreeMap<String, CriterionFigure>,
+    /// Wall time of each part of the run, in seconds.
+    pub durations_s: BTreeMap<String, f64>,
+    /// Anything odd seen during the run.
+    pub warnings: Vec<String>,
+}
+
+fn target(source: &str, name: &str, target: &str, measured: String, met: bool) -> Target {
+    Target {
+        source: source.into(),
+        name: name.into(),
+        target: target.into(),
+        measured,
+        met,
+    }
+}
+
+impl Report {
+    fn class(&self, strategy: &StrategyFigures, class: &str) -> ClassFigures {
+        strategy.classes.get(class).cloned().unwrap_or_default()
+    }
+
+    /// Judge the figures against the design's and the pool issue's targets.
+    pub fn judge(&mut self) {
+        let s = &self.strategies;
+        let fresh_median = self.class(&s.pooled_fresh, "median");
+        let fresh_tiny = self.class(&s.pooled_fresh, "tiny");
+        let n = self.concurrency;
+        let o = &self.overhead_us;
+        let st = &self.startup_ms;
+        self.targets = vec![
+            target(
+                "design",
+                "hot path (pooled-fresh p50, tiny page, c=1)",
+                "≤ 0.5 ms",
+                format!("{:.3} ms", fresh_tiny.c1.p50_us / 1e3),
+                fresh_tiny.c1.p50_us <= 500.0,
+            ),
+            target(
+                "design",
+                "average latency (pooled-fresh mean, median page, c=1)",
+                "≤ 1.25 ms",
+                format!("{:.2} ms", fresh_median.c1.mean_us / 1e3),
+                fresh_median.c1.mean_us <= 1250.0,
+            ),
+            target(
+                "design",
+                &format!("throughput (pooled-fresh, median page, c={n})"),
+                "≥ 800 req/s",
+                format!("{:.0} req/s", fresh_median.rps_cn),
+                fresh_median.rps_cn >= 800.0,
+            ),
+            target(
+                "design",
+                &format!("hot hits (steady load, median page, c={n})"),
+                "≥ 70 %",
+                format!("{:.1} %", self.hot_hit_rate * 100.0),
+                self.hot_hit_rate >= 0.70,
+            ),
+            target(
+                "pool issue",
+                "hot acquire p50 (pool metrics)",
+                "≤ 1 µs",
+                format!("{:.0} ns", self.hot_acquire_p50_ns),
+                self.hot_acquire_p50_ns > 0.0 && self.hot_acquire_p50_ns <= 1000.0,
+            ),
+            target(
+                "pool issue",
+                "warm acquire p50 (pool metrics)",
+                "≤ 20 µs",
+                format!("{:.1} µs", self.warm_acquire_p50_us),
+                self.warm_acquire_p50_us > 0.0 && self.warm_acquire_p50_us <= 20.0,
+            ),
+            target(
+                "pool issue",
+                "isolation tax (pooled-fresh / pooled-reuse p50, median page)",
+                "≤ 1.05",
+                format!("{:.3}", self.ratios.isolation_tax),
+                self.ratios.isolation_tax > 0.0 && self.ratios.isolation_tax <= 1.05,
+            ),
+            target(
+                "pool issue",
+                "per-request overhead, tiny page (pooled-fresh − pooled-reuse p50)",
+                "≤ 10 µs",
+                format!("{:.1} µs", o.pooled_fresh),
+                o.pooled_fresh <= 10.0,
+            ),
+            target(
+                "pool issue",
+                "overhead vs naive, tiny page ((naive − reuse) / (fresh − reuse))",
+                "≥ 5×",
+                if o.pooled_fresh > 0.0 {
+                    format!("{:.1}×", o.naive / o.pooled_fresh)
+                } else {
+                    format!("fresh overhead ≤ 0 µs; naive {:.1} µs", o.naive)
+                },
+                o.naive > 0.0 && (o.pooled_fresh <= 0.0 || o.naive >= 5.0 * o.pooled_fresh),
+            ),
+            target(
+                "pool issue",
+                "start-up from the artifact cache (Pool::build, median)",
+                "≤ 20 ms",
+                format!("{:.1} ms", st.cached),
+                st.cached > 0.0 && st.cached <= 20.0,
+            ),
+            target(
+                "pool issue",
+                "start-up speed-up of the cache (compile / cached)",
+                "≥ 10×",
+                format!("{:.1}×", st.speedup),
+                st.speedup >= 10.0,
+            ),
+            target(
+                "pool issue",
+                &format!("hot hit rate (steady load, median page, c={n})"),
+                "≥ 95 %",
+                format!("{:.1} %", self.hot_hit_rate * 100.0),
+                self.hot_hit_rate >= 0.95,
+            ),
+        ];
+    }
+
+    /// The tables, in Markdown.
+    pub fn tables(&self) -> String {
+        let mut out = String::new();
+        let n = self.concurrency;
+        let strategies = [
+            ("naive", &self.strategies.naive),
+            ("pooled-fresh", &self.strategies.pooled_fresh),
+            ("pooled-reuse", &self.strategies.pooled_reuse),
+            ("native", &self.strategies.native),
+        ];
+        let classes = ["tiny", "small", "median", "large"];
+
+        let _ = writeln!(
+            out,
+            "### Latency and throughput per strategy and page class\n"
+        );
+        let _ = writeln!(
+            out,
+            "| class | strategy | p50 c=1 | p99 c=1 | req/s c=1 | p50 c={n} | p99 c={n} | req/s c={n} | samples c=1 / c={n} |"
+        );
+        let _ = writeln!(out, "|---|---|--:|--:|--:|--:|--:|--:|--:|");
+        for class in classes {
+            for (name, s) in &strategies {
+                let f = self.class(s, class);
+                let _ = writeln!(
+                    out,
+                    "| {class} | {name} | {} | {} | {:.0} | {} | {} | {:.0} | {} / {} |",
+                    dur(f.c1.p50_us),
+                    dur(f.c1.p99_us),
+                    f.rps_c1,
+                    dur(f.cn.p50_us),
+                    dur(f.cn.p99_us),
+                    f.rps_cn,
+                    f.c1.samples,
+                    f.cn.samples
+                );
+            }
+        }
+
+        let _ = writeln!(out, "\n### Ratios of p50 latencies (c=1)\n");
+        let _ = writeln!(
+            out,
+            "| class | naive / pooled-fresh | isolation tax (pooled-fresh / pooled-reuse) | sandbox tax (pooled-reuse / native) |"
+        );
+        let _ = writeln!(out, "|---|--:|--:|--:|");
+        for class in classes {
+            let r = self.ratios.classes.get(class).cloned().unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {class} | {:.2} | {:.3} | {:.2} |",
+                r.naive_over_pooled_fresh, r.isolation_tax, r.sandbox_tax
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nPer-request overhead on the tiny page (p50 − pooled-reuse p50): naive {:.1} µs, pooled-fresh {:.1} µs.",
+            self.overhead_us.naive, self.overhead_us.pooled_fresh
+        );
+
+        let _ = writeln!(out, "\n### Pool, start-up and validation\n");
+        let _ = writeln!(out, "| figure | value |");
+        let _ = writeln!(out, "|---|--:|");
+        let st = &self.startup_ms;
+        let i = &self.instantiation;
+        let w = &self.wit_validation;
+        let rows: Vec<(String, String)> = vec![
+            (
+                "hot acquire p50 / p99 (pool metrics)".into(),
+                format!(
+                    "{:.0} ns / {:.0} ns",
+                    self.hot_acquire_p50_ns, self.hot_acquire_p99_ns
+                ),
+            ),
+            (
+                "warm acquire p50 / p99 (pool metrics; instantiation on demand)".into(),
+                format!(
+                    "{:.1} µs / {:.1} µs",
+                    self.warm_acquire_p50_us, self.warm_acquire_p99_us
+                ),
+            ),
+            (
+                "cold acquire (never-used slot)".into(),
+                format!("{:.1} µs", self.cold_acquire_us),
+            ),
+            (
+                "instantiate, naive (Store + Linker, on-demand allocator)".into(),
+                format!("{:.1} µs", i.naive_linker_us),
+            ),
+            (
+                "instantiate, naive with InstancePre (on-demand allocator)".into(),
+                format!("{:.1} µs", i.naive_pre_us),
+            ),
+            (
+                format!("hot hit rate, steady load c={n}, median pages"),
+                format!("{:.1} %", self.hot_hit_rate * 100.0),
+            ),
+            (
+                format!("hot hit rate, steady load c={n}, tiny page"),
+                format!("{:.1} %", self.hot_hit_rate_tiny * 100.0),
+            ),
+            (
+                format!(
+                    "start-up, compiling (Pool::build, cache off; {} samples)",
+                    st.compile_samples
+                ),
+                format!("{:.0} ms (compile {:.0} ms)", st.compile, st.compile_load),
+            ),
+            (
+                format!(
+                    "start-up, warm artifact cache (Pool::build; {} samples)",
+                    st.cached_samples
+                ),
+                format!("{:.1} ms (load {:.1} ms)", st.cached, st.cached_load),
+            ),
+            (
+                "start-up speed-up (compile / cached)".into(),
+                format!("{:.1}×", st.speedup),
+            ),
+            (
+                "WIT validation, full".into(),
+                format!("{:.2} ms", w.full_ms),
+            ),
+            (
+                "WIT validation, cached (validate: SHA-256 + lookup)".into(),
+                format!("{:.0} µs", w.cached_validate_us),
+            ),
+            (
+                "WIT validation, cached via digest (Validator::cached)".into(),
+                format!("{:.0} ns", w.cached_digest_ns),
+            ),
+        ];
+        for (k, v) in rows {
+            let _ = writeln!(out, "| {k} | {v} |");
+        }
+        for class in classes {
+            if let Some(v) = self.input_validation_us.get(class) {
+                let _ = writeln!(
+                    out,
+                    "| input validation (check_request), {class} page | {v:.1} µs |"
+                );
+            }
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let mib = self.component_bytes as f64 / (1024.0 * 1024.0);
+        let _ = writeln!(
+            out,
+            "| component size | {} bytes ({mib:.2} MiB) |",
+            self.component_bytes
+        );
+        let _ = writeln!(
+            out,
+            "| peak RSS of the load harness (VmHWM) | {:.0} MB |",
+            self.peak_rss_mb
+        );
+
+        let _ = writeln!(out, "\n### Targets\n");
+        let _ = writeln!(out, "| set by | figure | target | measured | |");
+        let _ = writeln!(out, "|---|---|--:|--:|---|");
+        for t in &self.targets {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                t.source,
+                t.name,
+                t.target,
+                t.measured,
+                if t.met { "met" } else { "**not met**" }
+            );
+        }
+
+        if !self.criterion.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n### Criterion micro-benchmarks (median per iteration)\n"
+            );
+            let _ = writeln!(out, "| benchmark | median | mean |");
+            let _ = writeln!(out, "|---|--:|--:|");
+            for (id, f) in &self.criterion {
+                let _ = writeln!(
+                    out,
+                    "| {id} | {} | {} |",
+                    dur(f.median_ns / 1e3),
+                    dur(f.mean_ns / 1e3)
+                );
+            }
+        }
+        if !self.warnings.is_empty() {
+            let _ = writeln!(out, "\n### Warnings\n");
+            for w in &self.warnings {
+                let _ = writeln!(out, "- {w}");
+            }
+        }
+        out
+    }
+}
+
+/// A duration given in µs, with a readable unit.
+pub fn dur(us: f64) -> String {
+    if us <= 0.0 {
+        "–".into()
+    } else if us < 1.0 {
+        format!("{:.0} ns", us * 1e3)
+    } else if us < 1e3 {
+        format!("{us:.1} µs")
+    } else if us < 1e6 {
+        format!("{:.2} ms", us / 1e3)
+    } else {
+        format!("{:.2} s", us / 1e6)
+    }
+}

@@ -1,0 +1,321 @@
+//! `cargo xtask eval`: measure extraction quality on the evaluation corpus.
+//!
+//! Every page runs through the real component in its sandbox (the `riptide` facade) and
+//! through the same library natively (`riptide_extract::extract`); both are scored against
+//! the reference (word F1, shingle F1, metadata) and timed. Other extraction crates can be
+//! added with `--engines` for a native comparison. See `docs/quality.md` for the results.
+
+mod corpus;
+mod engines;
+mod report;
+mod score;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use corpus::{Corpus, PageRef};
+use engines::{Engine, Runner};
+
+const USAGE: &str = "usage: cargo xtask eval [options]
+
+Run the extractor over the evaluation corpus (sandboxed through the facade, and natively),
+score it against the references, print the tables and write docs/quality.md.
+
+options:
+  --corpus readability|wcxb-dev|all   which corpus (default: all)
+  --limit N                           at most N pages of each corpus (no docs/quality.md update)
+  --only ID[,ID...]                   only these page ids (no docs/quality.md update)
+  --json OUT                          write every figure, per page too, as JSON to OUT
+  --corpus-dir DIR                    the corpus (default: ../shared/corpus from the workspace root)
+  --engines LIST                      comma-separated, from sandboxed, native, trafilatura,
+                                      dom_smoothie (default: sandboxed,native)
+  --doc PATH                          the Markdown report to update (default: docs/quality.md)
+  --no-doc                            do not update the Markdown report
+  --dump DIR                          write each page's text and reference (first engine) to DIR
+  -h, --help                          this help
+
+A debug build re-runs itself as a release build (`cargo run --release -p xtask`) so that the
+native timings are representative; set RIPTIDE_EVAL_DEBUG=1 to stay in the debug build.";
+
+struct Args {
+    corpora: Vec<Corpus>,
+    limit: Option<usize>,
+    only: Option<Vec<String>>,
+    json: Option<PathBuf>,
+    corpus_dir: Option<PathBuf>,
+    engines: Vec<Engine>,
+    doc: Option<PathBuf>,
+    no_doc: bool,
+    dump: Option<PathBuf>,
+}
+
+fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
+    let mut parsed = Args {
+        corpora: vec![Corpus::Readability, Corpus::Wcxb],
+        limit: None,
+        only: None,
+        json: None,
+        corpus_dir: None,
+        engines: vec![Engine::Sandboxed, Engine::Native],
+        doc: None,
+        no_doc: false,
+        dump: None,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
+        };
+        match flag {
+            "-h" | "--help" => return Ok(None),
+            "--corpus" => {
+                parsed.corpora = match value()?.as_str() {
+                    "readability" => vec![Corpus::Readability],
+                    "wcxb-dev" | "wcxb" => vec![Corpus::Wcxb],
+                    "all" => vec![Corpus::Readability, Corpus::Wcxb],
+                    other => {
+                        return Err(format!(
+                            "unknown corpus {other:?}; use readability, wcxb-dev or all"
+                        ));
+                    }
+                }
+            }
+            "--limit" => {
+                let v = value()?;
+                parsed.limit = Some(
+                    v.parse()
+                        .map_err(|_| format!("--limit needs a number, not {v:?}"))?,
+                );
+            }
+            "--only" => {
+                parsed.only = Some(value()?.split(',').map(|s| s.trim().to_string()).collect());
+            }
+            "--json" => parsed.json = Some(PathBuf::from(value()?)),
+            "--corpus-dir" => parsed.corpus_dir = Some(PathBuf::from(value()?)),
+            "--doc" => parsed.doc = Some(PathBuf::from(value()?)),
+            "--no-doc" => parsed.no_doc = true,
+            "--dump" => parsed.dump = Some(PathBuf::from(value()?)),
+            "--engines" => {
+                let mut engines = Vec::new();
+                for name in value()?.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    let engine = Engine::parse(name).ok_or_else(|| {
+                        format!(
+                            "unknown engine {name:?}; use {}",
+                            Engine::ALL.map(Engine::name).join(", ")
+                        )
+                    })?;
+                    if !engines.contains(&engine) {
+                        engines.push(engine);
+                    }
+                }
+                if engines.is_empty() {
+                    return Err("--engines needs at least one engine".into());
+                }
+                parsed.engines = engines;
+            }
+            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(Some(parsed))
+}
+
+/// The workspace root: the parent of the xtask crate.
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// Re-run the task as a release build; `None` when this already is one (or it is disabled).
+fn rerun_in_release(args: &[String]) -> Option<Result<(), String>> {
+    if !cfg!(debug_assertions) || std::env::var_os("RIPTIDE_EVAL_DEBUG").is_some() {
+        return None;
+    }
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        return None;
+    }
+    eprintln!(
+        "eval: re-running as a release build for representative timings \
+         (set RIPTIDE_EVAL_DEBUG=1 to skip)"
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "eval"])
+        .args(args)
+        .env("RIPTIDE_EVAL_COMMAND", command_line(args))
+        .status();
+    Some(match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(format!("the release build of the eval failed ({s})")),
+        Err(e) => Err(format!("could not run cargo for the release build: {e}")),
+    })
+}
+
+fn command_line(args: &[String]) -> String {
+    let mut cmd = "cargo xtask eval".to_string();
+    for a in args {
+        cmd.push(' ');
+        if a.contains(' ') {
+            cmd.push_str(&format!("'{a}'"));
+        } else {
+            cmd.push_str(a);
+        }
+    }
+    cmd
+}
+
+/// Today's UTC date as `YYYY-MM-DD` (civil-from-days, proleptic Gregorian).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Run the task.
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some(result) = rerun_in_release(args) {
+        return result;
+    }
+    let Some(args_parsed) = parse_args(args)? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let a = args_parsed;
+    let started = Instant::now();
+    let root = workspace_root();
+    let corpus_dir = a
+        .corpus_dir
+        .clone()
+        .unwrap_or_else(|| root.join("..").join("shared").join("corpus"));
+    if !corpus_dir.is_dir() {
+        return Err(format!(
+            "the evaluation corpus is not at {}; put it there (readability/ and wcxb-dev/, see \
+             its README.md) or pass --corpus-dir DIR",
+            corpus_dir.display()
+        ));
+    }
+
+    let mut refs: Vec<PageRef> = Vec::new();
+    for &c in &a.corpora {
+        let mut pages = corpus::list(&corpus_dir, c)?;
+        if let Some(only) = &a.only {
+            pages.retain(|p| only.contains(&p.id));
+        }
+        if let Some(limit) = a.limit {
+            pages.truncate(limit);
+        }
+        refs.extend(pages);
+    }
+    if refs.is_empty() {
+        return Err("no pages selected".into());
+    }
+
+    let engine_names: Vec<&str> = a.engines.iter().map(|e| e.name()).collect();
+    eprintln!(
+        "eval: {} pages from {}, engines: {}",
+        refs.len(),
+        corpus_dir.display(),
+        engine_names.join(", ")
+    );
+    let runner = Runner::new(&a.engines)?;
+    if let Some(dir) = &a.dump {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+
+    let mut scores: Vec<Vec<report::PageScore>> = vec![Vec::new(); a.engines.len()];
+    for (i, page_ref) in refs.iter().enumerate() {
+        let page = page_ref.load()?;
+        for (k, &engine) in a.engines.iter().enumerate() {
+            let outcome = runner.run(engine, &page.html, &page.url);
+            if k == 0
+                && let Some(dir) = &a.dump
+            {
+                let base = dir.join(format!("{}-{}", page.corpus.name(), page.id));
+                let _ = std::fs::write(base.with_extension("ours.txt"), &outcome.text);
+                let _ = std::fs::write(base.with_extension("ref.txt"), &page.reference);
+            }
+            scores[k].push(report::score_page(&page, &outcome));
+        }
+        if (i + 1) % 100 == 0 || i + 1 == refs.len() {
+            eprintln!(
+                "eval: {}/{} pages ({:.0} s)",
+                i + 1,
+                refs.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    runner.finish();
+
+    let reports: Vec<report::EngineReport> = a
+        .engines
+        .iter()
+        .zip(scores)
+        .map(|(&e, s)| report::engine_report(e, s))
+        .collect();
+    let command = std::env::var("RIPTIDE_EVAL_COMMAND").unwrap_or_else(|_| command_line(args));
+    let full = report::Report {
+        command,
+        date: today(),
+        machine: report::Machine::detect(),
+        profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        wall_seconds: started.elapsed().as_secs_f64(),
+        targets: report::targets(&reports),
+        agreement: report::agreement(&reports),
+        engines: reports,
+    };
+    let md = report::markdown(&full);
+    println!("{md}");
+
+    if let Some(path) = &a.json {
+        let json = serde_json::to_string_pretty(&full).map_err(|e| e.to_string())?;
+        std::fs::write(path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("eval: wrote {}", path.display());
+    }
+
+    let partial = a.limit.is_some() || a.only.is_some();
+    let write_doc = !a.no_doc && (a.doc.is_some() || !partial);
+    if write_doc {
+        let path = a
+            .doc
+            .clone()
+            .unwrap_or_else(|| root.join("docs").join("quality.md"));
+        let default_engines = a.engines == [Engine::Sandboxed, Engine::Native];
+        let (key, heading) = if default_engines {
+            ("results", "Results")
+        } else {
+            ("engines", "Engine comparison")
+        };
+        let existing = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| "# Extraction quality\n".to_string());
+        let updated = report::splice(&existing, key, heading, &md);
+        std::fs::write(&path, updated)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("eval: updated {}", path.display());
+    } else if partial && !a.no_doc {
+        eprintln!("eval: partial run (--limit/--only), docs/quality.md left alone");
+    }
+    Ok(())
+}

@@ -1,0 +1,586 @@
+//! `cargo xtask soak`: many requests at once through the facade, a tenth of them to the hostile
+//! component, to show that faults never cost a healthy request, a permit, a slot or memory.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use riptide::{
+    CircuitConfig, Error, ExtractedContent, ExtractionMode, Extractor, HotConfig, PoolConfig,
+};
+use riptide_guest_build::GuestBuild;
+use tokio::sync::Mutex;
+
+const USAGE: &str = "usage: cargo xtask soak [--requests N] [--concurrency C] [--quick] [--corpus-dir DIR] [--wcxb-pages N]
+
+Sends N requests (default 10000; --quick: 1000) at concurrency C (default 16) through
+riptide::Extractor: 90% real pages (fixtures/*.html, ../shared/corpus/readability/*/source.html
+and the first --wcxb-pages (default 50) pages of ../shared/corpus/wcxb-dev when present) on the
+real component, 10% hostile requests (loop, alloc, recurse, unreachable, panic, huge, slow,
+leak) on the hostile component (crates/riptide-hostile-guest). Checks that every healthy result
+equals the page's result when run alone, that every hostile request fails with its expected
+error (leak: sees no other request's data), that permits, in-use counts, instances and
+pooling slots come back to their baseline, and that RSS after the run stays within
+RSS before + 256 MiB. Exits 1 when a check fails.";
+
+/// Allowed RSS growth from before to after the run.
+const RSS_BOUND_BYTES: u64 = 256 << 20;
+
+/// The deadline of the hostile extractor.
+const HOSTILE_DEADLINE: Duration = Duration::from_millis(250);
+
+/// No request may take longer than this (a hang).
+const HANG_LIMIT: Duration = Duration::from_secs(120);
+
+/// What the hostile guest panics with.
+const PANIC_MESSAGE: &str = "riptide-hostile-guest panicked on purpose";
+
+#[derive(Debug)]
+struct Args {
+    requests: usize,
+    concurrency: usize,
+    corpus_dir: Option<PathBuf>,
+    wcxb_pages: usize,
+}
+
+fn parse(args: &[String]) -> Result<Option<Args>, String> {
+    let mut parsed = Args {
+        requests: 10_000,
+        concurrency: 16,
+        corpus_dir: None,
+        wcxb_pages: 50,
+    };
+    let mut requests = None;
+    let mut quick = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{arg} needs a value\n\n{USAGE}"))
+        };
+        let number = |v: String| {
+            v.parse::<usize>()
+                .map_err(|_| format!("{arg}: {v:?} is not a number"))
+        };
+        match arg.as_str() {
+            "--requests" => requests = Some(number(value()?)?),
+            "--concurrency" => parsed.concurrency = number(value()?)?.max(1),
+            "--quick" => quick = true,
+            "--corpus-dir" => parsed.corpus_dir = Some(PathBuf::from(value()?)),
+            "--wcxb-pages" => parsed.wcxb_pages = number(value()?)?,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(None);
+            }
+            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
+        }
+    }
+    parsed.requests = requests.unwrap_or(if quick { 1_000 } else { 10_000 });
+    Ok(Some(parsed))
+}
+
+/// One real page.
+struct Page {
+    name: String,
+    url: String,
+    html: String,
+}
+
+fn read_gz(path: &Path) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut html)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(html)
+}
+
+fn json_url(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value["url"].as_str().map(str::to_string)
+}
+
+/// The fixtures, the Readability pages and the first `wcxb_pages` WCXB pages.
+fn pages(root: &Path, corpus: &Path, wcxb_pages: usize) -> Result<Vec<Page>, String> {
+    const FAKEHOST: &str = "http://fakehost/test/page.html";
+    let mut pages = Vec::new();
+    let fixtures = root.join("fixtures");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .map_err(|e| format!("{}: {e}", fixtures.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    names.sort();
+    for path in names {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let url = json_url(&fixtures.join(format!("{stem}.truth.json")))
+            .unwrap_or_else(|| FAKEHOST.to_string());
+        let html =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        pages.push(Page {
+            name: format!("fixtures/{stem}"),
+            url,
+            html,
+        });
+    }
+    let readability = corpus.join("readability");
+    if let Ok(entries) = std::fs::read_dir(&readability) {
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("source.html").is_file())
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            let html = std::fs::read(dir.join("source.html"))
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            pages.push(Page {
+                name: format!(
+                    "readability/{}",
+                    dir.file_name().unwrap_or_default().to_string_lossy()
+                ),
+                url: FAKEHOST.to_string(),
+                html: String::from_utf8_lossy(&html).into_owned(),
+            });
+        }
+    }
+    let wcxb = corpus.join("wcxb-dev");
+    for n in 1..=wcxb_pages {
+        let html_path = wcxb.join("html").join(format!("{n:04}.html.gz"));
+        if !html_path.is_file() {
+            continue;
+        }
+        let url = json_url(&wcxb.join("ground-truth").join(format!("{n:04}.json")))
+            .unwrap_or_else(|| FAKEHOST.to_string());
+        pages.push(Page {
+            name: format!("wcxb-dev/{n:04}"),
+            url,
+            html: read_gz(&html_path)?,
+        });
+    }
+    Ok(pages)
+}
+
+/// The hostile behaviours and the error kind each must produce (`None`: a result that
+/// shows no other request's data).
+fn hostile_kinds() -> Vec<(&'static str, String, Option<&'static str>)> {
+    let slow = format!("http://slow/?ms={}", HOSTILE_DEADLINE.as_millis() + 50);
+    vec![
+        ("loop", "http://loop/".into(), Some("timeout")),
+        ("alloc", "http://alloc/".into(), Some("memory_limit")),
+        ("recurse", "http://recurse/".into(), Some("trap")),
+        ("unreachable", "http://unreachable/".into(), Some("trap")),
+        ("panic", "http://panic/".into(), Some("trap")),
+        ("huge", "http://huge/".into(), Some("output_too_large")),
+        ("slow", slow, Some("timeout")),
+        ("leak", "http://leak/".into(), None),
+    ]
+}
+
+/// Resident set size of this process, from /proc/self/status.
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// Wait until the extractor is idle (nothing in use, every permit back, hot tier at its
+/// target), then count what is missing: permits, in-use requests, instances not in a tier
+/// and pooling-allocator instances the pool does not know of.
+async fn leaks(extractor: &Extractor, name: &str) -> usize {
+    let pool = extractor.pool();
+    let max = pool.config().max_instances;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let m = pool.metrics();
+        let slots = pool
+            .engine()
+            .pooling_allocator_metrics()
+            .map_or(0, |p| usize::try_from(p.component_instances()).unwrap_or(0));
+        let missing_permits = max.saturating_sub(pool.available_permits());
+        let untracked = m.live_instances.abs_diff(m.hot_depth + m.reuse_depth);
+        let unknown_slots = slots.abs_diff(m.live_instances);
+        let total = missing_permits + m.in_use + untracked + unknown_slots;
+        if (total == 0 && m.hot_depth == m.hot_target) || Instant::now() >= deadline {
+            println!(
+                "  {name:<8} permits {}/{max}, in use {}, live instances {} (hot {}, target {}), \
+                 pooling component instances {slots}",
+                pool.available_permits(),
+                m.in_use,
+                m.live_instances,
+                m.hot_depth,
+                m.hot_target
+            );
+            return total;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    healthy_ok: usize,
+    healthy_skipped: usize,
+    healthy_mismatch: Vec<String>,
+    hostile_expected: BTreeMap<&'static str, usize>,
+    hostile_unexpected: Vec<String>,
+    hangs: usize,
+}
+
+struct Shared {
+    real: Extractor,
+    hostile: Extractor,
+    pages: Vec<Page>,
+    alone: Vec<Option<ExtractedContent>>,
+    kinds: Vec<(&'static str, String, Option<&'static str>)>,
+    next: AtomicUsize,
+    requests: usize,
+    tally: Mutex<Tally>,
+}
+
+/// Request `i`: every tenth goes to the hostile component, cycling through the behaviours.
+async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
+    if i % 10 == 9 {
+        let (name, url, expected) = &shared.kinds[(i / 10) % shared.kinds.len()];
+        let html = format!("<html><body><p>hostile request {i}</p></body></html>");
+        let call = shared.hostile.extract(html, url, ExtractionMode::Article);
+        let Ok(result) = tokio::time::timeout(HANG_LIMIT, call).await else {
+            tally.hangs += 1;
+            return;
+        };
+        let ok = match (result, expected) {
+            (Err(e), Some(kind)) => {
+                e.kind() == *kind
+                    && (*name != "panic"
+                        || matches!(&e, Error::Trap { message } if message.contains(PANIC_MESSAGE)))
+            }
+            // Per-request isolation: the leak guest never sees a previous request.
+            (Ok(doc), None) => doc.text.is_empty(),
+            _ => false,
+        };
+        if ok {
+            *tally.hostile_expected.entry(*name).or_default() += 1;
+        } else {
+            tally
+                .hostile_unexpected
+                .push(format!("request {i} ({name}) did not fail as expected"));
+        }
+        return;
+    }
+    let index = (i - i / 10) % shared.pages.len();
+    let page = &shared.pages[index];
+    let Some(expected) = &shared.alone[index] else {
+        tally.healthy_skipped += 1;
+        return;
+    };
+    let call = shared
+        .real
+        .extract(page.html.clone(), &page.url, ExtractionMode::Article);
+    let Ok(result) = tokio::time::timeout(HANG_LIMIT, call).await else {
+        tally.hangs += 1;
+        return;
+    };
+    match result {
+        Ok(doc) if &doc == expected => tally.healthy_ok += 1,
+        Ok(_) => tally.healthy_mismatch.push(format!(
+            "request {i}: {} differs from its result alone",
+            page.name
+        )),
+        Err(e) => tally
+            .healthy_mismatch
+            .push(format!("request {i}: {} failed: {e}", page.name)),
+    }
+}
+
+async fn worker(shared: Arc<Shared>) {
+    let mut tally = Tally::default();
+    loop {
+        let i = shared.next.fetch_add(1, Ordering::Relaxed);
+        if i >= shared.requests {
+            break;
+        }
+        one(&shared, i, &mut tally).await;
+    }
+    let mut total = shared.tally.lock().await;
+    total.healthy_ok += tally.healthy_ok;
+    total.healthy_skipped += tally.healthy_skipped;
+    total.healthy_mismatch.extend(tally.healthy_mismatch);
+    for (k, v) in tally.hostile_expected {
+        *total.hostile_expected.entry(k).or_default() += v;
+    }
+    total.hostile_unexpected.extend(tally.hostile_unexpected);
+    total.hangs += tally.hangs;
+}
+
+/// Run the whole request sequence `0..requests` at `concurrency`.
+async fn drive(shared: &Arc<Shared>, concurrency: usize) {
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| tokio::spawn(worker(Arc::clone(shared))))
+        .collect();
+    for task in tasks {
+        let _ = task.await;
+    }
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let Some(args) = parse(args)? else {
+        return Ok(());
+    };
+    let build = GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).map_err(|e| e.to_string())?;
+    let root = build.workspace().to_path_buf();
+    let corpus = args
+        .corpus_dir
+        .clone()
+        .unwrap_or_else(|| root.join("..").join("shared").join("corpus"));
+    println!("building the hostile component (riptide-hostile-guest)…");
+    let hostile = build
+        .package("riptide-hostile-guest")
+        .build()
+        .map_err(|e| e.to_string())?;
+    let hostile_bytes = std::fs::read(&hostile.wasm).map_err(|e| e.to_string())?;
+    let real_bytes = riptide::bundled_component()
+        .ok_or("this build of riptide has no bundled component")?
+        .to_vec();
+    let pages = pages(&root, &corpus, args.wcxb_pages)?;
+    if pages.is_empty() {
+        return Err("no pages found (fixtures/*.html)".into());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(soak(args, pages, real_bytes, hostile_bytes, &corpus))
+}
+
+async fn soak(
+    args: Args,
+    pages: Vec<Page>,
+    real_bytes: Vec<u8>,
+    hostile_bytes: Vec<u8>,
+    corpus: &Path,
+) -> Result<(), String> {
+    let cache = std::env::temp_dir().join("riptide-soak-cache");
+    let real_config = PoolConfig::builder()
+        .max_instances(8)
+        .hot_size(4, 8)
+        .acquire_timeout(Duration::from_secs(60))
+        .cache_dir(&cache)
+        .build()
+        .map_err(|e| e.to_string())?;
+    // The hostile pool: a short deadline, a memory cap above the 100 MiB of `huge`, a 16 MiB
+    // output cap, little memory kept resident per released slot, and no circuit breaker (every
+    // call fails on purpose; with the breaker on, most would be refused with `circuit_open`
+    // instead of reaching the guest).
+    let hostile_config = PoolConfig::builder()
+        .max_instances(4)
+        .hot(HotConfig {
+            min: 2,
+            max: 4,
+            initial: 2,
+            ..HotConfig::default()
+        })
+        .acquire_timeout(Duration::from_secs(60))
+        .call_timeout(HOSTILE_DEADLINE)
+        .memory_limit_bytes(160 << 20)
+        .keep_resident_bytes(4 << 20)
+        .max_output_bytes(16 << 20)
+        .circuit(CircuitConfig {
+            enabled: false,
+            ..CircuitConfig::default()
+        })
+        .cache_dir(&cache)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let real = Extractor::builder()
+        .component_bytes(real_bytes)
+        .pool_config(real_config)
+        .build()
+        .await
+        .map_err(|e| e.to_string())?;
+    let hostile = Extractor::builder()
+        .component_bytes(hostile_bytes)
+        .pool_config(hostile_config)
+        .build()
+        .await
+        .map_err(|e| e.to_string())?;
+
+    println!(
+        "running {} pages alone (corpus: {})…",
+        pages.len(),
+        corpus.display()
+    );
+    let mut alone = Vec::with_capacity(pages.len());
+    let mut excluded = Vec::new();
+    for page in &pages {
+        match real
+            .extract(page.html.clone(), &page.url, ExtractionMode::Article)
+            .await
+        {
+            Ok(doc) => alone.push(Some(doc)),
+            Err(e) => {
+                excluded.push(format!("{} ({})", page.name, e.kind()));
+                alone.push(None);
+            }
+        }
+    }
+    if !excluded.is_empty() {
+        println!(
+            "  {} pages fail alone and are left out of the healthy mix: {}",
+            excluded.len(),
+            excluded.join(", ")
+        );
+    }
+    let kinds = hostile_kinds();
+
+    // Warm-up at full concurrency (same mix), so that RSS before already includes the pooling
+    // slots and allocator arenas a concurrent run uses.
+    let warmup = (args.requests / 10).clamp(100, 1_000);
+    println!("warm-up: {warmup} requests at concurrency {}…", args.concurrency);
+    let shared = Arc::new(Shared {
+        real,
+        hostile,
+        pages,
+        alone,
+        kinds,
+        next: AtomicUsize::new(0),
+        requests: warmup,
+        tally: Mutex::new(Tally::default()),
+    });
+    drive(&shared, args.concurrency).await;
+    let mut shared = Arc::try_unwrap(shared).map_err(|_| "a worker is still running")?;
+    if leaks(&shared.real, "real").await + leaks(&shared.hostile, "hostile").await > 0 {
+        return Err("the pools did not settle after the warm-up".into());
+    }
+    let warm_tally = std::mem::take(shared.tally.get_mut());
+    if !warm_tally.healthy_mismatch.is_empty() || !warm_tally.hostile_unexpected.is_empty() {
+        println!(
+            "  warm-up problems: {:?} {:?}",
+            warm_tally.healthy_mismatch, warm_tally.hostile_unexpected
+        );
+    }
+    shared.next = AtomicUsize::new(0);
+    shared.requests = args.requests;
+    let shared = Arc::new(shared);
+
+    let rss_before = rss_bytes();
+    println!(
+        "soak: {} requests at concurrency {}…",
+        args.requests, args.concurrency
+    );
+    let started = Instant::now();
+    drive(&shared, args.concurrency).await;
+    let elapsed = started.elapsed();
+    let shared = Arc::try_unwrap(shared).map_err(|_| "a worker is still running")?;
+    println!("capacity after the run:");
+    let leaked = leaks(&shared.real, "real").await + leaks(&shared.hostile, "hostile").await;
+    let rss_after = rss_bytes();
+    let tally = shared.tally.into_inner();
+
+    let hostile_total = (0..args.requests).filter(|i| i % 10 == 9).count();
+    let healthy_total = args.requests - hostile_total;
+    let skipped = tally.healthy_skipped;
+    let hostile_expected: usize = tally.hostile_expected.values().sum();
+    let real_m = shared.real.metrics();
+    let hostile_m = shared.hostile.metrics();
+    #[allow(clippy::cast_precision_loss)]
+    let rate = args.requests as f64 / elapsed.as_secs_f64();
+    println!();
+    println!(
+        "requests                    {} in {:.1} s ({rate:.0}/s), concurrency {}",
+        args.requests,
+        elapsed.as_secs_f64(),
+        args.concurrency
+    );
+    println!(
+        "healthy ok (= result alone) {} of {healthy_total}{}",
+        tally.healthy_ok,
+        if skipped > 0 {
+            format!(" ({skipped} on pages that fail alone, not counted)")
+        } else {
+            String::new()
+        }
+    );
+    println!("healthy mismatched/failed   {}", tally.healthy_mismatch.len());
+    let per_kind: Vec<String> = tally
+        .hostile_expected
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    println!(
+        "hostile failed as expected  {hostile_expected} of {hostile_total} ({})",
+        per_kind.join(", ")
+    );
+    println!("hostile unexpected          {}", tally.hostile_unexpected.len());
+    println!("hangs (> {HANG_LIMIT:?})         {}", tally.hangs);
+    println!("leaks                       {leaked}");
+    println!(
+        "RSS before / after          {:.1} MiB / {:.1} MiB (bound: before + {:.0} MiB)",
+        mib(rss_before),
+        mib(rss_after),
+        mib(RSS_BOUND_BYTES)
+    );
+    println!(
+        "real pool                   calls ok {}, failed {}, exhausted {}, p50/p99 call {:.1}/{:.1} ms",
+        real_m.calls_ok,
+        real_m.calls_failed,
+        real_m.exhausted,
+        real_m.call_p50_ns as f64 / 1e6,
+        real_m.call_p99_ns as f64 / 1e6
+    );
+    println!(
+        "hostile pool                calls ok {}, failed {}, discards {:?}",
+        hostile_m.calls_ok,
+        hostile_m.calls_failed,
+        hostile_m
+            .discards
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| format!("{} {n}", r.as_str()))
+            .collect::<Vec<_>>()
+    );
+    shared.real.shutdown().await;
+    shared.hostile.shutdown().await;
+
+    let mut problems: Vec<String> = Vec::new();
+    problems.extend(tally.healthy_mismatch.iter().take(10).cloned());
+    problems.extend(tally.hostile_unexpected.iter().take(10).cloned());
+    if tally.hangs > 0 {
+        problems.push(format!("{} requests hung", tally.hangs));
+    }
+    if leaked > 0 {
+        problems.push(format!("{leaked} permits, instances or slots leaked"));
+    }
+    if rss_after > rss_before + RSS_BOUND_BYTES {
+        problems.push(format!(
+            "RSS grew from {:.1} MiB to {:.1} MiB, more than {:.0} MiB",
+            mib(rss_before),
+            mib(rss_after),
+            mib(RSS_BOUND_BYTES)
+        ));
+    }
+    if problems.is_empty() {
+        println!("\nsoak passed");
+        Ok(())
+    } else {
+        Err(format!("soak failed:\n  {}", problems.join("\n  ")))
+    }
+}
