@@ -29,6 +29,11 @@ pub const TINY_HTML: &str = "<!doctype html><html lang=\"en\"><head><title>Tiny<
 /// The document URL of the tiny page.
 pub const TINY_URL: &str = "https://example.com/tiny";
 
+/// Environment variable naming another page list (relative to the workspace root), such as
+/// `benches/pages-fixtures.txt`: the committed fixtures, for a smoke run without the corpus
+/// (with `RIPTIDE_CORPUS` set to the workspace root).
+pub const PAGES_ENV: &str = "RIPTIDE_BENCH_PAGES";
+
 /// Environment variable naming another corpus directory.
 pub const CORPUS_ENV: &str = "RIPTIDE_CORPUS";
 
@@ -166,7 +171,16 @@ impl Workload {
     /// # Errors
     /// As for [`Workload::load`].
     pub fn load_default() -> Result<Workload, String> {
-        Workload::load(&corpus_dir(&workspace_root()), PAGES_TXT)
+        let root = workspace_root();
+        match std::env::var_os(PAGES_ENV) {
+            Some(list) if !list.is_empty() => {
+                let path = root.join(list);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("the page list {} ({PAGES_ENV}): {e}", path.display()))?;
+                Workload::load(&corpus_dir(&root), &text)
+            }
+            _ => Workload::load(&corpus_dir(&root), PAGES_TXT),
+        }
     }
 
     /// Read the pages of `list` from `corpus`.

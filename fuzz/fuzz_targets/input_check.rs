@@ -1,9 +1,8 @@
 //! The input validator on arbitrary requests: HTML, URL, mode, selectors and limits.
 //!
-//! Never panics; every error is one of `InputError::KINDS` and reads as one line. Seed the
-//! corpus with real pages to fuzz mutated-valid HTML: `cp ../fixtures/*.html corpus/input_check/`
-//! (libFuzzer then mutates them; the structured input below takes its HTML from the first
-//! bytes).
+//! Never panics; every error is one of `InputError::KINDS` and reads as one line. (Mutated
+//! valid inputs are covered by the proptests in `crates/riptide-input-check/tests/properties.rs`;
+//! libFuzzer mutates its own corpus from here.)
 
 #![no_main]
 
@@ -12,11 +11,11 @@ use libfuzzer_sys::fuzz_target;
 use riptide_input_check::{InputError, InputValidator, Limits, Mode, parse_mode_name};
 
 #[derive(Debug, Arbitrary)]
-struct Request<'a> {
-    html: &'a str,
-    url: &'a str,
+struct Request {
+    html: String,
+    url: String,
     mode: u8,
-    selectors: Vec<&'a str>,
+    selectors: Vec<String>,
     /// `None`: the default limits; otherwise small limits, so every limit is reached.
     limits: Option<(u16, u16, u8, u16)>,
 }
@@ -35,7 +34,7 @@ fn check(err: &InputError) {
     );
 }
 
-fuzz_target!(|request: Request<'_>| {
+fuzz_target!(|request: Request| {
     let validator = match request.limits {
         None => InputValidator::default(),
         Some((html, url, count, len)) => InputValidator::new(Limits {
@@ -45,27 +44,26 @@ fuzz_target!(|request: Request<'_>| {
             max_selector_len: usize::from(len),
         }),
     };
-    let selectors: Vec<String> = request.selectors.iter().map(|s| (*s).to_string()).collect();
     let mode = match request.mode % 4 {
         0 => Mode::Article,
         1 => Mode::Full,
         2 => Mode::Metadata,
-        _ => Mode::Custom(&selectors),
+        _ => Mode::Custom(&request.selectors),
     };
-    if let Err(err) = validator.check_html(request.html) {
+    if let Err(err) = validator.check_html(&request.html) {
         check(&err);
     }
-    match validator.check_url(request.url) {
+    match validator.check_url(&request.url) {
         Ok(url) => assert!(matches!(url.scheme(), "http" | "https")),
         Err(err) => check(&err),
     }
     if let Err(err) = validator.check_mode(mode) {
         check(&err);
     }
-    if let Err(err) = validator.check_request(request.html, request.url, mode) {
+    if let Err(err) = validator.check_request(&request.html, &request.url, mode) {
         check(&err);
     }
-    match parse_mode_name(request.url) {
+    match parse_mode_name(&request.url) {
         Ok(name) => assert!(name.as_str().eq_ignore_ascii_case(request.url.trim())),
         Err(err) => check(&err),
     }

@@ -18,6 +18,9 @@ fuzz_target!(|bytes: &[u8]| {
     validator().clear_cache();
     let report = validator().validate(bytes);
     assert_eq!(report.is_valid(), report.errors().next().is_none());
-    assert_eq!(report.to_string().lines().count(), report.issues().len() + 1);
+    assert_eq!(
+        report.to_string().lines().count(),
+        report.issues().len() + 1
+    );
     assert!(serde_json::from_str::<serde_json::Value>(&report.to_json()).is_ok());
 });

@@ -77,5 +77,8 @@ fuzz_target!(|mutation: Mutation| {
     validator().clear_cache();
     let report = validator().validate(&bytes);
     assert_eq!(report.is_valid(), report.errors().next().is_none());
-    assert_eq!(report.to_string().lines().count(), report.issues().len() + 1);
+    assert_eq!(
+        report.to_string().lines().count(),
+        report.issues().len() + 1
+    );
 });

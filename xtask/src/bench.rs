@@ -37,7 +37,12 @@ options:
   --docs PATH       where to write the Markdown report (default: docs/benchmarks.md, or
                     target/bench/benchmarks.md with --quick)
   --skip-criterion  do not run the criterion benches
-  --skip-harness    do not run the load harness (the report then holds criterion figures only)";
+  --skip-harness    do not run the load harness (the report then holds criterion figures only)
+
+environment:
+  RIPTIDE_BENCH_DEBUG=1  stay in the dev profile (harness in this process, criterion with
+                         `cargo bench --profile dev`): a smoke run that reuses the test build,
+                         as CI does; its figures are meaningless";
 
 #[derive(Debug, Default)]
 struct Args {
@@ -200,7 +205,7 @@ fn run_harness(
     out: &Path,
     quick: bool,
 ) -> Result<Report, String> {
-    if !cfg!(debug_assertions) {
+    if !cfg!(debug_assertions) || util::debug_profile() {
         return harness::run(&harness::Options {
             wasm: wasm.to_path_buf(),
             quick,
@@ -246,7 +251,11 @@ fn target_dir(root: &Path) -> PathBuf {
 }
 
 fn command_line(args: &Args) -> String {
-    let mut line = "cargo xtask bench".to_string();
+    let mut line = if util::debug_profile() {
+        "RIPTIDE_BENCH_DEBUG=1 cargo xtask bench".to_string()
+    } else {
+        "cargo xtask bench".to_string()
+    };
     if args.quick {
         line.push_str(" --quick");
     }

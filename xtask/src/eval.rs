@@ -147,7 +147,15 @@ fn rerun_in_release(args: &[String]) -> Option<Result<(), String>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = std::process::Command::new(cargo)
         .current_dir(workspace_root())
-        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "eval"])
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "xtask",
+            "--",
+            "eval",
+        ])
         .args(args)
         .env("RIPTIDE_EVAL_COMMAND", command_line(args))
         .status();
@@ -237,7 +245,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
     let runner = Runner::new(&a.engines)?;
     if let Some(dir) = &a.dump {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
 
     let mut scores: Vec<Vec<report::PageScore>> = vec![Vec::new(); a.engines.len()];
@@ -308,8 +317,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         } else {
             ("engines", "Engine comparison")
         };
-        let existing = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| "# Extraction quality\n".to_string());
+        let existing =
+            std::fs::read_to_string(&path).unwrap_or_else(|_| "# Extraction quality\n".to_string());
         let updated = report::splice(&existing, key, heading, &md);
         std::fs::write(&path, updated)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;

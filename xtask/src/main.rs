@@ -50,10 +50,21 @@ fn wit_fixtures() -> Result<(), String> {
     for fixture in riptide_wit_check::fixtures::catalogue() {
         let path = dir.join(format!("{}.wasm", fixture.name));
         std::fs::write(&path, &fixture.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        let verdict = if fixture.expect_valid { "valid" } else { "invalid" };
-        println!("{:<48} {verdict:<8} {}", path.display(), fixture.description);
+        let verdict = if fixture.expect_valid {
+            "valid"
+        } else {
+            "invalid"
+        };
+        println!(
+            "{:<48} {verdict:<8} {}",
+            path.display(),
+            fixture.description
+        );
     }
-    println!("check one with: cargo run -p riptide-cli -- validate {}/<name>.wasm", dir.display());
+    println!(
+        "check one with: cargo run -p riptide-cli -- validate {}/<name>.wasm",
+        dir.display()
+    );
     Ok(())
 }
 

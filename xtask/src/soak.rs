@@ -19,7 +19,7 @@ const USAGE: &str = "usage: cargo xtask soak [--requests N] [--concurrency C] [-
 Sends N requests (default 10000; --quick: 1000) at concurrency C (default 16) through
 riptide::Extractor: 90% real pages (fixtures/*.html, ../shared/corpus/readability/*/source.html
 and the first --wcxb-pages (default 50) pages of ../shared/corpus/wcxb-dev when present) on the
-real component, 10% hostile requests (loop, alloc, recurse, unreachable, panic, huge, slow,
+real component, 10% hostile requests (loop, alloc, recurse, unreachable, panic, huge (32 MiB), slow,
 leak) on the hostile component (crates/riptide-hostile-guest). Checks that every healthy result
 equals the page's result when run alone, that every hostile request fails with its expected
 error (leak: sees no other request's data), that permits, in-use counts, instances and
@@ -30,7 +30,14 @@ RSS before + 256 MiB. Exits 1 when a check fails.";
 const RSS_BOUND_BYTES: u64 = 256 << 20;
 
 /// The deadline of the hostile extractor.
-const HOSTILE_DEADLINE: Duration = Duration::from_millis(250);
+/// The deadline of the hostile extractor: long enough for `alloc` to reach the 64 MiB memory
+/// cap and `huge` to build its text with 16 requests sharing the machine's cores.
+const HOSTILE_DEADLINE: Duration = Duration::from_secs(1);
+
+/// The size of `huge` results in the soak: twice the hostile pool's output cap. (The tests in
+/// `crates/riptide-pool/tests/hostile.rs` use 100 MiB; building that much text takes more than
+/// the soak's 1 s deadline when 16 requests share two cores.)
+const HUGE_MIB: usize = 32;
 
 /// No request may take longer than this (a hang).
 const HANG_LIMIT: Duration = Duration::from_secs(120);
@@ -179,7 +186,11 @@ fn hostile_kinds() -> Vec<(&'static str, String, Option<&'static str>)> {
         ("recurse", "http://recurse/".into(), Some("trap")),
         ("unreachable", "http://unreachable/".into(), Some("trap")),
         ("panic", "http://panic/".into(), Some("trap")),
-        ("huge", "http://huge/".into(), Some("output_too_large")),
+        (
+            "huge",
+            format!("http://huge/?mb={HUGE_MIB}"),
+            Some("output_too_large"),
+        ),
         ("slow", slow, Some("timeout")),
         ("leak", "http://leak/".into(), None),
     ]
@@ -267,6 +278,10 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
             tally.hangs += 1;
             return;
         };
+        let outcome = match &result {
+            Ok(doc) => format!("a result of {} bytes of text", doc.text.len()),
+            Err(e) => format!("{}: {e}", e.kind()),
+        };
         let ok = match (result, expected) {
             (Err(e), Some(kind)) => {
                 e.kind() == *kind
@@ -280,9 +295,9 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
         if ok {
             *tally.hostile_expected.entry(*name).or_default() += 1;
         } else {
-            tally
-                .hostile_unexpected
-                .push(format!("request {i} ({name}) did not fail as expected"));
+            tally.hostile_unexpected.push(format!(
+                "request {i} ({name}) did not fail as expected: {outcome}"
+            ));
         }
         return;
     }
@@ -345,7 +360,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let Some(args) = parse(args)? else {
         return Ok(());
     };
-    let build = GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).map_err(|e| e.to_string())?;
+    let build =
+        GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).map_err(|e| e.to_string())?;
     let root = build.workspace().to_path_buf();
     let corpus = args
         .corpus_dir
@@ -379,15 +395,17 @@ async fn soak(
     corpus: &Path,
 ) -> Result<(), String> {
     let cache = std::env::temp_dir().join("riptide-soak-cache");
+    // The real pool: a generous deadline, because with 16 requests on a small machine a large
+    // page can take many times its time alone, and the soak checks isolation, not speed.
     let real_config = PoolConfig::builder()
         .max_instances(8)
         .hot_size(4, 8)
-        .acquire_timeout(Duration::from_secs(60))
+        .acquire_timeout(Duration::from_secs(120))
+        .call_timeout(Duration::from_secs(60))
         .cache_dir(&cache)
         .build()
         .map_err(|e| e.to_string())?;
-    // The hostile pool: a short deadline, a memory cap above the 100 MiB of `huge`, a 16 MiB
-    // output cap, little memory kept resident per released slot, and no circuit breaker (every
+    // The hostile pool: a short deadline, a 64 MiB memory cap, a 16 MiB output cap, little memory kept resident per released slot, and no circuit breaker (every
     // call fails on purpose; with the breaker on, most would be refused with `circuit_open`
     // instead of reaching the guest).
     let hostile_config = PoolConfig::builder()
@@ -400,7 +418,7 @@ async fn soak(
         })
         .acquire_timeout(Duration::from_secs(60))
         .call_timeout(HOSTILE_DEADLINE)
-        .memory_limit_bytes(160 << 20)
+        .memory_limit_bytes(64 << 20)
         .keep_resident_bytes(4 << 20)
         .max_output_bytes(16 << 20)
         .circuit(CircuitConfig {
@@ -437,24 +455,32 @@ async fn soak(
         {
             Ok(doc) => alone.push(Some(doc)),
             Err(e) => {
-                excluded.push(format!("{} ({})", page.name, e.kind()));
+                let mut message = e.to_string();
+                message.truncate(400);
+                excluded.push(format!("{} ({message})", page.name));
                 alone.push(None);
             }
         }
     }
     if !excluded.is_empty() {
         println!(
-            "  {} pages fail alone and are left out of the healthy mix: {}",
+            "  {} pages fail alone and are left out of the healthy mix:\n    {}",
             excluded.len(),
-            excluded.join(", ")
+            excluded.join("\n    ")
         );
     }
     let kinds = hostile_kinds();
 
     // Warm-up at full concurrency (same mix), so that RSS before already includes the pooling
     // slots and allocator arenas a concurrent run uses.
-    let warmup = (args.requests / 10).clamp(100, 1_000);
-    println!("warm-up: {warmup} requests at concurrency {}…", args.concurrency);
+    let warmup = (args.requests / 10)
+        .max(2 * pages.len())
+        .min(args.requests.max(100))
+        .min(1_000);
+    println!(
+        "warm-up: {warmup} requests at concurrency {}…",
+        args.concurrency
+    );
     let shared = Arc::new(Shared {
         real,
         hostile,
@@ -519,7 +545,10 @@ async fn soak(
             String::new()
         }
     );
-    println!("healthy mismatched/failed   {}", tally.healthy_mismatch.len());
+    println!(
+        "healthy mismatched/failed   {}",
+        tally.healthy_mismatch.len()
+    );
     let per_kind: Vec<String> = tally
         .hostile_expected
         .iter()
@@ -529,7 +558,10 @@ async fn soak(
         "hostile failed as expected  {hostile_expected} of {hostile_total} ({})",
         per_kind.join(", ")
     );
-    println!("hostile unexpected          {}", tally.hostile_unexpected.len());
+    println!(
+        "hostile unexpected          {}",
+        tally.hostile_unexpected.len()
+    );
     println!("hangs (> {HANG_LIMIT:?})         {}", tally.hangs);
     println!("leaks                       {leaked}");
     println!(

@@ -265,7 +265,8 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     let bytes = std::fs::read(&args.component)
         .map_err(|e| Failure::usage(format!("could not read {}: {e}", args.component.display())))?;
     let expected = match &args.wit {
-        Some(dir) => ExpectedWorld::from_dir(dir, args.world.as_deref()).map_err(|e| Failure::usage(e.to_string()))?,
+        Some(dir) => ExpectedWorld::from_dir(dir, args.world.as_deref())
+            .map_err(|e| Failure::usage(e.to_string()))?,
         None => ExpectedWorld::bundled(),
     };
     let report = Validator::new(expected).validate(&bytes);
@@ -278,7 +279,10 @@ fn validate(args: &ValidateArgs) -> Result<(), Failure> {
     } else {
         Err(Failure {
             code: 1,
-            message: format!("{} does not match the expected world", args.component.display()),
+            message: format!(
+                "{} does not match the expected world",
+                args.component.display()
+            ),
         })
     }
 }

@@ -277,7 +277,10 @@ fn validate_accepts_the_bundled_component_and_reports_every_broken_fixture() {
         "{}",
         stdout(&out)
     );
-    let out = riptide(&["validate", field.to_str().unwrap(), "--format", "json"], None);
+    let out = riptide(
+        &["validate", field.to_str().unwrap(), "--format", "json"],
+        None,
+    );
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON report");
     assert!(json.to_string().contains("field title"), "{json}");
     let out = riptide(&["validate", "/nonexistent.wasm"], None);

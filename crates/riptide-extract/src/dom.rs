@@ -119,19 +119,22 @@ enum Event<'a> {
     Leave(NodeRef<'a>),
 }
 
-/// Count every node of the document.
-pub(crate) fn count_nodes(document: &Document) -> usize {
-    let mut count = 0usize;
+/// Count every node of the document and measure its deepest nesting (the root is depth 0).
+pub(crate) fn count_nodes_and_depth(document: &Document) -> (usize, usize) {
+    let (mut count, mut depth, mut max) = (0usize, 0usize, 0usize);
     walk(
         &document.root(),
         |_| false,
-        |event| {
-            if let Event::Enter(_) = event {
+        |event| match event {
+            Event::Enter(_) => {
                 count += 1;
+                max = max.max(depth);
+                depth += 1;
             }
+            Event::Leave(_) => depth -= 1,
         },
     );
-    count
+    (count, max)
 }
 
 /// The URL that relative references resolve against: `<base href>` if valid, else the page.
@@ -232,9 +235,9 @@ pub(crate) fn has_content(root: &NodeRef) -> bool {
                             name_of(&node).as_str(),
                             "img" | "video" | "audio" | "picture"
                         )))
-                {
-                    found.set(true);
-                }
+            {
+                found.set(true);
+            }
         },
     );
     found.get()
@@ -266,11 +269,13 @@ pub(crate) fn links(root: &NodeRef, base: &Url) -> Vec<String> {
         |_| false,
         |event| {
             if let Event::Enter(node) = event
-                && node.is_element() && matches!(name_of(&node).as_str(), "a" | "area")
-                    && let Some(url) = node.attr("href").and_then(|h| resolve(base, &h))
-                        && seen.insert(url.clone()) {
-                            out.push(url);
-                        }
+                && node.is_element()
+                && matches!(name_of(&node).as_str(), "a" | "area")
+                && let Some(url) = node.attr("href").and_then(|h| resolve(base, &h))
+                && seen.insert(url.clone())
+            {
+                out.push(url);
+            }
         },
     );
     out
@@ -290,9 +295,10 @@ pub(crate) fn media(root: &NodeRef, base: &Url) -> Vec<String> {
     let mut out = Vec::new();
     let mut add = |raw: &str| {
         if let Some(url) = resolve(base, raw)
-            && seen.insert(url.clone()) {
-                out.push(url);
-            }
+            && seen.insert(url.clone())
+        {
+            out.push(url);
+        }
     };
     walk(
         root,
@@ -330,9 +336,10 @@ pub(crate) fn media(root: &NodeRef, base: &Url) -> Vec<String> {
                         add(&src);
                     } else if let Some(srcset) =
                         node.attr("srcset").or_else(|| node.attr("data-srcset"))
-                        && let Some(first) = srcset_urls(&srcset).next() {
-                            add(first);
-                        }
+                        && let Some(first) = srcset_urls(&srcset).next()
+                    {
+                        add(first);
+                    }
                 }
                 "video" | "audio" | "embed" => {
                     if let Some(src) = node.attr("src") {

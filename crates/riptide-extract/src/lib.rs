@@ -21,6 +21,7 @@
 //! assert_eq!(doc.language.as_deref(), Some("en"));
 //! ```
 
+mod depth;
 mod dom;
 mod lang;
 mod meta;
@@ -31,6 +32,7 @@ use std::collections::HashSet;
 use dom_query::{Document, Matcher};
 use url::Url;
 
+pub use depth::{MAX_NESTING, estimate_depth};
 pub use words::{WORDS_PER_MINUTE, reading_time_minutes, word_count};
 
 /// The version of this library, reported by the guest's `health-check` and `get-info`.
@@ -44,6 +46,24 @@ pub const ENGINE: &str = "rs-trafilatura 0.2";
 /// The host validates requests against its own (smaller, configurable) limit first; this one
 /// protects the library when it is called directly.
 pub const MAX_HTML_BYTES: usize = 32 * 1024 * 1024;
+
+/// In article mode, documents nested deeper than this (measured on the parsed tree) skip the
+/// main-content scorer, whose cost grows with depth × nodes (a chain of 1,000 nested `div`s
+/// takes a second natively), and get the visible text of the body with a quality score of 10.
+/// Real pages rarely nest more than a hundred levels.
+pub const ARTICLE_MAX_DEPTH: usize = 400;
+
+/// [`ExtractError::ResourceLimit`] when the estimated nesting passes [`MAX_NESTING`].
+fn check_nesting(html: &str) -> Result<(), ExtractError> {
+    let depth = estimate_depth(html);
+    if depth > MAX_NESTING {
+        return Err(ExtractError::ResourceLimit(format!(
+            "the document nests elements about {depth} levels deep; this extractor accepts at \
+             most {MAX_NESTING} (browsers flatten past 512): fix the page's unclosed tags"
+        )));
+    }
+    Ok(())
+}
 
 /// The names of the supported modes, in the order `get-modes` reports them.
 pub const MODES: [&str; 4] = ["article", "full", "metadata", "custom"];
@@ -158,7 +178,8 @@ pub enum ExtractError {
 ///
 /// # Errors
 /// [`ExtractError::Parse`] for a URL that is not absolute, [`ExtractError::ResourceLimit`] for a
-/// document over [`MAX_HTML_BYTES`], [`ExtractError::UnsupportedMode`] for a custom mode
+/// document over [`MAX_HTML_BYTES`] or nested deeper than [`MAX_NESTING`],
+/// [`ExtractError::UnsupportedMode`] for a custom mode
 /// without selectors or with an invalid one.
 pub fn extract(html: &str, url: &str, mode: &Mode) -> Result<Extracted, ExtractError> {
     extract_with_stats(html, url, mode).map(|(doc, _)| doc)
@@ -196,8 +217,11 @@ pub fn extract_with_stats(
         _ => None,
     };
 
+    check_nesting(html)?;
+
     let document = Document::from(html);
-    let nodes_processed = u32::try_from(dom::count_nodes(&document)).unwrap_or(u32::MAX);
+    let (nodes, depth) = dom::count_nodes_and_depth(&document);
+    let nodes_processed = u32::try_from(nodes).unwrap_or(u32::MAX);
     let base = dom::base_url(&document, &page_url);
     let metadata = meta::Metadata::from_document(&document, &page_url);
 
@@ -207,6 +231,12 @@ pub fn extract_with_stats(
     };
     let mut fallback_meta = None;
     match mode {
+        Mode::Article if depth > ARTICLE_MAX_DEPTH => {
+            // The article scorer's cost grows with depth × nodes; past this depth the
+            // visible text of the body is the answer, with a low confidence.
+            fill_visible_body(&document, &base, &mut out);
+            out.quality_score = Some(if out.text.is_empty() { 0 } else { 10 });
+        }
         Mode::Article => {
             let article = article(html, &page_url, &base)?;
             out.text = article.text;
@@ -216,14 +246,7 @@ pub fn extract_with_stats(
             out.quality_score = Some(article.quality);
             fallback_meta = Some(article.metadata);
         }
-        Mode::Full => {
-            dom::remove_invisible(&document);
-            let body = document.body().unwrap_or_else(|| document.root());
-            out.text = dom::visible_text(&body);
-            out.markdown = dom::markdown(&body);
-            out.links = dom::links(&body, &base);
-            out.media = dom::media(&body, &base);
-        }
+        Mode::Full => fill_visible_body(&document, &base, &mut out),
         Mode::Metadata => {}
         Mode::Custom(_) => {
             let matchers = matchers.unwrap_or_default();
@@ -281,7 +304,8 @@ pub fn extract_with_stats(
 /// ```
 ///
 /// # Errors
-/// [`ExtractError::ResourceLimit`] for a document over [`MAX_HTML_BYTES`].
+/// [`ExtractError::ResourceLimit`] for a document over [`MAX_HTML_BYTES`] or nested deeper
+/// than [`MAX_NESTING`].
 pub fn validate_html(html: &str) -> Result<bool, ExtractError> {
     if html.len() > MAX_HTML_BYTES {
         return Err(ExtractError::ResourceLimit(format!(
@@ -289,6 +313,7 @@ pub fn validate_html(html: &str) -> Result<bool, ExtractError> {
             html.len()
         )));
     }
+    check_nesting(html)?;
     let document = Document::from(html);
     Ok(document.body().is_some_and(|body| dom::has_content(&body)))
 }
@@ -384,6 +409,16 @@ fn article(html: &str, page_url: &Url, base: &Url) -> Result<Article, ExtractErr
         quality,
         metadata: result.metadata,
     })
+}
+
+/// Text, markdown, links and media of everything visible in the body (full mode).
+fn fill_visible_body(document: &Document, base: &Url, out: &mut Extracted) {
+    dom::remove_invisible(document);
+    let body = document.body().unwrap_or_else(|| document.root());
+    out.text = dom::visible_text(&body);
+    out.markdown = dom::markdown(&body);
+    out.links = dom::links(&body, base);
+    out.media = dom::media(&body, base);
 }
 
 /// Remove later duplicates, keeping the first occurrence of each value.

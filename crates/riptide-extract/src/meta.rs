@@ -389,7 +389,9 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         "author:",
         "written by ",
     ] {
-        if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        if s.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        {
             s = s[prefix.len()..].trim().to_string();
         }
     }
@@ -460,17 +462,22 @@ pub(crate) fn normalise_date(raw: &str) -> Option<String> {
         }
         let hhmmss = &time[..end];
         let zone = &time[end..];
+        // Byte checks only: every byte tested is ASCII, so the slices below fall on
+        // character boundaries whatever follows.
+        let zb = zone.as_bytes();
+        let signed = zone.starts_with('+') || zone.starts_with('-');
+        let digit_at = |i: usize| zb.get(i).is_some_and(u8::is_ascii_digit);
         let zone = if zone.starts_with('Z') {
             "Z".to_string()
-        } else if zone.len() >= 6
-            && (zone.starts_with('+') || zone.starts_with('-'))
-            && zone.as_bytes()[3] == b':'
+        } else if signed
+            && digit_at(1)
+            && digit_at(2)
+            && zb.get(3) == Some(&b':')
+            && digit_at(4)
+            && digit_at(5)
         {
             zone[..6].to_string()
-        } else if zone.len() >= 5
-            && (zone.starts_with('+') || zone.starts_with('-'))
-            && zone[1..5].bytes().all(|b| b.is_ascii_digit())
-        {
+        } else if signed && (1..5).all(digit_at) {
             format!("{}:{}", &zone[..3], &zone[3..5])
         } else {
             String::new()
@@ -695,6 +702,43 @@ mod tests {
         );
         assert_eq!(clean_byline("https://facebook.com/jane"), None);
         assert_eq!(clean_byline("2024"), None);
+    }
+
+    /// Regression: prefixes were compared by byte slicing, which panicked when a prefix's
+    /// length fell inside a multi-byte character (found by `cargo xtask eval`).
+    #[test]
+    fn bylines_with_multibyte_characters_do_not_panic() {
+        assert_eq!(clean_byline("肖春芳").as_deref(), Some("肖春芳"));
+        assert_eq!(
+            clean_byline("Aleš Vávra před 2 hodinami").as_deref(),
+            Some("Aleš Vávra před 2 hodinami")
+        );
+        assert_eq!(clean_byline("Bé").as_deref(), Some("Bé"));
+    }
+
+    #[test]
+    fn date_zones_with_multibyte_characters_do_not_panic() {
+        assert_eq!(
+            normalise_date("2024-05-01T09:30+é:00").as_deref(),
+            Some("2024-05-01T09:30")
+        );
+        assert_eq!(
+            normalise_date("2024-05-01T09:30+12é").as_deref(),
+            Some("2024-05-01T09:30")
+        );
+        assert_eq!(
+            normalise_date("2024-05-01T09:30+02:00").as_deref(),
+            Some("2024-05-01T09:30+02:00")
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn metadata_cleaners_never_panic(s in "\\PC{0,40}") {
+            let _ = clean_byline(&s);
+            let _ = normalise_date(&s);
+            let _ = normalise_date(&format!("2024-05-01T09:30{s}"));
+        }
     }
 
     #[test]

@@ -260,7 +260,9 @@ impl GuestBuild {
         let world = ExpectedWorld::from_dir(self.workspace.join("wit"), Some("extractor"))
             .map_err(|e| stamp_error(e.to_string()))?;
         let bytes = std::fs::read(&built).map_err(|e| stamp_error(e.to_string()))?;
-        let stamped = world.stamp(&bytes).map_err(|e| stamp_error(e.to_string()))?;
+        let stamped = world
+            .stamp(&bytes)
+            .map_err(|e| stamp_error(e.to_string()))?;
         std::fs::write(&wasm, stamped).map_err(|e| stamp_error(e.to_string()))?;
         Ok(BuiltGuest { wasm })
     }
@@ -294,7 +296,11 @@ mod tests {
     fn the_workspace_is_found_from_a_crate_dir() {
         let build = GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
         assert!(build.workspace().join("Cargo.toml").is_file());
-        assert!(build.output_path().ends_with("target/guest/riptide_guest.wasm"));
+        assert!(
+            build
+                .output_path()
+                .ends_with("target/guest/riptide_guest.wasm")
+        );
         assert!(
             build
                 .cargo_output_path()

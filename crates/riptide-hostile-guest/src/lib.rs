@@ -216,7 +216,12 @@ fn run(html: String, url: &str) -> Result<ExtractedContent, ExtractionError> {
         }
         Behaviour::Unreachable => trap_unreachable(),
         Behaviour::Panic => panic!("{PANIC_MESSAGE}"),
-        Behaviour::Huge { mib } => Ok(content(url, "huge", "x".repeat(mib << 20), None)),
+        Behaviour::Huge { mib } => {
+            // The text only (markdown stays empty), so the result is `mib` MiB and no more.
+            let mut doc = content(url, "huge", String::new(), None);
+            doc.text = "x".repeat(mib << 20);
+            Ok(doc)
+        }
         Behaviour::Slow { ms } => {
             let x = busy(ms);
             Ok(content(

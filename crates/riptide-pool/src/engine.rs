@@ -125,6 +125,10 @@ pub(crate) fn load_component(
         Ok(()) => {
             // SAFETY: the file was written by `store` below from wasmtime's own serialization,
             // for this engine configuration (the key covers it), and its checksum matches.
+            // wasmtime maps the file: entries are only ever replaced by a rename (`store`),
+            // never rewritten in place, so the mapping of a running pool stays valid. Another
+            // program truncating a cache file in place would crash the process (SIGBUS), as
+            // with any memory-mapped file; the cache directory is private (0700) for that.
             match unsafe { Component::deserialize_file(engine, &artifact) } {
                 Ok(component) => {
                     return Ok((

@@ -121,13 +121,9 @@ async fn settled(pool: &Pool) -> Capacity {
 const HTML: &str = "<html><body><p>hostile test page</p></body></html>";
 
 async fn extract(pool: &Pool, url: &str) -> Result<ExtractedContent, PoolError> {
-    pool.extract(
-        HTML.into(),
-        url.into(),
-        ExtractionMode::Article,
-    )
-    .await
-    .map(|r| r.expect("the guest answers with a result, not an extraction error"))
+    pool.extract(HTML.into(), url.into(), ExtractionMode::Article)
+        .await
+        .map(|r| r.expect("the guest answers with a result, not an extraction error"))
 }
 
 /// A healthy request on the same pool succeeds.
@@ -154,6 +150,7 @@ async fn fault(
         .await
         .expect_err("the hostile request fails");
     let elapsed = started.elapsed();
+    eprintln!("{url}: {} after {elapsed:?}: {err}", err.kind());
     assert!(expected(&err), "{url}: unexpected error {err:?}");
     let after = settled(&pool).await;
     assert_eq!(after, before, "{url}: capacity back to its baseline");
@@ -181,9 +178,12 @@ async fn an_infinite_loop_times_out_within_the_deadline() {
     // deadline + 50 ms.
     let mut overshoots = Vec::new();
     for _ in 0..3 {
-        let (err, elapsed) = fault(config(), "http://loop/", DiscardReason::Timeout, |e| {
-            matches!(e, PoolError::Timeout { deadline } if *deadline == DEADLINE)
-        })
+        let (err, elapsed) = fault(
+            config(),
+            "http://loop/",
+            DiscardReason::Timeout,
+            |e| matches!(e, PoolError::Timeout { deadline } if *deadline == DEADLINE),
+        )
         .await;
         assert_eq!(err.kind(), "timeout");
         assert!(
@@ -224,9 +224,12 @@ async fn a_slow_guest_finishing_just_past_the_deadline_times_out() {
 #[tokio::test]
 async fn allocating_without_bound_hits_the_memory_limit() {
     let config = config().call_timeout(Duration::from_secs(10));
-    let (err, _) = fault(config, "http://alloc/", DiscardReason::MemoryLimit, |e| {
-        matches!(e, PoolError::MemoryLimit { limit } if *limit == 64 << 20)
-    })
+    let (err, _) = fault(
+        config,
+        "http://alloc/",
+        DiscardReason::MemoryLimit,
+        |e| matches!(e, PoolError::MemoryLimit { limit } if *limit == 64 << 20),
+    )
     .await;
     assert!(err.to_string().contains("memory_limit_bytes"), "{err}");
 }
@@ -248,18 +251,24 @@ async fn unbounded_recursion_traps() {
 
 #[tokio::test]
 async fn an_unreachable_instruction_traps() {
-    let (err, _) = fault(config(), "http://unreachable/", DiscardReason::Trapped, |e| {
-        matches!(e, PoolError::Trap { .. })
-    })
+    let (err, _) = fault(
+        config(),
+        "http://unreachable/",
+        DiscardReason::Trapped,
+        |e| matches!(e, PoolError::Trap { .. }),
+    )
     .await;
     assert!(err.to_string().contains("unreachable"), "{err}");
 }
 
 #[tokio::test]
 async fn a_panic_traps_with_the_guests_message() {
-    let (err, _) = fault(config(), "http://panic/", DiscardReason::Trapped, |e| {
-        matches!(e, PoolError::Trap { message } if message.contains(PANIC_MESSAGE))
-    })
+    let (err, _) = fault(
+        config(),
+        "http://panic/",
+        DiscardReason::Trapped,
+        |e| matches!(e, PoolError::Trap { message } if message.contains(PANIC_MESSAGE)),
+    )
     .await;
     assert_eq!(err.kind(), "trap");
 }
@@ -276,6 +285,21 @@ async fn a_100_mb_result_is_refused_as_too_large() {
     })
     .await;
     assert_eq!(err.kind(), "output_too_large");
+}
+
+/// Above 128 MiB (wasmtime's default "hostcall fuel", the most a guest may make the host
+/// copy in one call), wasmtime itself stops the copy: the call is a `Trap`, not
+/// `OutputTooLarge`, and the host never allocates the result. Still typed, still isolated.
+#[tokio::test]
+async fn a_result_above_wasmtimes_copy_limit_is_stopped_during_the_copy() {
+    let config = config()
+        .memory_limit_bytes(320 << 20)
+        .call_timeout(Duration::from_secs(20));
+    let (err, _) = fault(config, "http://huge/?mb=200", DiscardReason::Trapped, |e| {
+        matches!(e, PoolError::Trap { message } if message.contains("too much data is being copied"))
+    })
+    .await;
+    assert_eq!(err.kind(), "trap");
 }
 
 #[tokio::test]
@@ -355,7 +379,7 @@ async fn reuse_lets_the_leak_guest_see_the_previous_request() {
 async fn every_fault_at_once_costs_no_healthy_request_and_no_capacity() {
     let config = config()
         .memory_limit_bytes(160 << 20)
-        .call_timeout(Duration::from_secs(2))
+        .call_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(120));
     let pool = pool(config);
     let before = settled(&pool).await;
@@ -366,7 +390,7 @@ async fn every_fault_at_once_costs_no_healthy_request_and_no_capacity() {
         "http://unreachable/",
         "http://panic/",
         "http://huge/",
-        "http://slow/?ms=2500",
+        "http://slow/?ms=5500",
     ];
     let mut tasks = Vec::new();
     for round in 0..2 {
@@ -391,7 +415,7 @@ async fn every_fault_at_once_costs_no_healthy_request_and_no_capacity() {
         if hostile {
             let err = result.expect_err(url);
             let expected = match url {
-                "http://loop/" | "http://slow/?ms=2500" => "timeout",
+                "http://loop/" | "http://slow/?ms=5500" => "timeout",
                 "http://alloc/" => "memory_limit",
                 "http://huge/" => "output_too_large",
                 _ => "trap",

@@ -173,7 +173,12 @@ async fn the_artifact_cache_is_used_and_a_corrupt_entry_is_recompiled() {
     let mut bytes = std::fs::read(&artifact).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0xff;
-    std::fs::write(&artifact, bytes).unwrap();
+    // Replaced by a rename, not rewritten in place: `second` still maps the old file, and
+    // truncating a mapped file under a running pool would be a SIGBUS (the pool itself only
+    // ever replaces entries by rename).
+    let tmp = artifact.with_extension("corrupt");
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, &artifact).unwrap();
     let third = build(&dir);
     let startup = third.startup();
     assert!(!startup.from_cache);
@@ -201,11 +206,20 @@ async fn invalid_configuration_is_refused_with_the_field_named() {
 #[tokio::test]
 async fn not_a_component_is_refused_before_compiling() {
     let core_module = b"\0asm\x01\0\0\0";
-    let err = Pool::builder(core_module).config(config().build().unwrap()).build().unwrap_err();
-    assert!(matches!(err, PoolError::InvalidComponent { .. }), "{err}");
-    assert!(err.to_string().contains("core module"), "{err}");
     let err = Pool::builder(core_module)
-        .config(config().validate_wit(false).artifact_cache(false).build().unwrap())
+        .config(config().build().unwrap())
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, PoolError::InvalidComponent { .. }), "{err}");
+    assert!(err.to_string().contains("core WebAssembly module"), "{err}");
+    let err = Pool::builder(core_module)
+        .config(
+            config()
+                .validate_wit(false)
+                .artifact_cache(false)
+                .build()
+                .unwrap(),
+        )
         .build()
         .unwrap_err();
     assert!(matches!(err, PoolError::Load(_)), "{err}");
@@ -217,13 +231,30 @@ async fn a_component_that_does_not_match_the_world_is_refused_with_the_full_repo
         .into_iter()
         .find(|f| f.name == "many-mismatches")
         .expect("fixture");
-    let err = Pool::builder(&broken.bytes).config(config().build().unwrap()).build().unwrap_err();
-    let PoolError::InvalidComponent { report } = err else { panic!("{err}") };
-    assert!(report.lines().filter(|l| l.starts_with("error: ")).count() >= 2, "{report}");
-    // Validation can be turned off; the mismatch then surfaces when instantiating.
     let err = Pool::builder(&broken.bytes)
-        .config(config().validate_wit(false).artifact_cache(false).build().unwrap())
+        .config(config().build().unwrap())
         .build()
         .unwrap_err();
-    assert!(matches!(err, PoolError::Instantiate(_) | PoolError::Load(_)), "{err}");
+    let PoolError::InvalidComponent { report } = err else {
+        panic!("{err}")
+    };
+    assert!(
+        report.lines().filter(|l| l.starts_with("error: ")).count() >= 2,
+        "{report}"
+    );
+    // Validation can be turned off; the mismatch then surfaces when instantiating.
+    let err = Pool::builder(&broken.bytes)
+        .config(
+            config()
+                .validate_wit(false)
+                .artifact_cache(false)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, PoolError::Instantiate(_) | PoolError::Load(_)),
+        "{err}"
+    );
 }

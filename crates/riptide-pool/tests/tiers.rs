@@ -15,13 +15,19 @@ use std::time::{Duration, Instant};
 use common::{PAGE, component, config, settle};
 use riptide_pool::bindings::{ExtractedContent, ExtractionError, ExtractionMode};
 use riptide_pool::{
-    DiscardReason, EventListener, HotConfig, Lease, ManualClock, MetricsSnapshot, OutputSize,
-    Pool, PoolEvent, Tier,
+    DiscardReason, EventListener, HotConfig, Lease, ManualClock, MetricsSnapshot, OutputSize, Pool,
+    PoolEvent, Tier,
 };
 
 const HOUR: Duration = Duration::from_secs(3600);
 
-fn hot(min: usize, initial: usize, max: usize, auto_tune: bool, idle_expiry: Duration) -> HotConfig {
+fn hot(
+    min: usize,
+    initial: usize,
+    max: usize,
+    auto_tune: bool,
+    idle_expiry: Duration,
+) -> HotConfig {
     HotConfig {
         min,
         max,
@@ -91,7 +97,11 @@ async fn serve(lease: Lease) {
 }
 
 /// Wait (generously) until `ready` holds for the metrics.
-async fn wait_for(pool: &Pool, what: &str, ready: impl Fn(&MetricsSnapshot) -> bool) -> MetricsSnapshot {
+async fn wait_for(
+    pool: &Pool,
+    what: &str,
+    ready: impl Fn(&MetricsSnapshot) -> bool,
+) -> MetricsSnapshot {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let m = pool.metrics();
@@ -167,14 +177,22 @@ async fn warm_and_cold_follow_the_most_instances_ever_alive() {
     idle_with_hot(&pool, 0).await;
 
     let first = pool.acquire().await.unwrap();
-    assert_eq!(first.tier(), Tier::Cold, "the first instance uses a new slot");
+    assert_eq!(
+        first.tier(),
+        Tier::Cold,
+        "the first instance uses a new slot"
+    );
     serve(first).await;
     idle_with_hot(&pool, 0).await;
 
     let again = pool.acquire().await.unwrap();
     assert_eq!(again.tier(), Tier::Warm, "the slot was used before");
     let second = pool.acquire().await.unwrap();
-    assert_eq!(second.tier(), Tier::Cold, "two at once: one slot never used");
+    assert_eq!(
+        second.tier(),
+        Tier::Cold,
+        "two at once: one slot never used"
+    );
     drop(again);
     serve(second).await;
     idle_with_hot(&pool, 0).await;
@@ -194,7 +212,10 @@ async fn warm_and_cold_follow_the_most_instances_ever_alive() {
     assert_eq!((m.hits.hot, m.hits.warm, m.hits.cold), (0, 3, 3));
     assert_eq!(m.instantiations.warm, 3);
     assert_eq!(m.instantiations.cold, 3);
-    assert_eq!(m.instantiations.hot, 0, "a hot tier of size 0 is never filled");
+    assert_eq!(
+        m.instantiations.hot, 0,
+        "a hot tier of size 0 is never filled"
+    );
     assert_eq!(m.discarded(DiscardReason::Cancelled), 1);
     assert_eq!(m.discarded(DiscardReason::Served), 5);
     conserved(&m);
@@ -205,7 +226,11 @@ async fn idle_hot_instances_expire_after_the_idle_time_and_are_replaced() {
     let clock = ManualClock::new();
     let idle = Duration::from_secs(60);
     let recorder = Arc::new(Recorder::default());
-    let pool = pool(&clock, hot(0, 2, 2, false, idle), Some(Arc::clone(&recorder)));
+    let pool = pool(
+        &clock,
+        hot(0, 2, 2, false, idle),
+        Some(Arc::clone(&recorder)),
+    );
     idle_with_hot(&pool, 2).await;
 
     // t = 30 s: one hot instance is used; its replacement is 30 s younger than the other.
@@ -312,7 +337,11 @@ async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() 
         assert_eq!(m.live_instances, expected);
         let dropped = m.discarded(DiscardReason::Surplus);
         let first = *surplus.get_or_insert(dropped);
-        assert_eq!(dropped - first, (2 - expected) as u64, "one surplus drop per step");
+        assert_eq!(
+            dropped - first,
+            (2 - expected) as u64,
+            "one surplus drop per step"
+        );
     }
     let m = pool.metrics();
     assert_eq!((m.hot_target, m.hot_depth, m.live_instances), (0, 0, 0));

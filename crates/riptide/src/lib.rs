@@ -43,7 +43,9 @@ pub use types::{
 /// assert!(!report.is_valid());
 /// ```
 pub mod validation {
-    pub use riptide_wit_check::{ExpectedWorld, Issue, Severity, ValidationReport, Validator, WitCheckError};
+    pub use riptide_wit_check::{
+        ExpectedWorld, Issue, Severity, ValidationReport, Validator, WitCheckError,
+    };
 }
 
 use riptide_input_check::InputValidator;

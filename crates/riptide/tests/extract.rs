@@ -1,6 +1,6 @@
 //! End-to-end tests of the facade: the real bundled component in wasmtime, on real pages.
 
-use std::sync::OnceLock;
+mod common;
 
 use riptide::{Error, ExtractionMode, Extractor, PoolConfig};
 
@@ -13,32 +13,9 @@ fn truth(name: &str) -> serde_json::Value {
     serde_json::from_str(&fixture(name)).expect("fixture JSON")
 }
 
-/// One extractor for the whole test binary: the component is compiled once (or loaded from
-/// the artifact cache in the target directory).
+/// The shared extractor of this test binary (8 instances).
 fn extractor() -> Extractor {
-    static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
-    EXTRACTOR
-        .get_or_init(|| {
-            // Built on a thread of its own: the tests already run inside a runtime.
-            std::thread::spawn(|| {
-                let runtime = tokio::runtime::Runtime::new().expect("runtime");
-                runtime.block_on(async {
-                    let config = PoolConfig::builder()
-                        .max_instances(8)
-                        .cache_dir(concat!(env!("CARGO_TARGET_TMPDIR"), "/riptide-cache"))
-                        .build()
-                        .expect("config");
-                    Extractor::builder()
-                        .pool_config(config)
-                        .build()
-                        .await
-                        .expect("bundled extractor")
-                })
-            })
-            .join()
-            .expect("the extractor builds")
-        })
-        .clone()
+    common::extractor(8)
 }
 
 #[tokio::test]

@@ -89,7 +89,8 @@ async fn more_requests_than_the_pool_allows_get_pool_exhausted_never_a_hang() {
                 assert_eq!(e.kind(), "pool_exhausted", "{e}");
                 assert!(e.to_string().contains("raise max_instances"), "{e}");
                 assert!(
-                    elapsed >= acquire_timeout && elapsed < acquire_timeout + Duration::from_secs(2),
+                    elapsed >= acquire_timeout
+                        && elapsed < acquire_timeout + Duration::from_secs(2),
                     "refused after {elapsed:?}"
                 );
                 exhausted += 1;

@@ -29,6 +29,9 @@ pub fn criterion_args(quick: bool) -> Vec<&'static str> {
 pub fn command(cargo: &str, root: &Path, quick: bool) -> Command {
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root).arg("bench");
+    if super::util::debug_profile() {
+        cmd.args(["--profile", "dev"]);
+    }
     for p in PACKAGES {
         cmd.args(["-p", p]);
     }

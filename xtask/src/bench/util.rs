@@ -136,6 +136,11 @@ pub fn proc_status_mib(field: &str) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// `RIPTIDE_BENCH_DEBUG` is set: a smoke run in the dev profile (CI), figures meaningless.
+pub fn debug_profile() -> bool {
+    std::env::var_os("RIPTIDE_BENCH_DEBUG").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

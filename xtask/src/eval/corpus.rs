@@ -118,7 +118,8 @@ pub fn list(root: &Path, corpus: Corpus) -> Result<Vec<PageRef>, String> {
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     Ok(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
 }
 
@@ -134,7 +135,8 @@ fn read(path: &Path) -> Result<String, String> {
 }
 
 fn read_gz(path: &Path) -> Result<String, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut bytes = Vec::new();
     flate2::read::GzDecoder::new(file)
         .read_to_end(&mut bytes)
@@ -284,7 +286,10 @@ pub fn html_text(html: &str) -> String {
             continue;
         }
         let n = name(&node);
-        if matches!(n.as_str(), "script" | "style" | "noscript" | "template" | "head") {
+        if matches!(
+            n.as_str(),
+            "script" | "style" | "noscript" | "template" | "head"
+        ) {
             continue;
         }
         let block = BLOCKS.contains(&n.as_str());

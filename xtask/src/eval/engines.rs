@@ -44,7 +44,9 @@ impl Engine {
             Engine::Sandboxed => {
                 "riptide component (wasm32-wasip2) in wasmtime via `riptide::Extractor`, a fresh instance per page"
             }
-            Engine::Native => "`riptide_extract::extract` compiled natively (same code as the guest)",
+            Engine::Native => {
+                "`riptide_extract::extract` compiled natively (same code as the guest)"
+            }
             Engine::Trafilatura => {
                 "rs-trafilatura 0.2.2 alone, default options, its own metadata (the engine inside riptide-extract)"
             }
@@ -156,7 +158,10 @@ impl Runner {
 
     fn sandboxed(&self, html: &str, url: &str) -> Outcome {
         let (Some(runtime), Some(extractor)) = (&self.runtime, &self.extractor) else {
-            return Outcome::failed("the sandboxed engine was not started".into(), Duration::ZERO);
+            return Outcome::failed(
+                "the sandboxed engine was not started".into(),
+                Duration::ZERO,
+            );
         };
         let html = html.to_string();
         let started = Instant::now();

@@ -228,7 +228,9 @@ fn group(name: &str, pages: &[&PageScore]) -> Group {
     let (micro_p, micro_r, micro_f1) = micro.prf();
     let shingle_p = mean(pages.iter().map(|p| p.shingle_p));
     let shingle_r = mean(pages.iter().map(|p| p.shingle_r));
-    let with = pages.iter().fold((0, 0), |a, p| (a.0 + p.with.0, a.1 + p.with.1));
+    let with = pages
+        .iter()
+        .fold((0, 0), |a, p| (a.0 + p.with.0, a.1 + p.with.1));
     let without = pages
         .iter()
         .fold((0, 0), |a, p| (a.0 + p.without.0, a.1 + p.without.1));
@@ -393,9 +395,8 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 /// Aggregate one engine's page scores.
 pub fn engine_report(engine: Engine, pages: Vec<PageScore>) -> EngineReport {
     let refs: Vec<&PageScore> = pages.iter().collect();
-    let of_corpus = |c: Corpus| -> Vec<&PageScore> {
-        pages.iter().filter(|p| p.corpus == c.name()).collect()
-    };
+    let of_corpus =
+        |c: Corpus| -> Vec<&PageScore> { pages.iter().filter(|p| p.corpus == c.name()).collect() };
     let readability = of_corpus(Corpus::Readability);
     let wcxb = of_corpus(Corpus::Wcxb);
     let mut groups = Vec::new();
@@ -504,10 +505,7 @@ pub struct Target {
 pub fn targets(reports: &[EngineReport]) -> Vec<Target> {
     type Pick = fn(&EngineReport) -> Option<f64>;
     fn group(r: &EngineReport, name: &str) -> Option<f64> {
-        r.groups
-            .iter()
-            .find(|g| g.name == name)
-            .map(|g| g.word_f1)
+        r.groups.iter().find(|g| g.name == name).map(|g| g.word_f1)
     }
     fn rate(r: &EngineReport, corpus: &str, field: &str) -> Option<f64> {
         r.metadata
@@ -522,7 +520,9 @@ pub fn targets(reports: &[EngineReport]) -> Vec<Target> {
         ("WCXB dev word F1, articles (mean)", 0.95, |r| {
             group(r, "wcxb-dev article")
         }),
-        ("Readability word F1 (mean)", 0.97, |r| group(r, "readability")),
+        ("Readability word F1 (mean)", 0.97, |r| {
+            group(r, "readability")
+        }),
         ("Readability title exact", 0.95, |r| {
             rate(r, "readability", "title exact")
         }),
@@ -695,7 +695,10 @@ pub fn markdown(report: &Report) -> String {
         );
     }
 
-    let _ = writeln!(s, "#### Main content (word F1 as defined by WCXB, shingle F1 as by ScrapingHub)\n");
+    let _ = writeln!(
+        s,
+        "#### Main content (word F1 as defined by WCXB, shingle F1 as by ScrapingHub)\n"
+    );
     let _ = writeln!(
         s,
         "F1 = mean of per-page word F1; micro = from summed TP/FP/FN; P, R = mean per-page word \
