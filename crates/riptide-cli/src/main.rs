@@ -147,6 +147,10 @@ fn main() -> ExitCode {
             Command::Info { component } => info(component).await,
         }
     });
+    // Every result is written by now. Do not wait for blocking tasks: after Ctrl-C, tokio's
+    // reader of an open stdin sits in a blocking read() that only the next line or EOF ends,
+    // and dropping the runtime would wait for it.
+    runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

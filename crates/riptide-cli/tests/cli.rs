@@ -222,6 +222,71 @@ fn batch_answers_every_line_in_order_and_survives_bad_lines() {
     assert!(summary.contains("pages/s"));
 }
 
+/// Ctrl-C while requests are in flight and stdin is still open: every request read so far
+/// gets its complete line, then the summary says the batch was interrupted.
+#[test]
+fn batch_interrupted_by_ctrl_c_writes_every_started_result() {
+    use std::io::{BufRead, BufReader};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_riptide"))
+        .args(["batch", "--jobs", "4"])
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/cli-cache"),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run riptide");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let page = fixture("readability-nytimes-1.html");
+    for id in 0..3 {
+        writeln!(
+            stdin,
+            r#"{{"id": {id}, "url": "http://fakehost/test/page.html", "path": "{page}"}}"#
+        )
+        .expect("write a request");
+    }
+    // A fourth request that answers fast: its line shows the batch has read the first three.
+    writeln!(
+        stdin,
+        r#"{{"id": 3, "url": "https://e.com/", "html": "<p>quick</p>", "mode": "full"}}"#
+    )
+    .expect("write a request");
+    stdin.flush().expect("flush");
+    // Wait until the extractor is up and serving (its first line), with stdin still open.
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a first result line");
+    let pid = i32::try_from(child.id()).expect("pid");
+    // SAFETY: sending SIGINT to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).expect("the remaining lines");
+    let status = child.wait().expect("riptide exits");
+    drop(stdin);
+    let mut stderr_text = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr_text)
+        .expect("stderr");
+    assert_eq!(status.code(), Some(0), "{stderr_text}");
+    let lines: Vec<serde_json::Value> = std::iter::once(first.as_str())
+        .chain(rest.lines())
+        .map(|l| serde_json::from_str(l.trim_end()).expect("every line is complete JSON"))
+        .collect();
+    let ids: Vec<i64> = lines.iter().filter_map(|l| l["id"].as_i64()).collect();
+    assert_eq!(
+        ids,
+        [0, 1, 2, 3],
+        "every request read gets its line, in order"
+    );
+    assert!(lines[..3].iter().all(|l| l["ok"]["title"].is_string()));
+    assert!(
+        stderr_text.contains("4 pages, 0 errors") && stderr_text.contains("(interrupted)"),
+        "{stderr_text}"
+    );
+}
+
 #[test]
 fn batch_writes_prometheus_metrics() {
     let path = concat!(env!("CARGO_TARGET_TMPDIR"), "/batch-metrics.prom");

@@ -266,7 +266,7 @@ fn requests(c: &mut Criterion) {
         b.iter(|| {
             let naive = Arc::clone(&naive);
             let len = rt
-                .block_on(tokio::task::spawn_blocking(move || {
+                .block_on(rt.spawn_blocking(move || {
                     let (engine, component, linker) = &*naive;
                     let mut store = host::new_store(engine, MEMORY_LIMIT);
                     let instance = Extractor::instantiate(&mut store, component, linker)

@@ -62,7 +62,7 @@ pub use engine::{LoadInfo, default_cache_dir};
 pub use error::PoolError;
 pub use events::{DiscardReason, EventListener, PoolEvent, Tier};
 pub use metrics::{MetricsSnapshot, TierCounts};
-pub use pool::{Lease, OutputSize, Pool, PoolBuilder, StartupInfo};
+pub use pool::{Lease, OutputSize, Pool, PoolBuilder, StartupInfo, WARM_UP_HTML, WARM_UP_URL};
 pub use tuner::HotTuner;
 
 /// The WASI interfaces the pool links for the guest (WASI 0.2, synchronous).

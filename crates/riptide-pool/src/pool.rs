@@ -208,6 +208,26 @@ impl Inner {
         })
     }
 
+    /// Run the warm-up extraction and `reset-state` on a new hot instance (see
+    /// [`HotConfig::warm_up`](crate::HotConfig::warm_up)), under the call deadline.
+    fn warm_up(&self, instance: &mut Instance) -> Result<(), DiscardReason> {
+        let Some((store, bindings)) = instance.parts.as_mut() else {
+            return Err(DiscardReason::Trapped);
+        };
+        store.set_epoch_deadline(self.deadline_ticks);
+        let mode = ExtractionMode::Article;
+        let extracted = bindings.call_extract(&mut *store, WARM_UP_HTML, WARM_UP_URL, &mode);
+        let reset = extracted.and_then(|_| bindings.call_reset_state(&mut *store));
+        match reset {
+            Ok(_) if !store.data().hit_memory_limit() => Ok(()),
+            Ok(_) => Err(DiscardReason::MemoryLimit),
+            Err(e) if matches!(e.downcast_ref::<Trap>(), Some(Trap::Interrupt)) => {
+                Err(DiscardReason::Timeout)
+            }
+            Err(_) => Err(DiscardReason::Trapped),
+        }
+    }
+
     fn discard(&self, instance: Instance, reason: DiscardReason) {
         drop(instance);
         self.metrics.discards[reason.index()].fetch_add(1, Relaxed);
@@ -312,7 +332,13 @@ impl Inner {
         }
         while self.hot.len() < target && !self.closed.load(SeqCst) {
             match self.instantiate(Tier::Hot) {
-                Ok(instance) => {
+                Ok(mut instance) => {
+                    if self.config.hot.warm_up
+                        && let Err(reason) = self.warm_up(&mut instance)
+                    {
+                        self.discard(instance, reason);
+                        break;
+                    }
                     if let Err(instance) = self.hot.push(instance) {
                         self.discard(instance, DiscardReason::Surplus);
                         break;
@@ -323,6 +349,27 @@ impl Inner {
         }
     }
 }
+
+/// The page of the warm-up extraction ([`HotConfig::warm_up`](crate::HotConfig::warm_up)):
+/// small, but with the parts of a real article (metadata, structured data, headings,
+/// paragraphs, a list, a table, links, media, code) so that the guest builds the state each of
+/// them needs.
+pub const WARM_UP_HTML: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Warm-up article | Riptide</title><meta name="description" content="A warm-up page.">
+<meta property="og:title" content="Warm-up article"><meta property="og:site_name" content="Riptide">
+<meta property="article:published_time" content="2024-05-01T09:30:00Z"><meta name="author" content="Jane Doe">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Warm-up article","author":{"@type":"Person","name":"Jane Doe"},"datePublished":"2024-05-01","keywords":["warm","up"]}</script>
+<style>body{font:16px serif}</style></head><body><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
+<main><article><h1>Warm-up article</h1><p class="byline">By Jane Doe, <time datetime="2024-05-01">May 1, 2024</time></p>
+<p>The first paragraph of the warm-up article has enough words to look like real content, with <a href="/a">a link</a> and <em>emphasis</em>.</p>
+<h2>A section</h2><p>A second paragraph follows the heading. It talks about extraction, sandboxes and instances, at some length, so that the scorer has text to weigh.</p>
+<ul><li>First item</li><li>Second item</li></ul><table><tr><th>Name</th><th>Value</th></tr><tr><td>a</td><td>1</td></tr></table>
+<figure><img src="/img.png" data-src="/lazy.png" alt="An image"><figcaption>A caption</figcaption></figure>
+<pre><code>let x = 1;</code></pre><blockquote>A quotation.</blockquote></article>
+<aside>Related: <a href="/b">another story</a></aside></main><footer>Copyright Riptide</footer></body></html>"#;
+
+/// The document URL of the warm-up extraction.
+pub const WARM_UP_URL: &str = "https://warm-up.invalid/2024/05/01/warm-up-article";
 
 /// A pool of instances of the extractor component.
 ///

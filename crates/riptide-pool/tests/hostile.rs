@@ -319,11 +319,7 @@ async fn per_request_isolation_never_shows_another_requests_data() {
         // A request that faults after storing its html must not leak either.
         let _ = extract(&pool, "http://panic/").await.unwrap_err();
         let leaked = extract(&pool, "http://leak/").await.unwrap();
-        assert_eq!(leaked.text, "", "request {i} saw another request's data");
-        assert_eq!(
-            leaked.description.as_deref(),
-            Some("no previous request on this instance")
-        );
+        assert_no_request_data(&leaked.text, &format!("request {i}"));
     }
     assert_eq!(settled(&pool).await, before);
 }
@@ -372,7 +368,18 @@ async fn reuse_lets_the_leak_guest_see_the_previous_request() {
     let err = extract(&pool, "http://panic/").await.unwrap_err();
     assert_eq!(err.kind(), "trap");
     let leaked = extract(&pool, "http://leak/").await.unwrap();
-    assert_eq!(leaked.text, "", "the trapped instance was not reused");
+    assert_no_request_data(&leaked.text, "after the trap");
+}
+
+/// What the leak guest may see on a fresh instance: nothing, or the pool's constant warm-up
+/// page (hot instances run one warm-up extraction before any request) — never a request's
+/// HTML.
+fn assert_no_request_data(leaked: &str, what: &str) {
+    assert!(
+        leaked.is_empty() || leaked == riptide_pool::WARM_UP_HTML,
+        "{what}: the leak guest saw another request's data: {leaked:?}"
+    );
+    assert!(!leaked.contains("secret"), "{what}: {leaked:?}");
 }
 
 #[tokio::test]

@@ -490,6 +490,7 @@ async fn run_case(setup: Setup, ops: Vec<Op>) {
             // Also the refill thread's idle wake-up: keep it out of the way.
             tune_interval: Duration::from_secs(3600),
             idle_expiry: IDLE_EXPIRY,
+            warm_up: true,
         })
         .isolation(setup.isolation())
         .acquire_timeout(Duration::from_millis(20))

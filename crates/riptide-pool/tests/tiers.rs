@@ -35,6 +35,7 @@ fn hot(
         auto_tune,
         tune_interval: HOUR,
         idle_expiry,
+        warm_up: true,
     }
 }
 
