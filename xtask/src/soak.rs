@@ -289,8 +289,9 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
                     && (*name != "panic"
                         || matches!(&e, Error::Trap { message } if message.contains(PANIC_MESSAGE)))
             }
-            // Per-request isolation: the leak guest never sees a previous request.
-            (Ok(doc), None) => doc.text.is_empty(),
+            // Per-request isolation: the leak guest never sees a previous request, only
+            // (on a hot instance) the pool's constant warm-up page.
+            (Ok(doc), None) => doc.text.is_empty() || doc.text == riptide_pool::WARM_UP_HTML,
             _ => false,
         };
         if ok {
