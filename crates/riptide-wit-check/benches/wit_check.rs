@@ -1,17 +1,21 @@
 //! Validation cost: full and cached validation of the real guest component (if built) and of
 //! a small fixture, compared with `wit_component::targets` on the same bytes.
 //!
-//! `CARGO_TARGET_DIR=/tmp/target-wit cargo bench -p riptide-wit-check -- --warm-up-time 1 --measurement-time 3`
+//! `cargo bench -p riptide-wit-check -- --warm-up-time 1 --measurement-time 3`
+//!
+//! The real guest is `$RIPTIDE_BENCH_WASM` (set by `cargo xtask bench`), or the component
+//! `cargo xtask build-guest` leaves in `target/guest/`.
 
 use std::hint::black_box;
-use std::path::Path;
+use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use riptide_wit_check::{ComponentDigest, ExpectedWorld, Validator, fixtures};
 
-const REAL_GUEST: &str = concat!(
+/// Where `cargo xtask build-guest` (and every host crate's build) leaves the guest component.
+const BUILT_GUEST: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../target/wasm32-wasip2/release/riptide_guest.wasm"
+    "/../../target/guest/riptide_guest.wasm"
 );
 
 fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
@@ -60,10 +64,14 @@ fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
 }
 
 fn benches(c: &mut Criterion) {
-    match std::fs::read(Path::new(REAL_GUEST)) {
+    let real_guest = std::env::var_os("RIPTIDE_BENCH_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(BUILT_GUEST));
+    match std::fs::read(&real_guest) {
         Ok(bytes) => bench_component(c, "real guest (riptide_guest.wasm)", &bytes),
         Err(e) => eprintln!(
-            "skipping the real guest: {REAL_GUEST}: {e} (build it with the main build first)"
+            "skipping the real guest: {}: {e} (run `cargo xtask build-guest` first, or set RIPTIDE_BENCH_WASM)",
+            real_guest.display()
         ),
     }
     let valid = fixtures::catalogue()

@@ -418,19 +418,27 @@ fn padded_components() {
     }
 }
 
+/// The guest as cargo builds it (not stamped), where the facade's build script and
+/// `cargo xtask build-guest` leave it. `cargo test --workspace` always builds it first.
 const REAL_GUEST: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../target/wasm32-wasip2/release/riptide_guest.wasm"
+    "/../../target/guest/wasm32-wasip2/release/riptide_guest.wasm"
 );
 
 #[test]
 fn real_guest_component_is_valid() {
     let bytes = match std::fs::read(REAL_GUEST) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("skipping: {REAL_GUEST} is not there ({e}); the main build makes it");
+        // Alone (`cargo test -p riptide-wit-check` on a fresh clone) the guest may not be
+        // built yet; CI sets RIPTIDE_REQUIRE_GUEST so that this test can never pass unseen.
+        Err(e) if std::env::var_os("RIPTIDE_REQUIRE_GUEST").is_none() => {
+            eprintln!(
+                "skipping: {REAL_GUEST} is not there ({e}); `cargo xtask build-guest` or \
+                 `cargo test --workspace` builds it"
+            );
             return;
         }
+        Err(e) => panic!("{REAL_GUEST}: {e}; run `cargo xtask build-guest` first"),
     };
     let report = Validator::new(ExpectedWorld::bundled()).validate(&bytes);
     assert_eq!(report.errors().count(), 0, "{report}");
