@@ -46,6 +46,14 @@ pub enum GuestBuildError {
     /// The build succeeded but the component is not where it should be.
     #[error("the guest build finished but {0} does not exist")]
     Missing(PathBuf),
+    /// The built component could not be read.
+    #[error("could not read the built component {path}: {source}")]
+    Read {
+        /// The component.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Recording the world in the component failed.
     #[error("could not record the WIT world in {path}: {message}")]
     Stamp {
@@ -72,6 +80,57 @@ pub struct GuestBuild {
 pub struct BuiltGuest {
     /// The path of the component (`.wasm`).
     pub wasm: PathBuf,
+}
+
+impl BuiltGuest {
+    /// The component's bytes.
+    ///
+    /// # Errors
+    /// [`GuestBuildError::Read`] when the file cannot be read.
+    pub fn read(&self) -> Result<Vec<u8>, GuestBuildError> {
+        std::fs::read(&self.wasm).map_err(|source| GuestBuildError::Read {
+            path: self.wasm.clone(),
+            source,
+        })
+    }
+}
+
+/// The bytes of `package`'s component (the guest, or another component crate of the
+/// workspace that holds `crate_dir`), built and read once per process and then shared: for
+/// test and benchmark binaries whose many cases use the same component. A failed build is
+/// not remembered; the next call tries again.
+///
+/// ```no_run
+/// let bytes = riptide_guest_build::shared_component(".", riptide_guest_build::GUEST_PACKAGE)
+///     .expect("the guest builds");
+/// assert!(bytes.starts_with(b"\0asm"));
+/// ```
+///
+/// # Errors
+/// As [`GuestBuild::from_crate_dir`], [`GuestBuild::build`] and [`BuiltGuest::read`].
+pub fn shared_component(
+    crate_dir: impl AsRef<Path>,
+    package: &str,
+) -> Result<&'static [u8], GuestBuildError> {
+    type Built = std::collections::HashMap<(PathBuf, String), &'static [u8]>;
+    static BUILT: std::sync::Mutex<Option<Built>> = std::sync::Mutex::new(None);
+    let key = (crate_dir.as_ref().to_path_buf(), package.to_string());
+    // A panic elsewhere while the lock was held leaves the map usable.
+    let mut built = BUILT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(bytes) = built.as_ref().and_then(|b| b.get(&key)) {
+        return Ok(bytes);
+    }
+    let bytes = GuestBuild::from_crate_dir(crate_dir)?
+        .package(package)
+        .build()?
+        .read()?;
+    let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    built
+        .get_or_insert_with(Default::default)
+        .insert(key, bytes);
+    Ok(bytes)
 }
 
 impl GuestBuild {

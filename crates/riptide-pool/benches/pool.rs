@@ -72,7 +72,7 @@ fn runtime() -> Runtime {
 fn pool(bytes: &[u8], config: PoolConfig) -> Pool {
     Pool::builder(bytes)
         .config(config)
-        .build()
+        .build_filled()
         .expect("the pool starts")
 }
 

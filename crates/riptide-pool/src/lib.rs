@@ -9,6 +9,9 @@
 //! - **Tiers** on lock-free crossbeam queues: *hot* (pre-instantiated, never used, refilled
 //!   by a background thread off the request path, size auto-tuned by [`HotTuner`]), *warm*
 //!   (instantiated on demand into a pooling slot used before) and *cold* (a slot never used).
+//!   [`PoolBuilder::build`] returns once the component is compiled or loaded and leaves the
+//!   first fill of the hot tier (with its warm-up) to the refill thread;
+//!   [`PoolBuilder::build_filled`] waits for it.
 //! - **Isolation**: [`Isolation::PerRequest`] by default — one Store per request, dropped
 //!   after it; [`Isolation::Reuse`] on request. A Store that trapped, timed out or hit a limit
 //!   is never reused.

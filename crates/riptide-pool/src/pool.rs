@@ -164,6 +164,9 @@ struct Inner {
     listener: Option<Arc<dyn EventListener>>,
     wake: Sender<()>,
     closed: AtomicBool,
+    /// Set when the last [`Pool`] handle is dropped: the refill thread stops filling and ends
+    /// (leases still out finish normally).
+    abandoned: Arc<AtomicBool>,
     deadline_ticks: u64,
     tuner: Mutex<(HotTuner, u64, u64)>,
     load: LoadInfo,
@@ -171,6 +174,11 @@ struct Inner {
 }
 
 impl Inner {
+    /// Whether the refill thread should stop: shut down, or no handle left to use the pool.
+    fn stopping(&self) -> bool {
+        self.closed.load(SeqCst) || self.abandoned.load(SeqCst)
+    }
+
     fn emit(&self, event: PoolEvent) {
         if let Some(listener) = &self.listener {
             listener.on_event(&event);
@@ -330,7 +338,7 @@ impl Inner {
             };
             self.discard(instance, DiscardReason::Surplus);
         }
-        while self.hot.len() < target && !self.closed.load(SeqCst) {
+        while self.hot.len() < target && !self.stopping() {
             match self.instantiate(Tier::Hot) {
                 Ok(mut instance) => {
                     if self.config.hot.warm_up
@@ -389,6 +397,17 @@ pub const WARM_UP_URL: &str = "https://warm-up.invalid/2024/05/01/warm-up-articl
 #[derive(Clone)]
 pub struct Pool {
     inner: Arc<Inner>,
+    /// Shared by the clones of this pool (not by leases or the background threads).
+    _handle: Arc<Handle>,
+}
+
+/// Tells the refill thread that no [`Pool`] handle is left, when the last one is dropped.
+struct Handle(Arc<AtomicBool>);
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.0.store(true, SeqCst);
+    }
 }
 
 impl std::fmt::Debug for Pool {
@@ -436,12 +455,41 @@ impl<'a> PoolBuilder<'a> {
     }
 
     /// Validate the configuration and the component, compile (or load from the artifact
-    /// cache), pre-instantiate, fill the hot tier and start the background threads.
+    /// cache), pre-instantiate and start the background threads. The hot tier is filled (and
+    /// its instances warmed up, see [`HotConfig::warm_up`](crate::HotConfig::warm_up)) on the
+    /// refill thread, so this returns as soon as the component is ready: a request that comes
+    /// before the fill is done gets a warm or cold instance instead of a hot one. Use
+    /// [`build_filled`](Self::build_filled) to wait for the hot tier.
     ///
     /// # Errors
     /// [`PoolError::Config`], [`PoolError::InvalidComponent`], [`PoolError::Load`],
     /// [`PoolError::Engine`] or [`PoolError::Instantiate`].
     pub fn build(self) -> Result<Pool, PoolError> {
+        self.start(Fill::InBackground)
+    }
+
+    /// Like [`build`](Self::build), but fill the hot tier up to
+    /// [`HotConfig::initial`](crate::HotConfig::initial) (warm-up included) before returning,
+    /// so that the first requests are served from the hot tier. Start-up then takes one
+    /// instantiation and, with the warm-up on, one extraction of a small page more per initial
+    /// instance.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), riptide_pool::PoolError> {
+    /// # let component: Vec<u8> = std::fs::read("riptide_guest.wasm").unwrap_or_default();
+    /// use riptide_pool::{Pool, PoolConfig};
+    /// let pool = Pool::builder(&component).config(PoolConfig::default()).build_filled()?;
+    /// assert_eq!(pool.metrics().hot_depth, pool.config().hot.initial);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`build`](Self::build).
+    pub fn build_filled(self) -> Result<Pool, PoolError> {
+        self.start(Fill::Now)
+    }
+
+    fn start(self, fill: Fill) -> Result<Pool, PoolError> {
         let config = self.config;
         config.validate()?;
         if config.validate_wit {
@@ -495,6 +543,7 @@ impl<'a> PoolBuilder<'a> {
             clock: self.clock,
             wake,
             closed: AtomicBool::new(false),
+            abandoned: Arc::new(AtomicBool::new(false)),
             deadline_ticks,
             engine,
             component,
@@ -507,12 +556,31 @@ impl<'a> PoolBuilder<'a> {
             from_cache: inner.load.from_cache,
             note: inner.load.note.clone(),
         });
-        // Fill the hot tier before the first request.
-        inner.maintain();
+        // The ticker first: the warm-up extractions of the fill run under the call deadline.
         spawn_ticker(Arc::downgrade(&inner), tick)?;
+        match fill {
+            Fill::Now => inner.maintain(),
+            // The refill thread's first round fills the hot tier.
+            Fill::InBackground => {
+                let _ = inner.wake.try_send(());
+            }
+        }
         spawn_refiller(Arc::downgrade(&inner), wake_rx)?;
-        Ok(Pool { inner })
+        let handle = Arc::new(Handle(Arc::clone(&inner.abandoned)));
+        Ok(Pool {
+            inner,
+            _handle: handle,
+        })
     }
+}
+
+/// When [`PoolBuilder`] fills the hot tier.
+#[derive(Debug, Clone, Copy)]
+enum Fill {
+    /// Before `build_filled` returns.
+    Now,
+    /// On the refill thread, right after `build` returns.
+    InBackground,
 }
 
 /// The validator for the bundled world, shared so that its report cache serves every pool.
@@ -560,7 +628,7 @@ fn spawn_refiller(weak: Weak<Inner>, wake: Receiver<()>) -> Result<(), PoolError
         .spawn(move || {
             while let Ok(()) | Err(RecvTimeoutError::Timeout) = wake.recv_timeout(interval) {
                 let Some(inner) = weak.upgrade() else { break };
-                if inner.closed.load(SeqCst) {
+                if inner.stopping() {
                     break;
                 }
                 inner.maintain();

@@ -2,20 +2,15 @@
 
 #![allow(dead_code)]
 
-use std::sync::OnceLock;
-
 use riptide_pool::PoolConfig;
 
 /// The guest component's bytes, built by `riptide-guest-build` (a no-op when up to date).
 pub fn component() -> &'static [u8] {
-    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
-    BYTES.get_or_init(|| {
-        let build = riptide_guest_build::GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR"))
-            .expect("inside the workspace")
-            .build()
-            .expect("the guest builds");
-        std::fs::read(build.wasm).expect("read the component")
-    })
+    riptide_guest_build::shared_component(
+        env!("CARGO_MANIFEST_DIR"),
+        riptide_guest_build::GUEST_PACKAGE,
+    )
+    .expect("the guest builds")
 }
 
 /// A small config whose artifact cache lives in the target directory.

@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use riptide_pool::bindings::{ExtractedContent, ExtractionMode};
@@ -23,15 +23,8 @@ const PANIC_MESSAGE: &str = "riptide-hostile-guest panicked on purpose";
 
 /// The hostile component's bytes, built once per test binary (a no-op when up to date).
 fn hostile() -> &'static [u8] {
-    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
-    BYTES.get_or_init(|| {
-        let build = riptide_guest_build::GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR"))
-            .expect("inside the workspace")
-            .package("riptide-hostile-guest")
-            .build()
-            .expect("the hostile guest builds");
-        std::fs::read(build.wasm).expect("read the hostile component")
-    })
+    riptide_guest_build::shared_component(env!("CARGO_MANIFEST_DIR"), "riptide-hostile-guest")
+        .expect("the hostile guest builds")
 }
 
 const DEADLINE: Duration = Duration::from_millis(300);
@@ -61,7 +54,7 @@ fn config() -> PoolConfigBuilder {
 fn pool(config: PoolConfigBuilder) -> Pool {
     Pool::builder(hostile())
         .config(config.build().expect("valid config"))
-        .build()
+        .build_filled()
         .expect("the hostile component passes the WIT check and loads")
 }
 
@@ -459,7 +452,7 @@ async fn the_circuit_opens_under_a_stream_of_panics_and_closes_after_recovery() 
     let pool = Pool::builder(hostile())
         .config(config().circuit(circuit).build().unwrap())
         .clock(clock.clone())
-        .build()
+        .build_filled()
         .unwrap();
     for _ in 0..5 {
         assert_eq!(

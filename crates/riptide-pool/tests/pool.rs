@@ -12,7 +12,7 @@ use riptide_pool::{DiscardReason, Isolation, Pool, PoolError, Tier};
 async fn requests_are_served_hot_and_each_instance_serves_one_request() {
     let pool = Pool::builder(component())
         .config(config().build().unwrap())
-        .build()
+        .build_filled()
         .unwrap();
     assert_eq!(
         pool.metrics().hot_depth,
@@ -47,7 +47,7 @@ async fn requests_are_served_hot_and_each_instance_serves_one_request() {
 async fn guest_errors_are_results_not_pool_failures() {
     let pool = Pool::builder(component())
         .config(config().build().unwrap())
-        .build()
+        .build_filled()
         .unwrap();
     let result = pool
         .extract(
@@ -83,7 +83,10 @@ async fn reuse_keeps_instances_until_max_uses() {
         .hot_size(1, 1)
         .build()
         .unwrap();
-    let pool = Pool::builder(component()).config(config).build().unwrap();
+    let pool = Pool::builder(component())
+        .config(config)
+        .build_filled()
+        .unwrap();
     for _ in 0..4 {
         pool.extract(
             PAGE.into(),
@@ -109,7 +112,10 @@ async fn waiting_past_acquire_timeout_is_pool_exhausted() {
         .acquire_timeout(Duration::from_millis(50))
         .build()
         .unwrap();
-    let pool = Pool::builder(component()).config(config).build().unwrap();
+    let pool = Pool::builder(component())
+        .config(config)
+        .build_filled()
+        .unwrap();
     let held = pool.acquire().await.unwrap();
     assert_eq!(held.tier(), Tier::Hot);
     let err = pool.acquire().await.unwrap_err();
@@ -139,7 +145,7 @@ async fn waiting_past_acquire_timeout_is_pool_exhausted() {
 async fn shutdown_refuses_new_requests_and_releases_instances() {
     let pool = Pool::builder(component())
         .config(config().build().unwrap())
-        .build()
+        .build_filled()
         .unwrap();
     pool.get_modes().await.unwrap();
     pool.shutdown().await;
@@ -156,7 +162,7 @@ async fn the_artifact_cache_is_used_and_a_corrupt_entry_is_recompiled() {
     let build = |dir: &std::path::Path| {
         Pool::builder(component())
             .config(config().cache_dir(dir).build().unwrap())
-            .build()
+            .build_filled()
             .unwrap()
     };
     let first = build(&dir);
@@ -195,7 +201,7 @@ async fn invalid_configuration_is_refused_with_the_field_named() {
     };
     let err = Pool::builder(component())
         .config(config)
-        .build()
+        .build_filled()
         .unwrap_err();
     assert!(
         matches!(err, PoolError::Config(ref e) if e.field == "hot.max"),
@@ -208,7 +214,7 @@ async fn not_a_component_is_refused_before_compiling() {
     let core_module = b"\0asm\x01\0\0\0";
     let err = Pool::builder(core_module)
         .config(config().build().unwrap())
-        .build()
+        .build_filled()
         .unwrap_err();
     assert!(matches!(err, PoolError::InvalidComponent { .. }), "{err}");
     assert!(err.to_string().contains("core WebAssembly module"), "{err}");
@@ -220,7 +226,7 @@ async fn not_a_component_is_refused_before_compiling() {
                 .build()
                 .unwrap(),
         )
-        .build()
+        .build_filled()
         .unwrap_err();
     assert!(matches!(err, PoolError::Load(_)), "{err}");
 }
@@ -233,7 +239,7 @@ async fn a_component_that_does_not_match_the_world_is_refused_with_the_full_repo
         .expect("fixture");
     let err = Pool::builder(&broken.bytes)
         .config(config().build().unwrap())
-        .build()
+        .build_filled()
         .unwrap_err();
     let PoolError::InvalidComponent { report } = err else {
         panic!("{err}")
@@ -251,7 +257,7 @@ async fn a_component_that_does_not_match_the_world_is_refused_with_the_full_repo
                 .build()
                 .unwrap(),
         )
-        .build()
+        .build_filled()
         .unwrap_err();
     assert!(
         matches!(err, PoolError::Instantiate(_) | PoolError::Load(_)),

@@ -175,7 +175,10 @@ fn many_tasks_get_the_results_of_each_page_run_alone() {
                 .acquire_timeout(Duration::from_secs(300))
                 .build()
                 .unwrap();
-            let pool = Pool::builder(component()).config(config).build().unwrap();
+            let pool = Pool::builder(component())
+                .config(config)
+                .build_filled()
+                .unwrap();
             let jobs = Arc::new(jobs());
             let alone = baseline(&pool, &jobs).await;
             let before = quiesce(&pool).await;
@@ -232,13 +235,16 @@ fn reused_instances_give_the_same_results_under_load() {
                 .acquire_timeout(Duration::from_secs(300))
                 .build()
                 .unwrap();
-            let pool = Pool::builder(component()).config(config).build().unwrap();
+            let pool = Pool::builder(component())
+                .config(config)
+                .build_filled()
+                .unwrap();
             let jobs = Arc::new(jobs());
             // Alone means on a fresh pool: the same instance serves the baseline jobs in turn.
             let alone = baseline(
                 &Pool::builder(component())
                     .config(common::config().build().unwrap())
-                    .build()
+                    .build_filled()
                     .unwrap(),
                 &jobs,
             )
@@ -301,7 +307,10 @@ fn a_tiny_wait_with_more_tasks_than_instances_gives_pool_exhausted_and_never_han
                 .acquire_timeout(Duration::from_millis(1))
                 .build()
                 .unwrap();
-            let pool = Pool::builder(component()).config(config).build().unwrap();
+            let pool = Pool::builder(component())
+                .config(config)
+                .build_filled()
+                .unwrap();
             // The largest page, in full: each call holds its place much longer than the wait.
             let jobs: Vec<Job> = jobs()
                 .into_iter()

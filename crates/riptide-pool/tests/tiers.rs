@@ -1,5 +1,5 @@
-//! Tier behaviour with a manual clock and the real component: hot hits while the hot tier is
-//! filled, warm versus cold classification, idle expiry of hot instances, and the hot tier's
+//! Tier behaviour with a manual clock and the real component: the hot tier filled in the
+//! background by `build`, hot hits while the hot tier is filled, warm versus cold classification, idle expiry of hot instances, and the hot tier's
 //! auto-tuning growing under demand and shrinking when idle.
 //!
 //! The refill thread wakes on every take from the hot tier and every new instantiation, and
@@ -16,7 +16,7 @@ use common::{PAGE, component, config, settle};
 use riptide_pool::bindings::{ExtractedContent, ExtractionError, ExtractionMode};
 use riptide_pool::{
     DiscardReason, EventListener, HotConfig, Lease, ManualClock, MetricsSnapshot, OutputSize, Pool,
-    PoolEvent, Tier,
+    PoolBuilder, PoolEvent, Tier,
 };
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -39,16 +39,21 @@ fn hot(
     }
 }
 
-fn pool(clock: &ManualClock, hot: HotConfig, listener: Option<Arc<Recorder>>) -> Pool {
+fn builder(clock: &ManualClock, hot: HotConfig) -> PoolBuilder<'static> {
     let config = config().max_instances(4).hot(hot).build().unwrap();
-    let builder = Pool::builder(component())
+    Pool::builder(component())
         .config(config)
-        .clock(Arc::new(clock.clone()));
+        .clock(Arc::new(clock.clone()))
+}
+
+/// A pool whose hot tier is full when it is returned.
+fn pool(clock: &ManualClock, hot: HotConfig, listener: Option<Arc<Recorder>>) -> Pool {
+    let builder = builder(clock, hot);
     let builder = match listener {
         Some(listener) => builder.listener(listener),
         None => builder,
     };
-    builder.build().unwrap()
+    builder.build_filled().unwrap()
 }
 
 /// Records discards and tier hits.
@@ -128,6 +133,28 @@ fn conserved(m: &MetricsSnapshot) {
     let created = m.instantiations.hot + m.instantiations.warm + m.instantiations.cold;
     let dropped: u64 = m.discards.iter().map(|(_, n)| n).sum();
     assert_eq!(created - dropped, m.live_instances as u64, "{m:?}");
+}
+
+/// `build` leaves the first fill to the refill thread: a request that comes at once is
+/// served (from the hot tier if an instance is ready, else by a new one), and the hot tier
+/// still reaches its initial size.
+#[tokio::test]
+async fn build_fills_the_hot_tier_in_the_background() {
+    let clock = ManualClock::new();
+    let pool = builder(&clock, hot(0, 2, 2, false, HOUR)).build().unwrap();
+    let lease = pool.acquire().await.unwrap();
+    let tier = lease.tier();
+    serve(lease).await;
+    let m = idle_with_hot(&pool, 2).await;
+    assert_eq!(m.hits.hot + m.hits.warm + m.hits.cold, 1, "{m:?}");
+    if tier == Tier::Hot {
+        // The hot instance it took was replaced.
+        assert_eq!((m.hits.hot, m.instantiations.hot), (1, 3), "{m:?}");
+    } else {
+        assert_eq!(m.instantiations.hot, 2, "{m:?}");
+        assert_eq!(m.instantiations.warm + m.instantiations.cold, 1, "{m:?}");
+    }
+    conserved(&m);
 }
 
 #[tokio::test]

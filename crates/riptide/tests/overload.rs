@@ -1,21 +1,13 @@
 //! Overload and shutdown through the facade, with the hostile guest's `http://slow/?ms=N`
 //! (busy for N ms, then a normal result) holding instances for a known time.
 
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use riptide::{ExtractionMode, Extractor, HotConfig, PoolConfig};
 
 fn hostile() -> &'static [u8] {
-    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
-    BYTES.get_or_init(|| {
-        let build = riptide_guest_build::GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR"))
-            .expect("inside the workspace")
-            .package("riptide-hostile-guest")
-            .build()
-            .expect("the hostile guest builds");
-        std::fs::read(build.wasm).expect("read the hostile component")
-    })
+    riptide_guest_build::shared_component(env!("CARGO_MANIFEST_DIR"), "riptide-hostile-guest")
+        .expect("the hostile guest builds")
 }
 
 /// Two request places, one hot instance.

@@ -267,7 +267,8 @@ fn input_validation(workload: &Workload, plan: &Plan) -> std::collections::BTree
         .collect()
 }
 
-/// `Pool::build` with the cache off (compiling) and with a warm cache, interleaved. Every
+/// `Pool::build` with the cache off (compiling) and with a warm cache, and `Pool::build_filled`
+/// with a warm cache, interleaved. Every
 /// build gets a fresh WIT validator, as a new process would.
 fn startup(bytes: &[u8], cache: &Path, plan: &Plan) -> Result<Startup, String> {
     // Warm the cache (compiles on the first run on this machine).
@@ -282,14 +283,18 @@ fn startup(bytes: &[u8], cache: &Path, plan: &Plan) -> Result<Startup, String> {
         .build()
         .map_err(|e| e.to_string())?;
     let on = fresh_config(cache)?;
-    let build = |config: &PoolConfig| -> Result<(f64, f64, bool), String> {
+    let build = |config: &PoolConfig, filled: bool| -> Result<(f64, f64, bool), String> {
         let validator = Validator::new(ExpectedWorld::bundled());
         let t = Instant::now();
-        let pool = Pool::builder(bytes)
+        let builder = Pool::builder(bytes)
             .config(config.clone())
-            .validator(&validator)
-            .build()
-            .map_err(|e| format!("pool start: {e}"))?;
+            .validator(&validator);
+        let pool = if filled {
+            builder.build_filled()
+        } else {
+            builder.build()
+        }
+        .map_err(|e| format!("pool start: {e}"))?;
         let wall = ms(t.elapsed());
         let info = pool.startup();
         drop(pool);
@@ -297,12 +302,14 @@ fn startup(bytes: &[u8], cache: &Path, plan: &Plan) -> Result<Startup, String> {
     };
     let (mut compile, mut compile_load, mut cached, mut cached_load) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut cached_filled = Vec::new();
     for _ in 0..plan.startup_compile {
-        let (wall, load, _) = build(&off)?;
+        let (wall, load, _) = build(&off, false)?;
         compile.push(wall);
         compile_load.push(load);
         for _ in 0..plan.startup_cached_per_compile {
-            let (wall, load, from_cache) = build(&on)?;
+            cached_filled.push(build(&on, true)?.0);
+            let (wall, load, from_cache) = build(&on, false)?;
             if !from_cache {
                 return Err(format!(
                     "the artifact cache in {} was not used on a warm start",
@@ -319,6 +326,7 @@ fn startup(bytes: &[u8], cache: &Path, plan: &Plan) -> Result<Startup, String> {
         cached: k,
         compile_load: median(&compile_load),
         cached_load: median(&cached_load),
+        cached_filled: median(&cached_filled),
         speedup: if k > 0.0 { c / k } else { 0.0 },
         compile_samples: compile.len(),
         cached_samples: cached.len(),
@@ -350,11 +358,11 @@ async fn acquire_tiers(
     };
     let hot = Pool::builder(bytes)
         .config(config(8, 8)?)
-        .build()
+        .build_filled()
         .map_err(|e| format!("hot pool: {e}"))?;
     let warm = Pool::builder(bytes)
         .config(config(4, 0)?)
-        .build()
+        .build_filled()
         .map_err(|e| format!("warm pool: {e}"))?;
 
     // The first acquisition of the warm pool takes a never-used slot.

@@ -191,11 +191,11 @@ impl Strategies {
     pub fn new(bytes: &[u8], naive: Arc<Naive>, cache_dir: &Path) -> Result<Strategies, String> {
         let fresh = Pool::builder(bytes)
             .config(fresh_config(cache_dir)?)
-            .build()
+            .build_filled()
             .map_err(|e| format!("pooled-fresh: {e}"))?;
         let reuse = Pool::builder(bytes)
             .config(reuse_config(cache_dir)?)
-            .build()
+            .build_filled()
             .map_err(|e| format!("pooled-reuse: {e}"))?;
         Ok(Strategies {
             naive,
