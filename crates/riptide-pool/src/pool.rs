@@ -229,10 +229,7 @@ impl Inner {
         match reset {
             Ok(_) if !store.data().hit_memory_limit() => Ok(()),
             Ok(_) => Err(DiscardReason::MemoryLimit),
-            Err(e) if matches!(e.downcast_ref::<Trap>(), Some(Trap::Interrupt)) => {
-                Err(DiscardReason::Timeout)
-            }
-            Err(_) => Err(DiscardReason::Trapped),
+            Err(e) => Err(failure_reason(&e, store.data())),
         }
     }
 
@@ -733,6 +730,21 @@ impl Drop for Lease {
     }
 }
 
+/// Why a guest call that failed with `error` failed, for requests and warm-ups alike: the
+/// memory cap, the deadline (epoch interruption, or fuel), or any other trap.
+fn failure_reason(error: &wasmtime::Error, state: &HostState) -> DiscardReason {
+    if state.hit_memory_limit() {
+        DiscardReason::MemoryLimit
+    } else if matches!(
+        error.downcast_ref::<Trap>(),
+        Some(Trap::Interrupt | Trap::OutOfFuel)
+    ) {
+        DiscardReason::Timeout
+    } else {
+        DiscardReason::Trapped
+    }
+}
+
 fn execute<R, F>(
     inner: &Inner,
     instance: &mut Instance,
@@ -779,24 +791,23 @@ where
         }
         Err(error) => {
             let state = store.data();
-            if state.hit_memory_limit() {
-                return (
+            match failure_reason(&error, state) {
+                DiscardReason::MemoryLimit => (
                     Err(PoolError::MemoryLimit {
                         limit: inner.config.memory_limit_bytes,
                     }),
                     Disposition::Discard(DiscardReason::MemoryLimit),
-                );
-            }
-            match error.downcast_ref::<Trap>() {
-                Some(Trap::Interrupt | Trap::OutOfFuel) => (
+                ),
+                DiscardReason::Timeout => (
                     Err(PoolError::Timeout {
                         deadline: inner.config.call_timeout,
                     }),
                     Disposition::Discard(DiscardReason::Timeout),
                 ),
-                trap => {
-                    let mut message =
-                        trap.map_or_else(|| format!("{error:#}"), ToString::to_string);
+                _ => {
+                    let mut message = error
+                        .downcast_ref::<Trap>()
+                        .map_or_else(|| format!("{error:#}"), ToString::to_string);
                     let stderr = state.stderr();
                     let printed: Vec<&str> = stderr
                         .lines()
