@@ -12,11 +12,12 @@
 //!    Markdown report (`docs/benchmarks.md` for a full run; `target/bench/benchmarks.md`
 //!    under `--quick`, whose figures are not worth committing; `--docs PATH` overrides).
 
+mod cli;
 mod criterion;
 mod harness;
 mod report;
 mod strategies;
-mod util;
+pub mod util;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,6 +55,8 @@ struct Args {
     /// Internal: run only the load harness in this process and write its report to `out`.
     harness_only: bool,
     wasm: Option<PathBuf>,
+    raw_wasm: Option<PathBuf>,
+    cli: Option<PathBuf>,
     out: Option<PathBuf>,
 }
 
@@ -74,6 +77,8 @@ fn parse(args: &[String]) -> Result<Option<Args>, String> {
             "--skip-harness" => parsed.skip_harness = true,
             "--harness-only" => parsed.harness_only = true,
             "--wasm" => parsed.wasm = Some(value("--wasm")?),
+            "--raw-wasm" => parsed.raw_wasm = Some(value("--raw-wasm")?),
+            "--cli" => parsed.cli = Some(value("--cli")?),
             "--out" => parsed.out = Some(value("--out")?),
             "-h" | "--help" => {
                 println!("{HELP}");
@@ -110,6 +115,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     eprintln!("== building the guest component (release)");
     let t = Instant::now();
     let wasm = build.build().map_err(|e| e.to_string())?.wasm;
+    let raw_wasm = build
+        .clone()
+        .preinit(false)
+        .build()
+        .map_err(|e| e.to_string())?
+        .wasm;
     durations.insert("guest_build".to_string(), t.elapsed().as_secs_f64());
 
     let mut report = Report::default();
@@ -117,7 +128,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
         eprintln!("== load harness (release build of xtask)");
         let t = Instant::now();
         let out = bench_dir.join("harness.json");
-        report = run_harness(&cargo, &root, &wasm, &cache_dir, &out, args.quick)?;
+        // The `riptide` binary as users run it, in release; a smoke run in the dev profile
+        // measures no binary (its figures would say nothing).
+        let cli = if util::debug_profile() {
+            None
+        } else {
+            eprintln!("== building the riptide binary (release)");
+            let status = Command::new(&cargo)
+                .current_dir(&root)
+                .args(["build", "--release", "--quiet", "-p", "riptide-cli"])
+                .status()
+                .map_err(|e| format!("could not run cargo build -p riptide-cli: {e}"))?;
+            if !status.success() {
+                return Err(format!("building the riptide binary failed ({status})"));
+            }
+            Some(target_dir(&root).join("release").join("riptide"))
+        };
+        report = run_harness(
+            &cargo,
+            &root,
+            [&wasm, &raw_wasm],
+            cli.as_deref(),
+            &cache_dir,
+            &out,
+            args.quick,
+        )?;
         durations.insert("harness".to_string(), t.elapsed().as_secs_f64());
     }
 
@@ -165,7 +200,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             root.join("docs").join("benchmarks.md")
         }
     });
-    write(&docs_path, &markdown(&report, !args.skip_harness))?;
+    // The knobs table comes from `cargo xtask knobs`: keep it.
+    let previous = std::fs::read_to_string(&docs_path).unwrap_or_default();
+    write(
+        &docs_path,
+        &crate::knobs::keep_section(&previous, &markdown(&report, !args.skip_harness)),
+    )?;
 
     println!("{}", report.tables());
     println!(
@@ -180,6 +220,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// The internal `--harness-only` mode: measure in this (release) process.
 fn harness_only(args: &Args) -> Result<(), String> {
     let wasm = args.wasm.clone().ok_or("--harness-only needs --wasm")?;
+    let raw_wasm = args
+        .raw_wasm
+        .clone()
+        .ok_or("--harness-only needs --raw-wasm")?;
     let out = args.out.clone().ok_or("--harness-only needs --out")?;
     let cache_dir = out
         .parent()
@@ -187,6 +231,8 @@ fn harness_only(args: &Args) -> Result<(), String> {
         .join("artifact-cache");
     let report = harness::run(&harness::Options {
         wasm,
+        raw_wasm,
+        cli: args.cli.clone(),
         quick: args.quick,
         cache_dir,
     })?;
@@ -200,7 +246,8 @@ fn harness_only(args: &Args) -> Result<(), String> {
 fn run_harness(
     cargo: &str,
     root: &Path,
-    wasm: &Path,
+    [wasm, raw_wasm]: [&Path; 2],
+    cli: Option<&Path>,
     cache_dir: &Path,
     out: &Path,
     quick: bool,
@@ -208,6 +255,8 @@ fn run_harness(
     if !cfg!(debug_assertions) || util::debug_profile() {
         return harness::run(&harness::Options {
             wasm: wasm.to_path_buf(),
+            raw_wasm: raw_wasm.to_path_buf(),
+            cli: cli.map(Path::to_path_buf),
             quick,
             cache_dir: cache_dir.to_path_buf(),
         });
@@ -219,8 +268,13 @@ fn run_harness(
         .arg("--harness-only")
         .arg("--wasm")
         .arg(wasm)
+        .arg("--raw-wasm")
+        .arg(raw_wasm)
         .arg("--out")
         .arg(out);
+    if let Some(cli) = cli {
+        cmd.arg("--cli").arg(cli);
+    }
     if quick {
         cmd.arg("--quick");
     }
@@ -342,14 +396,20 @@ fn markdown(report: &Report, harness: bool) -> String {
 const METHOD: &str = "
 ## Method
 
-- **naive**: the component compiled once with wasmtime's default configuration (on-demand
-  instance allocator, no pooling, no epoch deadline); per request a new `Store` and
-  `Extractor::instantiate` through a `Linker` (built once), then `extract`.
-- **pooled-fresh**: `riptide_pool::Pool` with its defaults (per-request isolation: a fresh
-  instance for every request, taken from the hot tier when one is ready).
+- **naive**: the design we were handed: the guest *as compiled* (not pre-initialized),
+  compiled once with wasmtime's default configuration (on-demand instance allocator, no
+  pooling, no epoch deadline); per request a new `Store` and `Extractor::instantiate` through a
+  `Linker` (built once), then `extract`.
+- **pooled-fresh**: `riptide_pool::Pool` with its defaults running the shipped,
+  pre-initialized component (per-request isolation: a fresh instance for every request, taken
+  from the hot tier when one is ready, else instantiated on the call's blocking thread).
 - **pooled-reuse**: the same pool with `Isolation::Reuse { max_uses: 1 000 000, .. }`: one
   instance serves request after request, the sandbox's upper bound.
 - **native**: `riptide_extract::extract` in the host process, no sandbox.
+- **the `riptide` binary** (release): `riptide batch --jobs 1` on WCXB article pages read from
+  a JSON-lines file, whole process, against `riptide_extract` natively on the same pages in
+  the harness; and `riptide extract FILE` of the article nearest 115 KB; both with a warm
+  artifact cache.
 
 Every strategy runs the extraction on a tokio blocking thread (the pool does so itself), so
 they pay the same hand-off and only the sandbox differs; the HTML is shared, not copied per
@@ -362,7 +422,8 @@ throughputs are medians over rounds. Ratios divide p50 latencies at concurrency 
 
 Pool figures: *hot acquire* is the pool's own acquire metric (semaphore permit, circuit
 breaker, tier queue pop) on a pool whose hot tier is never empty; *warm acquire* the same on a
-pool without hot tier, where every request instantiates into a reused pooling slot. *Start-up*
+pool without hot tier, up to the instance being made (instantiation into a reused pooling slot
+on the call's blocking thread, hand-off included). *Start-up*
 is the wall time of `Pool::build` (WIT validation with a fresh validator, engine, component
 compile or cache load, linker, pre-instantiation, hot-tier fill), with the artifact cache off
 and with a warm cache. The *hot hit rate* is measured under steady load of the default pool at
@@ -388,34 +449,74 @@ fn analysis(report: &Report) -> String {
             ));
         }
     }
-    out.push_str(NOTES);
+    out.push_str(&notes(report));
     out
 }
 
-const NOTES: &str = "
-Notes on what limits the figures (the pool's code was not changed for these benchmarks):
-
-- **Real pages are dominated by the extraction itself.** The design's 0.5 ms hot path,
-  1.25 ms average and 800 requests/s describe the sandbox's overhead, not the cost of parsing
-  and scoring a real page: on the median page (140 KB) the native extraction alone takes
-  milliseconds, and the sandbox (pooled-reuse / native) multiplies it by the wasm slowdown of
-  an HTML parser and DOM walk. On the tiny page, where the extraction is nearly free, the
-  sandbox's own cost shows.
-- **Per-request isolation pays for a fresh linear memory.** A fresh instance starts from the
-  copy-on-write image: every page the guest touches during the request is faulted in again,
-  and its allocator grows the heap from scratch, where a reused instance finds its heap
-  already mapped and warm. Dropping the Store also resets up to `keep_resident_bytes` of
-  memory (a `memset`) or unmaps the rest (`madvise`), off the request's latency but on a core
-  that concurrent requests need; at concurrency = cores this shows in the throughput.
-- **The hot tier is refilled by one background thread.** Each request under per-request
-  isolation consumes one hot instance; the refill thread instantiates them one at a time, so
-  when requests are shorter than an instantiation (the tiny page) or all cores are busy with
-  requests, the hot tier runs dry and requests instantiate on demand (warm tier).
-- **Warm acquisition is an instantiation.** It cannot be much cheaper than
-  `ExtractorPre::instantiate` into a pooling slot: the figure follows the component's size
-  (number of core instances, functions and data segments to initialise), plus the Store's
-  WASI context and the epoch deadline set-up.
-- **Start-up from the cache** is dominated by the fresh WIT validation (SHA-256 and decoding
-  of the whole component) and by deserialising the compiled code; the hot-tier fill adds one
-  instantiation per initial hot instance.
-";
+/// What the figures of this run say about where the time goes, computed from them.
+fn notes(report: &Report) -> String {
+    let class =
+        |s: &report::StrategyFigures, c: &str| s.classes.get(c).cloned().unwrap_or_default();
+    let st = &report.strategies;
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let mut out = String::from("\nWhere the time goes, from this run's figures:\n\n");
+    let (native_median, reuse_median) = (
+        class(&st.native, "median").c1.p50_us,
+        class(&st.pooled_reuse, "median").c1.p50_us,
+    );
+    out.push_str(&format!(
+        "- **The extraction itself.** On the median page the native extractor takes {} (p50) \
+         and the same code in one reused instance {}: the sandbox multiplies it by {:.2}. \
+         The per-knob table below (`cargo xtask knobs`) says which engine or build setting \
+         changes that factor.\n",
+        report::dur(native_median),
+        report::dur(reuse_median),
+        ratio(reuse_median, native_median)
+    ));
+    let (fresh_tiny, reuse_tiny) = (
+        class(&st.pooled_fresh, "tiny").c1.p50_us,
+        class(&st.pooled_reuse, "tiny").c1.p50_us,
+    );
+    out.push_str(&format!(
+        "- **A fresh instance per request.** On the tiny page a fresh instance answers in {} \
+         against {} for a reused one ({:+.0} µs): the instance starts from the pre-initialized \
+         snapshot, so what is left is the instantiation and the page faults of the memory the \
+         request touches.\n",
+        report::dur(fresh_tiny),
+        report::dur(reuse_tiny),
+        fresh_tiny - reuse_tiny
+    ));
+    if let Some(best) = report
+        .keep_resident
+        .iter()
+        .max_by(|a, b| a.tiny_rps_cn.total_cmp(&b.tiny_rps_cn))
+    {
+        let rows: Vec<String> = report
+            .keep_resident
+            .iter()
+            .map(|r| format!("{} MiB {:.0} req/s", r.keep_resident_mib, r.tiny_rps_cn))
+            .collect();
+        out.push_str(&format!(
+            "- **Memory kept resident per released slot.** Tiny-page throughput at c={}: {}; \
+             the best here is {} MiB (the pool's default is 64 MiB).\n",
+            report.concurrency,
+            rows.join(", "),
+            best.keep_resident_mib
+        ));
+    }
+    let saved = report.warm_acquire_p50_us - report.hot_acquire_p50_ns / 1e3;
+    out.push_str(&format!(
+        "- **The hot tier.** Taking a hot instance costs {:.1} µs (p50), instantiating one on \
+         demand (warm) {:.1} µs: the hot tier saves {:.1} µs per request, {:.1} % of the \
+         tiny page's pooled-fresh p50. Under steady load it served {:.1} % of median-page \
+         requests and {:.1} % of tiny-page requests (its refill thread instantiates one at a \
+         time).\n",
+        report.hot_acquire_p50_ns / 1e3,
+        report.warm_acquire_p50_us,
+        saved,
+        ratio(saved, fresh_tiny) * 100.0,
+        report.hot_hit_rate * 100.0,
+        report.hot_hit_rate_tiny * 100.0
+    ));
+    out
+}

@@ -319,7 +319,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         };
         let existing =
             std::fs::read_to_string(&path).unwrap_or_else(|_| "# Extraction quality\n".to_string());
-        let updated = report::splice(&existing, key, heading, &md);
+        let updated = crate::docs::splice(&existing, "eval", key, heading, &md);
         std::fs::write(&path, updated)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("eval: updated {}", path.display());

@@ -3,7 +3,9 @@
 //! - `build-guest`: build the guest component for `wasm32-wasip2` (release) and report its size.
 
 mod bench;
+mod docs;
 mod eval;
+mod knobs;
 mod soak;
 
 use std::process::ExitCode;
@@ -14,10 +16,12 @@ use riptide_guest_build::GuestBuild;
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  build-guest    build the extractor component (wasm32-wasip2, release) and print its path and size
+  build-guest    build the extractor component (wasm32-wasip2, release), pre-initialize it and ship it
+                 in crates/riptide-component (`--check`: rebuild and compare with the shipped bytes)
   wit-fixtures   write the catalogue of broken components (WIT edits) to target/wit-fixtures/
   eval           measure extraction quality on ../shared/corpus (see `cargo xtask eval --help`)
   bench          run the cross-crate benchmarks (see `cargo xtask bench --help`)
+  knobs          the sandbox tax one knob at a time (engine settings, guest build) → docs/benchmarks.md
   soak           10,000 requests at concurrency 16, 10% hostile: no healthy request lost, no leak
                  (`--requests N`, `--concurrency C`, `--quick` for 1,000; see `cargo xtask soak --help`)";
 
@@ -25,20 +29,107 @@ fn workspace() -> Result<GuestBuild, String> {
     GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).map_err(|e| e.to_string())
 }
 
-fn build_guest() -> Result<(), String> {
+/// The files of the shipped component in `crates/riptide-component/component/`.
+struct Shipped {
+    wasm: std::path::PathBuf,
+    sha256: std::path::PathBuf,
+    rustc: std::path::PathBuf,
+}
+
+fn shipped(build: &GuestBuild) -> Shipped {
+    let dir = build.workspace().join("crates/riptide-component/component");
+    Shipped {
+        wasm: dir.join("riptide_guest.wasm"),
+        sha256: dir.join("riptide_guest.wasm.sha256"),
+        rustc: dir.join("rustc-version.txt"),
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn rustc_version() -> Result<String, String> {
+    let out = std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("could not run rustc --version: {e}"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Build the pre-initialized guest and write it into `crates/riptide-component` (or, with
+/// `--check`, compare it with the shipped bytes).
+fn build_guest(args: &[String]) -> Result<(), String> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => return Err("usage: cargo xtask build-guest [--check]".into()),
+    };
     let started = Instant::now();
-    let build = workspace()?.verbose(true);
+    let build = workspace()?.verbose(!check);
     let built = build.build().map_err(|e| e.to_string())?;
-    let size = std::fs::metadata(&built.wasm)
-        .map_err(|e| e.to_string())?
-        .len();
+    let bytes = built.read().map_err(|e| e.to_string())?;
+    let digest = sha256_hex(&bytes);
     #[allow(clippy::cast_precision_loss)]
-    let mib = size as f64 / (1024.0 * 1024.0);
+    let mib = bytes.len() as f64 / (1024.0 * 1024.0);
     println!(
-        "{} ({size} bytes, {mib:.2} MiB) built in {:.1} s",
+        "{} ({} bytes, {mib:.2} MiB, sha256 {digest}) built and pre-initialized in {:.1} s",
         built.wasm.display(),
+        bytes.len(),
         started.elapsed().as_secs_f64()
     );
+    let files = shipped(&build);
+    let rustc = rustc_version()?;
+    if check {
+        let shipped_digest = std::fs::read_to_string(&files.sha256)
+            .map_err(|e| format!("{}: {e}", files.sha256.display()))?;
+        let shipped_rustc = std::fs::read_to_string(&files.rustc)
+            .map_err(|e| format!("{}: {e}", files.rustc.display()))?;
+        if shipped_digest.trim() != digest {
+            return Err(format!(
+                "the shipped component ({}) is not what the sources build: shipped sha256 {}, \
+                 rebuilt {digest} (shipped with {}, rebuilt with {rustc}); run \
+                 `cargo xtask build-guest` and commit crates/riptide-component/component/",
+                files.wasm.display(),
+                shipped_digest.trim(),
+                shipped_rustc.trim()
+            ));
+        }
+        println!("the shipped component matches the sources (sha256 {digest})");
+        return Ok(());
+    }
+    std::fs::write(&files.wasm, &bytes).map_err(|e| format!("{}: {e}", files.wasm.display()))?;
+    let raw = std::fs::metadata(build.cargo_output_path())
+        .map_err(|e| format!("{}: {e}", build.cargo_output_path().display()))?
+        .len();
+    #[allow(clippy::cast_precision_loss)]
+    let body = format!(
+        "| figure | value |\n|---|--:|\n\
+         | the guest as compiled (with the build-time export) | {raw} bytes |\n\
+         | the pre-initialized component (shipped) | {} bytes ({:+.1} %) |\n\
+         | build and pre-initialization, this run | {:.1} s |\n\
+         | SHA-256 of the shipped bytes | `{digest}` |\n\
+         | compiler | `{rustc}` |\n",
+        bytes.len(),
+        (bytes.len() as f64 / raw as f64 - 1.0) * 100.0,
+        started.elapsed().as_secs_f64(),
+    );
+    docs::splice_file(
+        &build.workspace().join("docs").join("preinit.md"),
+        "build-guest",
+        "snapshot",
+        "The shipped snapshot",
+        &body,
+    )?;
+    std::fs::write(&files.sha256, format!("{digest}\n"))
+        .map_err(|e| format!("{}: {e}", files.sha256.display()))?;
+    std::fs::write(&files.rustc, format!("{rustc}\n"))
+        .map_err(|e| format!("{}: {e}", files.rustc.display()))?;
+    println!("shipped as {}", files.wasm.display());
     Ok(())
 }
 
@@ -71,11 +162,12 @@ fn wit_fixtures() -> Result<(), String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("build-guest") => build_guest(),
+        Some("build-guest") => build_guest(&args[1..]),
         Some("wit-fixtures") => wit_fixtures(),
         Some("eval") => eval::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("soak") => soak::run(&args[1..]),
+        Some("knobs") => knobs::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

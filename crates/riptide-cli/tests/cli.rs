@@ -309,6 +309,11 @@ fn info_reports_the_bundled_component() {
         "riptide:extractor@0.2.0"
     );
     assert_eq!(v["health"]["status"], "healthy");
+    assert_eq!(v["component"]["bundled"], true);
+    assert_eq!(
+        v["component"]["sha256"],
+        riptide::bundled_component_sha256()
+    );
     assert_eq!(
         v["modes"],
         serde_json::json!(["article", "full", "metadata", "custom"])

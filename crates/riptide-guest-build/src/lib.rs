@@ -16,6 +16,8 @@ use std::process::Command;
 
 use riptide_wit_check::ExpectedWorld;
 
+pub mod preinit;
+
 /// The Rust target the guest is built for.
 pub const TARGET: &str = "wasm32-wasip2";
 
@@ -54,6 +56,15 @@ pub enum GuestBuildError {
         /// Why.
         source: std::io::Error,
     },
+    /// The built component could not be pre-initialized.
+    #[error("could not pre-initialize {path}: {source}")]
+    Preinit {
+        /// The component.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: preinit::PreinitError,
+    },
     /// Recording the world in the component failed.
     #[error("could not record the WIT world in {path}: {message}")]
     Stamp {
@@ -72,6 +83,7 @@ pub struct GuestBuild {
     package: String,
     quiet: bool,
     stamp: bool,
+    preinit: bool,
     envs: Vec<(String, String)>,
 }
 
@@ -149,6 +161,7 @@ impl GuestBuild {
             package: GUEST_PACKAGE.to_string(),
             quiet: true,
             stamp: true,
+            preinit: true,
             envs: Vec::new(),
         })
     }
@@ -167,9 +180,19 @@ impl GuestBuild {
             )
     }
 
-    /// Build another package of the workspace as a component (e.g. a test guest).
+    /// Build another package of the workspace as a component (e.g. a test guest). Only the
+    /// extractor guest is pre-initialized by default.
     pub fn package(mut self, package: impl Into<String>) -> Self {
         self.package = package.into();
+        self.preinit = self.package == GUEST_PACKAGE;
+        self
+    }
+
+    /// Pre-initialize the component (default: on for the extractor guest): run its build-time
+    /// export [`preinit::INIT_EXPORT`] and ship the snapshot (see [`preinit`]). Off, the
+    /// extractor guest lands in `riptide_guest-raw.wasm`, so that both can sit side by side.
+    pub fn preinit(mut self, preinit: bool) -> Self {
+        self.preinit = preinit;
         self
     }
 
@@ -238,15 +261,19 @@ impl GuestBuild {
             .join(format!("{}.wasm", self.package.replace('-', "_")))
     }
 
-    /// Where the finished component lands: the stamped copy, or cargo's output when stamping
-    /// is off.
+    /// Where the finished component lands: the pre-initialized or stamped copy, or cargo's
+    /// output when both are off.
     pub fn output_path(&self) -> PathBuf {
-        if self.stamp {
-            self.target_dir
-                .join(format!("{}.wasm", self.package.replace('-', "_")))
-        } else {
-            self.cargo_output_path()
+        if !self.stamp && !self.preinit {
+            return self.cargo_output_path();
         }
+        let raw = if !self.preinit && self.package == GUEST_PACKAGE {
+            "-raw"
+        } else {
+            ""
+        };
+        self.target_dir
+            .join(format!("{}{raw}.wasm", self.package.replace('-', "_")))
     }
 
     /// Run the build.
@@ -293,10 +320,13 @@ impl GuestBuild {
         ] {
             cmd.env_remove(key);
         }
-        // Record the commit in the component (`get-info`), when git knows it.
-        if let Some(commit) = git_commit(&self.workspace) {
-            cmd.env("RIPTIDE_GIT_COMMIT", commit);
+        // The same sources give the same bytes wherever the checkout and the cargo home are
+        // (panic locations name source paths). No commit or time is recorded for that reason.
+        let mut rustflags = format!("--remap-path-prefix={}=/riptide", self.workspace.display());
+        if let Some(home) = cargo_home() {
+            rustflags.push_str(&format!(" --remap-path-prefix={}=/cargo", home.display()));
         }
+        cmd.env("RUSTFLAGS", rustflags);
         for (key, value) in &self.envs {
             cmd.env(key, value);
         }
@@ -308,37 +338,47 @@ impl GuestBuild {
         if !built.is_file() {
             return Err(GuestBuildError::Missing(built));
         }
-        if !self.stamp {
-            return Ok(BuiltGuest { wasm: built });
-        }
         let wasm = self.output_path();
-        let stamp_error = |message: String| GuestBuildError::Stamp {
+        if wasm == built {
+            return Ok(BuiltGuest { wasm });
+        }
+        let mut bytes = std::fs::read(&built).map_err(|source| GuestBuildError::Read {
             path: built.clone(),
-            message,
-        };
-        let world = ExpectedWorld::from_dir(self.workspace.join("wit"), Some("extractor"))
-            .map_err(|e| stamp_error(e.to_string()))?;
-        let bytes = std::fs::read(&built).map_err(|e| stamp_error(e.to_string()))?;
-        let stamped = world
-            .stamp(&bytes)
-            .map_err(|e| stamp_error(e.to_string()))?;
-        std::fs::write(&wasm, stamped).map_err(|e| stamp_error(e.to_string()))?;
+            source,
+        })?;
+        if self.preinit {
+            bytes = preinit::snapshot(&bytes, preinit::INIT_EXPORT).map_err(|source| {
+                GuestBuildError::Preinit {
+                    path: built.clone(),
+                    source,
+                }
+            })?;
+        }
+        if self.stamp {
+            let stamp_error = |message: String| GuestBuildError::Stamp {
+                path: built.clone(),
+                message,
+            };
+            let world = ExpectedWorld::from_dir(self.workspace.join("wit"), Some("extractor"))
+                .map_err(|e| stamp_error(e.to_string()))?;
+            bytes = world
+                .stamp(&bytes)
+                .map_err(|e| stamp_error(e.to_string()))?;
+        }
+        std::fs::write(&wasm, bytes).map_err(|e| GuestBuildError::Stamp {
+            path: wasm.clone(),
+            message: e.to_string(),
+        })?;
         Ok(BuiltGuest { wasm })
     }
 }
 
-/// The short commit hash of the workspace's checkout, if git is available.
-fn git_commit(workspace: &Path) -> Option<String> {
-    let output = Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .current_dir(workspace)
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
-        .filter(|c| !c.is_empty())
+/// Cargo's home directory (`CARGO_HOME`, or `~/.cargo`), whose registry sources the guest
+/// compiles.
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
 }
 
 #[cfg(test)]

@@ -9,10 +9,15 @@ use std::time::Instant;
 
 use riptide_extract as lib;
 
+mod preinit;
+
 wit_bindgen::generate!({
-    world: "extractor",
+    world: "extractor-preinit",
     path: "wit",
 });
+
+#[global_allocator]
+static ALLOCATOR: preinit::PreinitAlloc = preinit::PreinitAlloc;
 
 /// The world this component implements.
 pub const WORLD: &str = "riptide:extractor@0.2.0";
@@ -152,6 +157,12 @@ impl Guest for Component {
 
     fn get_modes() -> Vec<String> {
         lib::MODES.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    fn riptide_preinit() {
+        preinit::run();
+        // The warm-up pages are not requests: a fresh instance has served none.
+        EXTRACTIONS.store(0, Ordering::Relaxed);
     }
 }
 

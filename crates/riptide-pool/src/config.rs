@@ -61,14 +61,6 @@ pub struct HotConfig {
     /// it), so idle pools give memory back.
     #[serde(with = "millis")]
     pub idle_expiry: Duration,
-    /// Warm each hot instance up before it joins the hot tier, on the refill thread: one
-    /// `extract` of a small built-in page (a constant, never request data), then
-    /// `reset-state`. The guest's lazily built state (compiled regular expressions, grown
-    /// heap) is then ready when the request comes, instead of costing milliseconds on the
-    /// request path — what a Wizer snapshot would do, at run time. Each request still gets an
-    /// instance no other request has touched. An instance whose warm-up fails is discarded.
-    /// Default: on.
-    pub warm_up: bool,
 }
 
 impl Default for HotConfig {
@@ -80,7 +72,6 @@ impl Default for HotConfig {
             auto_tune: true,
             tune_interval: Duration::from_millis(250),
             idle_expiry: Duration::from_secs(60),
-            warm_up: true,
         }
     }
 }

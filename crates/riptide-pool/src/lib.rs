@@ -10,7 +10,7 @@
 //!   by a background thread off the request path, size auto-tuned by [`HotTuner`]), *warm*
 //!   (instantiated on demand into a pooling slot used before) and *cold* (a slot never used).
 //!   [`PoolBuilder::build`] returns once the component is compiled or loaded and leaves the
-//!   first fill of the hot tier (with its warm-up) to the refill thread;
+//!   first fill of the hot tier to the refill thread;
 //!   [`PoolBuilder::build_filled`] waits for it.
 //! - **Isolation**: [`Isolation::PerRequest`] by default — one Store per request, dropped
 //!   after it; [`Isolation::Reuse`] on request. A Store that trapped, timed out or hit a limit
@@ -65,7 +65,7 @@ pub use engine::{LoadInfo, default_cache_dir};
 pub use error::PoolError;
 pub use events::{DiscardReason, EventListener, PoolEvent, Tier};
 pub use metrics::{MetricsSnapshot, TierCounts};
-pub use pool::{Lease, OutputSize, Pool, PoolBuilder, StartupInfo, WARM_UP_HTML, WARM_UP_URL};
+pub use pool::{Lease, OutputSize, Pool, PoolBuilder, StartupInfo};
 pub use tuner::HotTuner;
 
 /// The WASI interfaces the pool links for the guest (WASI 0.2, synchronous).

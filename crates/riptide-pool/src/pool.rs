@@ -158,6 +158,9 @@ struct Inner {
     permits: Arc<Semaphore>,
     hot_target: AtomicUsize,
     live: Arc<AtomicUsize>,
+    /// Warm and cold leases handed out whose instance does not exist yet (it is instantiated
+    /// when the call runs): they count as slots in use for the warm/cold decision.
+    reserved: AtomicUsize,
     high_water: AtomicUsize,
     metrics: Metrics,
     circuit: CircuitBreaker,
@@ -185,8 +188,12 @@ impl Inner {
         }
     }
 
-    /// Instantiate the component into a new Store, counted as created for `tier`.
-    fn instantiate(&self, tier: Tier) -> Result<Instance, PoolError> {
+    /// Instantiate the component into a new Store, counted as created for `tier`; `reserved`
+    /// when it is the instance of a warm or cold lease (see [`Inner::take`]).
+    fn instantiate(&self, tier: Tier, reserved: bool) -> Result<Instance, PoolError> {
+        if reserved {
+            self.reserved.fetch_sub(1, SeqCst);
+        }
         let mut store = host::new_store(&self.engine, self.config.memory_limit_bytes);
         // Deadline for start-up code; reset before every call.
         store.set_epoch_deadline(self.deadline_ticks);
@@ -203,7 +210,8 @@ impl Inner {
                 return Err(PoolError::Instantiate(format!("{e:#}")));
             }
         };
-        self.high_water.fetch_max(live_now, SeqCst);
+        self.high_water
+            .fetch_max(live_now + self.reserved.load(SeqCst), SeqCst);
         self.metrics.instantiations[tier.index()].fetch_add(1, Relaxed);
         self.emit(PoolEvent::InstanceCreated { tier });
         let now = self.clock.now();
@@ -216,54 +224,41 @@ impl Inner {
         })
     }
 
-    /// Run the warm-up extraction and `reset-state` on a new hot instance (see
-    /// [`HotConfig::warm_up`](crate::HotConfig::warm_up)), under the call deadline.
-    fn warm_up(&self, instance: &mut Instance) -> Result<(), DiscardReason> {
-        let Some((store, bindings)) = instance.parts.as_mut() else {
-            return Err(DiscardReason::Trapped);
-        };
-        store.set_epoch_deadline(self.deadline_ticks);
-        let mode = ExtractionMode::Article;
-        let extracted = bindings.call_extract(&mut *store, WARM_UP_HTML, WARM_UP_URL, &mode);
-        let reset = extracted.and_then(|_| bindings.call_reset_state(&mut *store));
-        match reset {
-            Ok(_) if !store.data().hit_memory_limit() => Ok(()),
-            Ok(_) => Err(DiscardReason::MemoryLimit),
-            Err(e) => Err(failure_reason(&e, store.data())),
-        }
-    }
-
     fn discard(&self, instance: Instance, reason: DiscardReason) {
         drop(instance);
         self.metrics.discards[reason.index()].fetch_add(1, Relaxed);
         self.emit(PoolEvent::InstanceDiscarded { reason });
     }
 
-    /// Take an instance for a request: reusable, then hot, then a new one.
-    fn take(&self) -> Result<(Instance, Tier), PoolError> {
+    /// Take an instance for a request: reusable, then hot; `None` when a new one is to be
+    /// instantiated (on the blocking thread of the call, never on an async worker), with the
+    /// tier it will count for.
+    fn take(&self) -> (Option<Instance>, Tier) {
         let now = self.clock.now();
         if let (Some(reuse), Isolation::Reuse { max_age, .. }) =
             (&self.reuse, self.config.isolation)
         {
             while let Some(instance) = reuse.pop() {
                 if now.duration_since(instance.born) < max_age {
-                    return Ok((instance, Tier::Hot));
+                    return (Some(instance), Tier::Hot);
                 }
                 self.discard(instance, DiscardReason::Expired);
             }
         }
         if let Some(instance) = self.hot.pop() {
             let _ = self.wake.try_send(());
-            return Ok((instance, Tier::Hot));
+            return (Some(instance), Tier::Hot);
         }
         let _ = self.wake.try_send(());
         // A slot beyond the most ever used at once is one wasmtime has not used yet: cold.
-        let tier = if self.live.load(SeqCst) < self.high_water.load(SeqCst) {
+        // Leases whose instance is still to be made count as slots in use.
+        let claimed = self.live.load(SeqCst) + self.reserved.fetch_add(1, SeqCst) + 1;
+        let tier = if claimed <= self.high_water.fetch_max(claimed, SeqCst) {
             Tier::Warm
         } else {
             Tier::Cold
         };
-        Ok((self.instantiate(tier)?, tier))
+        (None, tier)
     }
 
     /// After a successful call under `Reuse`: keep the instance for the next request, unless
@@ -336,14 +331,8 @@ impl Inner {
             self.discard(instance, DiscardReason::Surplus);
         }
         while self.hot.len() < target && !self.stopping() {
-            match self.instantiate(Tier::Hot) {
-                Ok(mut instance) => {
-                    if self.config.hot.warm_up
-                        && let Err(reason) = self.warm_up(&mut instance)
-                    {
-                        self.discard(instance, reason);
-                        break;
-                    }
+            match self.instantiate(Tier::Hot, false) {
+                Ok(instance) => {
                     if let Err(instance) = self.hot.push(instance) {
                         self.discard(instance, DiscardReason::Surplus);
                         break;
@@ -354,27 +343,6 @@ impl Inner {
         }
     }
 }
-
-/// The page of the warm-up extraction ([`HotConfig::warm_up`](crate::HotConfig::warm_up)):
-/// small, but with the parts of a real article (metadata, structured data, headings,
-/// paragraphs, a list, a table, links, media, code) so that the guest builds the state each of
-/// them needs.
-pub const WARM_UP_HTML: &str = r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Warm-up article | Riptide</title><meta name="description" content="A warm-up page.">
-<meta property="og:title" content="Warm-up article"><meta property="og:site_name" content="Riptide">
-<meta property="article:published_time" content="2024-05-01T09:30:00Z"><meta name="author" content="Jane Doe">
-<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Warm-up article","author":{"@type":"Person","name":"Jane Doe"},"datePublished":"2024-05-01","keywords":["warm","up"]}</script>
-<style>body{font:16px serif}</style></head><body><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
-<main><article><h1>Warm-up article</h1><p class="byline">By Jane Doe, <time datetime="2024-05-01">May 1, 2024</time></p>
-<p>The first paragraph of the warm-up article has enough words to look like real content, with <a href="/a">a link</a> and <em>emphasis</em>.</p>
-<h2>A section</h2><p>A second paragraph follows the heading. It talks about extraction, sandboxes and instances, at some length, so that the scorer has text to weigh.</p>
-<ul><li>First item</li><li>Second item</li></ul><table><tr><th>Name</th><th>Value</th></tr><tr><td>a</td><td>1</td></tr></table>
-<figure><img src="/img.png" data-src="/lazy.png" alt="An image"><figcaption>A caption</figcaption></figure>
-<pre><code>let x = 1;</code></pre><blockquote>A quotation.</blockquote></article>
-<aside>Related: <a href="/b">another story</a></aside></main><footer>Copyright Riptide</footer></body></html>"#;
-
-/// The document URL of the warm-up extraction.
-pub const WARM_UP_URL: &str = "https://warm-up.invalid/2024/05/01/warm-up-article";
 
 /// A pool of instances of the extractor component.
 ///
@@ -452,9 +420,9 @@ impl<'a> PoolBuilder<'a> {
     }
 
     /// Validate the configuration and the component, compile (or load from the artifact
-    /// cache), pre-instantiate and start the background threads. The hot tier is filled (and
-    /// its instances warmed up, see [`HotConfig::warm_up`](crate::HotConfig::warm_up)) on the
-    /// refill thread, so this returns as soon as the component is ready: a request that comes
+    /// cache), pre-instantiate and start the background threads. The hot tier is filled on the
+    /// refill thread (instantiation only: a hot instance is in exactly the state of a warm or
+    /// cold one, the component's pre-initialized state), so this returns as soon as the component is ready: a request that comes
     /// before the fill is done gets a warm or cold instance instead of a hot one. Use
     /// [`build_filled`](Self::build_filled) to wait for the hot tier.
     ///
@@ -466,10 +434,9 @@ impl<'a> PoolBuilder<'a> {
     }
 
     /// Like [`build`](Self::build), but fill the hot tier up to
-    /// [`HotConfig::initial`](crate::HotConfig::initial) (warm-up included) before returning,
-    /// so that the first requests are served from the hot tier. Start-up then takes one
-    /// instantiation and, with the warm-up on, one extraction of a small page more per initial
-    /// instance.
+    /// [`HotConfig::initial`](crate::HotConfig::initial) before returning, so that the first
+    /// requests are served from the hot tier. Start-up then takes one instantiation more per
+    /// initial instance.
     ///
     /// ```no_run
     /// # fn main() -> Result<(), riptide_pool::PoolError> {
@@ -528,6 +495,7 @@ impl<'a> PoolBuilder<'a> {
             permits: Arc::new(Semaphore::new(config.max_instances)),
             hot_target: AtomicUsize::new(hot.initial),
             live: Arc::new(AtomicUsize::new(0)),
+            reserved: AtomicUsize::new(0),
             high_water: AtomicUsize::new(0),
             metrics: Metrics::new(),
             circuit: CircuitBreaker::new(config.circuit.clone(), Arc::clone(&self.clock)),
@@ -553,7 +521,7 @@ impl<'a> PoolBuilder<'a> {
             from_cache: inner.load.from_cache,
             note: inner.load.note.clone(),
         });
-        // The ticker first: the warm-up extractions of the fill run under the call deadline.
+        // The ticker first: start-up code run by instantiation is under the call deadline.
         spawn_ticker(Arc::downgrade(&inner), tick)?;
         match fill {
             Fill::Now => inner.maintain(),
@@ -648,9 +616,14 @@ impl Drop for InUse<'_> {
 /// instance and frees its place.
 pub struct Lease {
     inner: Arc<Inner>,
+    /// The hot or reusable instance; `None` when the call instantiates a new one.
     instance: Option<Instance>,
+    /// Held until the call ends; `None` once [`run`](Self::run) took it.
     permit: Option<OwnedSemaphorePermit>,
     tier: Tier,
+    /// When `acquire` began (a warm or cold lease records its acquire latency on
+    /// instantiation).
+    acquire_started: Instant,
 }
 
 impl std::fmt::Debug for Lease {
@@ -667,24 +640,47 @@ impl Lease {
         self.tier
     }
 
-    /// Run `f` on the instance on a blocking thread, under the deadline, memory cap and
-    /// output limit. The result is sent back before the instance is dropped or recycled.
+    /// Run `f` on the instance on a blocking thread (instantiating it there first when the
+    /// lease is warm or cold), under the deadline, memory cap and output limit. The result is
+    /// sent back before the instance is dropped or recycled.
     ///
     /// # Errors
-    /// [`PoolError::Timeout`], [`PoolError::MemoryLimit`], [`PoolError::Trap`] or
-    /// [`PoolError::OutputTooLarge`].
+    /// [`PoolError::Instantiate`], [`PoolError::Timeout`], [`PoolError::MemoryLimit`],
+    /// [`PoolError::Trap`] or [`PoolError::OutputTooLarge`].
     pub async fn run<R, F>(mut self, f: F) -> Result<R, PoolError>
     where
         F: FnOnce(&Extractor, &mut Store<HostState>) -> wasmtime::Result<R> + Send + 'static,
         R: OutputSize + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        let (Some(mut instance), Some(permit)) = (self.instance.take(), self.permit.take()) else {
+        let Some(permit) = self.permit.take() else {
             return Err(PoolError::ShutDown);
         };
+        let ready = self.instance.take();
+        let tier = self.tier;
+        let acquire_started = self.acquire_started;
         let (tx, rx) = tokio::sync::oneshot::channel();
         tokio::task::spawn_blocking(move || {
             let in_use = InUse(&inner.metrics);
+            let mut instance = match ready {
+                Some(instance) => instance,
+                None => match inner.instantiate(tier, true) {
+                    Ok(instance) => {
+                        inner.metrics.acquire.record(acquire_started.elapsed());
+                        instance
+                    }
+                    Err(e) => {
+                        inner.metrics.calls_failed.fetch_add(1, Relaxed);
+                        if let Some((from, to)) = inner.circuit.record(false) {
+                            inner.emit(PoolEvent::CircuitChanged { from, to });
+                        }
+                        drop(in_use);
+                        let _ = tx.send(Err(e));
+                        drop(permit);
+                        return;
+                    }
+                },
+            };
             let (outcome, disposition) = execute(&inner, &mut instance, f);
             let failed =
                 matches!(disposition, Disposition::Discard(r) if r != DiscardReason::Served);
@@ -723,14 +719,21 @@ impl Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        if let Some(instance) = self.instance.take() {
+        // Dropped without `run`: free the place, and discard the instance if it has one (or
+        // give back the slot reserved for it).
+        if self.permit.take().is_some() {
             self.inner.metrics.in_use.fetch_sub(1, SeqCst);
-            self.inner.discard(instance, DiscardReason::Cancelled);
+            match self.instance.take() {
+                Some(instance) => self.inner.discard(instance, DiscardReason::Cancelled),
+                None => {
+                    self.inner.reserved.fetch_sub(1, SeqCst);
+                }
+            }
         }
     }
 }
 
-/// Why a guest call that failed with `error` failed, for requests and warm-ups alike: the
+/// Why a guest call that failed with `error` failed: the
 /// memory cap, the deadline (epoch interruption, or fuel), or any other trap.
 fn failure_reason(error: &wasmtime::Error, state: &HostState) -> DiscardReason {
     if state.hit_memory_limit() {
@@ -876,8 +879,7 @@ impl Pool {
     /// Wait for a free instance (up to `acquire_timeout`) and take one from the best tier.
     ///
     /// # Errors
-    /// [`PoolError::ShutDown`], [`PoolError::PoolExhausted`], [`PoolError::CircuitOpen`] or
-    /// [`PoolError::Instantiate`].
+    /// [`PoolError::ShutDown`], [`PoolError::PoolExhausted`] or [`PoolError::CircuitOpen`].
     pub async fn acquire(&self) -> Result<Lease, PoolError> {
         let inner = &self.inner;
         if inner.closed.load(SeqCst) {
@@ -916,24 +918,20 @@ impl Pool {
                 return Err(PoolError::CircuitOpen { retry_after });
             }
         }
-        let (instance, tier) = match inner.take() {
-            Ok(taken) => taken,
-            Err(e) => {
-                if let Some((from, to)) = inner.circuit.record(false) {
-                    inner.emit(PoolEvent::CircuitChanged { from, to });
-                }
-                return Err(e);
-            }
-        };
-        inner.metrics.acquire.record(started.elapsed());
+        let (instance, tier) = inner.take();
+        // A warm or cold lease is acquired once its instance exists: recorded by `run`.
+        if instance.is_some() {
+            inner.metrics.acquire.record(started.elapsed());
+        }
         inner.metrics.hits[tier.index()].fetch_add(1, Relaxed);
         inner.metrics.in_use.fetch_add(1, SeqCst);
         inner.emit(PoolEvent::TierHit { tier });
         Ok(Lease {
             inner: Arc::clone(inner),
-            instance: Some(instance),
+            instance,
             permit: Some(permit),
             tier,
+            acquire_started: started,
         })
     }
 

@@ -317,6 +317,52 @@ async fn per_request_isolation_never_shows_another_requests_data() {
     assert_eq!(settled(&pool).await, before);
 }
 
+/// Hot, warm and cold instances are in the same state: the stateful guest shows no trace of
+/// anything run before its request, whichever tier served it.
+#[tokio::test]
+async fn every_tier_serves_an_instance_that_ran_nothing_before() {
+    let no_hot = HotConfig {
+        min: 0,
+        max: 1,
+        initial: 0,
+        auto_tune: false,
+        ..HotConfig::default()
+    };
+    let hot = pool(config());
+    let cold_then_warm = pool(config().hot(no_hot));
+    let mut seen = std::collections::BTreeSet::new();
+    for pool in [&hot, &cold_then_warm] {
+        for i in 0..4 {
+            // The probe first: the very first request of the pool without a hot tier takes a
+            // never-used slot (cold); later ones a used slot (warm).
+            let lease = pool.acquire().await.unwrap();
+            let tier = lease.tier();
+            let leaked = lease
+                .run(|b, s| {
+                    b.call_extract(s, "<p>probe</p>", "http://leak/", &ExtractionMode::Article)
+                })
+                .await
+                .unwrap()
+                .unwrap();
+            assert_no_request_data(&leaked.text, &format!("{tier:?} instance, request {i}"));
+            pool.extract(
+                format!("<p>secret of request {i}</p>"),
+                "https://example.com/".into(),
+                ExtractionMode::Article,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            seen.insert(format!("{tier:?}"));
+        }
+    }
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        ["Cold", "Hot", "Warm"],
+        "each tier must have served a probe"
+    );
+}
+
 #[tokio::test]
 async fn reuse_lets_the_leak_guest_see_the_previous_request() {
     // One request place and one hot instance: under Reuse every request after the first
@@ -364,12 +410,11 @@ async fn reuse_lets_the_leak_guest_see_the_previous_request() {
     assert_no_request_data(&leaked.text, "after the trap");
 }
 
-/// What the leak guest may see on a fresh instance: nothing, or the pool's constant warm-up
-/// page (hot instances run one warm-up extraction before any request) — never a request's
-/// HTML.
+/// What the leak guest may see on a fresh instance, from any tier: nothing (hot instances are
+/// instantiated only, never run before their request).
 fn assert_no_request_data(leaked: &str, what: &str) {
     assert!(
-        leaked.is_empty() || leaked == riptide_pool::WARM_UP_HTML,
+        leaked.is_empty(),
         "{what}: the leak guest saw another request's data: {leaked:?}"
     );
     assert!(!leaked.contains("secret"), "{what}: {leaked:?}");

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use riptide_wit_check::{ComponentDigest, ExpectedWorld, Validator, fixtures};
 
-/// Where `cargo xtask build-guest` (and every host crate's build) leaves the guest component.
-const BUILT_GUEST: &str = concat!(
+/// The shipped guest component (committed in `crates/riptide-component`).
+const SHIPPED_GUEST: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../target/guest/riptide_guest.wasm"
+    "/../riptide-component/component/riptide_guest.wasm"
 );
 
 fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
@@ -66,14 +66,10 @@ fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
 fn benches(c: &mut Criterion) {
     let real_guest = std::env::var_os("RIPTIDE_BENCH_WASM")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(BUILT_GUEST));
-    match std::fs::read(&real_guest) {
-        Ok(bytes) => bench_component(c, "real guest (riptide_guest.wasm)", &bytes),
-        Err(e) => eprintln!(
-            "skipping the real guest: {}: {e} (run `cargo xtask build-guest` first, or set RIPTIDE_BENCH_WASM)",
-            real_guest.display()
-        ),
-    }
+        .unwrap_or_else(|| PathBuf::from(SHIPPED_GUEST));
+    let bytes = std::fs::read(&real_guest)
+        .unwrap_or_else(|e| panic!("the real guest {}: {e}", real_guest.display()));
+    bench_component(c, "real guest (riptide_guest.wasm)", &bytes);
     let valid = fixtures::catalogue()
         .into_iter()
         .find(|f| f.name == "valid")

@@ -26,12 +26,6 @@ pub enum Error {
         /// The I/O error.
         message: String,
     },
-    /// This build carries no bundled component.
-    #[error(
-        "this build of riptide has no bundled extractor component (it was built outside the \
-         workspace); pass one with component_path / --component, or rebuild with RIPTIDE_GUEST_WASM set"
-    )]
-    NoBundledComponent,
     /// The guest ran and reported that it could not extract the page.
     #[error("{0}")]
     Extraction(GuestError),
@@ -59,15 +53,14 @@ impl Error {
     /// guest errors, the pool's kind for sandbox failures.
     ///
     /// ```
-    /// let err = riptide::Error::NoBundledComponent;
-    /// assert_eq!(err.kind(), "no_bundled_component");
+    /// let err = riptide::Error::ComponentLoad("not a component".into());
+    /// assert_eq!(err.kind(), "component_load");
     /// ```
     pub fn kind(&self) -> &'static str {
         match self {
             Error::InvalidInput(e) => e.kind(),
             Error::ComponentLoad(_) => "component_load",
             Error::ComponentRead { .. } => "component_read",
-            Error::NoBundledComponent => "no_bundled_component",
             Error::Extraction(e) => e.case(),
             Error::Trap { .. } => "trap",
             Error::Timeout { .. } => "timeout",

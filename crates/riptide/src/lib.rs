@@ -51,25 +51,23 @@ pub mod validation {
 use riptide_input_check::InputValidator;
 use riptide_pool::Pool;
 
-#[cfg(riptide_bundled)]
-static BUNDLED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/riptide_guest.wasm"));
-
-/// The extractor component bundled into this build, if any.
+/// The extractor component bundled into this build: the pre-initialized guest shipped in
+/// the [`riptide_component`] crate.
 ///
 /// ```
-/// if let Some(bytes) = riptide::bundled_component() {
-///     assert_eq!(&bytes[..4], b"\0asm");
-/// }
+/// assert_eq!(&riptide::bundled_component()[..4], b"\0asm");
 /// ```
-pub fn bundled_component() -> Option<&'static [u8]> {
-    #[cfg(riptide_bundled)]
-    {
-        Some(BUNDLED)
-    }
-    #[cfg(not(riptide_bundled))]
-    {
-        None
-    }
+pub fn bundled_component() -> &'static [u8] {
+    riptide_component::WASM
+}
+
+/// The SHA-256 of [`bundled_component`] (lower-case hex), as `riptide info` prints it.
+///
+/// ```
+/// assert_eq!(riptide::bundled_component_sha256().len(), 64);
+/// ```
+pub fn bundled_component_sha256() -> &'static str {
+    riptide_component::SHA256
 }
 
 enum Source {
@@ -121,10 +119,10 @@ impl ExtractorBuilder {
     /// start the pool.
     ///
     /// # Errors
-    /// [`Error::NoBundledComponent`], [`Error::ComponentRead`] or [`Error::ComponentLoad`].
+    /// [`Error::ComponentRead`] or [`Error::ComponentLoad`].
     pub async fn build(self) -> Result<Extractor, Error> {
         let bytes: std::borrow::Cow<'static, [u8]> = match self.source {
-            Source::Bundled => bundled_component().ok_or(Error::NoBundledComponent)?.into(),
+            Source::Bundled => bundled_component().into(),
             Source::Bytes(bytes) => bytes.into(),
             Source::Path(path) => std::fs::read(&path)
                 .map_err(|e| Error::ComponentRead {

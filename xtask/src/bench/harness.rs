@@ -18,8 +18,8 @@ use riptide_pool::{HotConfig, Pool, PoolConfig, Tier};
 use riptide_wit_check::{ComponentDigest, ExpectedWorld, Validator};
 
 use super::report::{
-    ClassFigures, ClassRatios, Instantiation, Latency, Overhead, PageInfo, Ratios, Report, Startup,
-    StrategyFigures, WitValidation,
+    ClassFigures, ClassRatios, Instantiation, KeepResident, Latency, Overhead, PageInfo, Ratios,
+    Report, Startup, StrategyFigures, WitValidation,
 };
 use super::strategies::{Kind, Naive, Outcome, Request, Strategies, fresh_config};
 use super::util::{cores, mean, median, ms, proc_status_mib, quantile, us};
@@ -27,8 +27,13 @@ use super::util::{cores, mean, median, ms, proc_status_mib, quantile, us};
 /// What the harness is asked to do.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The guest component.
+    /// The guest component (pre-initialized), for the pool and the native comparison.
     pub wasm: PathBuf,
+    /// The guest as compiled, without pre-initialization: the naive baseline, the design we
+    /// were handed.
+    pub raw_wasm: PathBuf,
+    /// The `riptide` binary to measure as a user runs it, if any.
+    pub cli: Option<PathBuf>,
     /// Fewer iterations.
     pub quick: bool,
     /// The artifact caches of the pools and of the naive engine.
@@ -50,6 +55,7 @@ struct Plan {
     instantiate_per_round: usize,
     steady: Duration,
     steady_tiny: Duration,
+    sweep_requests: usize,
 }
 
 impl Plan {
@@ -68,6 +74,7 @@ impl Plan {
                 instantiate_per_round: 10,
                 steady: Duration::from_secs(2),
                 steady_tiny: Duration::from_secs(1),
+                sweep_requests: 6,
             }
         } else {
             Plan {
@@ -83,6 +90,7 @@ impl Plan {
                 instantiate_per_round: 25,
                 steady: Duration::from_secs(10),
                 steady_tiny: Duration::from_secs(5),
+                sweep_requests: 60,
             }
         }
     }
@@ -110,6 +118,12 @@ async fn run_async(options: &Options) -> Result<Report, String> {
     let plan = Plan::new(options.quick);
     let bytes = std::fs::read(&options.wasm)
         .map_err(|e| format!("the guest component {}: {e}", options.wasm.display()))?;
+    let raw_bytes = std::fs::read(&options.raw_wasm).map_err(|e| {
+        format!(
+            "the raw guest component {}: {e}",
+            options.raw_wasm.display()
+        )
+    })?;
     let workload = Workload::load_default()?;
     let cache = options.cache_dir.as_path();
     std::fs::create_dir_all(cache).map_err(|e| format!("{}: {e}", cache.display()))?;
@@ -143,9 +157,12 @@ async fn run_async(options: &Options) -> Result<Report, String> {
 
     progress(started, "acquire latency per tier, instantiation");
     acquire_tiers(&bytes, cache, &plan, &mut report).await?;
-    let naive = Arc::new(Naive::new(&bytes, cache)?);
+    let naive = Arc::new(Naive::new(&raw_bytes, cache)?);
     report.instantiation.pooled_warm_us = report.warm_acquire_p50_us;
     instantiation(&naive, &plan, &mut report.instantiation)?;
+
+    progress(started, "keep-resident sweep of the fresh pool");
+    report.keep_resident = keep_resident_sweep(&bytes, cache, &workload, &plan).await?;
 
     progress(started, "strategies: warm-up and calibration");
     let strategies = Arc::new(Strategies::new(&bytes, Arc::clone(&naive), cache)?);
@@ -207,6 +224,18 @@ async fn run_async(options: &Options) -> Result<Report, String> {
         steady_hit_rate(&strategies, &requests[&Class::Tiny], n, plan.steady_tiny).await?;
 
     report.peak_rss_mb = proc_status_mib("VmHWM:").unwrap_or(0.0) * 1.048_576;
+    if let Some(cli) = &options.cli {
+        progress(started, "the riptide binary: batch --jobs 1 and extract");
+        let (pages, runs) = if options.quick { (20, 1) } else { (100, 3) };
+        report.cli = Some(super::cli::measure(
+            cli,
+            &workload.corpus,
+            cache.parent().unwrap_or(cache),
+            &cache.join("cli-xdg-cache"),
+            pages,
+            runs,
+        )?);
+    }
     progress(started, "load harness done");
     Ok(report)
 }
@@ -366,9 +395,10 @@ async fn acquire_tiers(
         .map_err(|e| format!("warm pool: {e}"))?;
 
     // The first acquisition of the warm pool takes a never-used slot.
+    // A cold lease instantiates on the call's blocking thread: acquire, instantiate and one
+    // trivial call.
     let t = Instant::now();
     let lease = warm.acquire().await.map_err(|e| e.to_string())?;
-    report.cold_acquire_us = us(t.elapsed());
     if lease.tier() != Tier::Cold {
         report.warnings.push(format!(
             "first acquisition was {:?}, not cold",
@@ -379,6 +409,7 @@ async fn acquire_tiers(
         .run(|b, s| b.call_get_modes(s))
         .await
         .map_err(|e| e.to_string())?;
+    report.cold_acquire_us = us(t.elapsed());
 
     let mut wrong_tier = 0;
     for _ in 0..plan.acquire_rounds {
@@ -419,6 +450,95 @@ async fn acquire_tiers(
         report.warm_acquire_p99_us = w.acquire_p99_ns as f64 / 1e3;
     }
     Ok(())
+}
+
+/// The fresh pool (per-request isolation, defaults otherwise) with several amounts of linear
+/// memory kept resident per released slot: latency at c=1 and throughput at c=cores on the
+/// tiny and the median pages.
+async fn keep_resident_sweep(
+    bytes: &[u8],
+    cache: &Path,
+    workload: &Workload,
+    plan: &Plan,
+) -> Result<Vec<KeepResident>, String> {
+    let mut rows = Vec::new();
+    let n = cores();
+    for mib in [0usize, 4, 16, 64] {
+        let config = PoolConfig::builder()
+            .cache_dir(cache)
+            .keep_resident_bytes(mib << 20)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let pool = Pool::builder(bytes)
+            .config(config)
+            .build_filled()
+            .map_err(|e| format!("keep-resident pool: {e}"))?;
+        let mut row = KeepResident {
+            keep_resident_mib: mib,
+            ..KeepResident::default()
+        };
+        for class in [Class::Tiny, Class::Median] {
+            let pages: Vec<(String, String)> = workload
+                .class(class)
+                .map(|p| (p.html.clone(), p.url.clone()))
+                .collect();
+            let count = if class == Class::Tiny {
+                plan.sweep_requests * 10
+            } else {
+                plan.sweep_requests
+            };
+            let (p50, rps) = pool_figures(&pool, &pages, count, n).await?;
+            match class {
+                Class::Tiny => (row.tiny_p50_us, row.tiny_rps_cn) = (p50, rps),
+                _ => (row.median_p50_us, row.median_rps_cn) = (p50, rps),
+            }
+        }
+        pool.shutdown().await;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// p50 latency of `count` requests one after the other, then requests per second of `count`
+/// requests over `conc` tasks.
+async fn pool_figures(
+    pool: &Pool,
+    pages: &[(String, String)],
+    count: usize,
+    conc: usize,
+) -> Result<(f64, f64), String> {
+    let one = |i: usize| {
+        let (html, url) = pages[i % pages.len()].clone();
+        let pool = pool.clone();
+        async move {
+            pool.extract(html, url, riptide_pool::bindings::ExtractionMode::Article)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
+    let mut latencies = Vec::with_capacity(count);
+    for i in 0..count {
+        let t = Instant::now();
+        one(i).await?.map_err(|e| format!("{e:?}"))?;
+        latencies.push(us(t.elapsed()));
+    }
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    for task in 0..conc {
+        let jobs: Vec<_> = (task..count).step_by(conc).map(one).collect();
+        tasks.push(tokio::spawn(async move {
+            for job in jobs {
+                job.await?.map_err(|e| format!("{e:?}"))?;
+            }
+            Ok::<(), String>(())
+        }));
+    }
+    for task in tasks {
+        task.await.map_err(|e| e.to_string())??;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let rps = count as f64 / t.elapsed().as_secs_f64();
+    Ok((median(&latencies), rps))
 }
 
 fn instantiation(naive: &Naive, plan: &Plan, out: &mut Instantiation) -> Result<(), String> {

@@ -1,0 +1,198 @@
+//! The `riptide` binary as a user runs it: `riptide batch --jobs 1` over real article pages,
+//! whole process, against `riptide_extract` natively in this (release) process on the same
+//! pages; and `riptide extract` of one article of about 115 KB, wall time with a warm artifact
+//! cache.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::util::median;
+
+/// What was measured.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CliFigures {
+    /// Pages in the batch.
+    pub pages: usize,
+    /// `riptide batch --jobs 1`, whole process (median of the timed runs), pages per second.
+    pub batch_pages_per_s: f64,
+    /// `riptide_extract::extract` (article mode) on the same pages in one thread, pages per
+    /// second (median of the timed runs).
+    pub native_pages_per_s: f64,
+    /// batch ÷ native.
+    pub batch_over_native: f64,
+    /// `riptide extract FILE` of the page nearest 115 KB, wall time, median.
+    pub extract_wall_ms: f64,
+    /// The size of that page in bytes.
+    pub extract_page_bytes: usize,
+    /// Timed runs of each measure.
+    pub runs: usize,
+}
+
+/// A page of the batch.
+struct Page {
+    url: String,
+    html: String,
+}
+
+/// The first `n` WCXB dev pages whose page type is `article`, by file name.
+fn article_pages(corpus: &Path, n: usize) -> Result<Vec<Page>, String> {
+    let truth_dir = corpus.join("wcxb-dev").join("ground-truth");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&truth_dir)
+        .map_err(|e| format!("{}: {e}", truth_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    let mut pages = Vec::new();
+    for truth_path in names {
+        if pages.len() >= n {
+            break;
+        }
+        let text = std::fs::read_to_string(&truth_path)
+            .map_err(|e| format!("{}: {e}", truth_path.display()))?;
+        let truth: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", truth_path.display()))?;
+        if truth["_internal"]["page_type"]["primary"] != "article" {
+            continue;
+        }
+        let Some(stem) = truth_path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let html_path = corpus
+            .join("wcxb-dev")
+            .join("html")
+            .join(format!("{stem}.html.gz"));
+        let file =
+            std::fs::File::open(&html_path).map_err(|e| format!("{}: {e}", html_path.display()))?;
+        let mut html = String::new();
+        flate2::read::GzDecoder::new(file)
+            .read_to_string(&mut html)
+            .map_err(|e| format!("{}: {e}", html_path.display()))?;
+        pages.push(Page {
+            url: truth["url"]
+                .as_str()
+                .unwrap_or("https://example.com/")
+                .to_string(),
+            html,
+        });
+    }
+    if pages.is_empty() {
+        return Err(format!("no article pages in {}", truth_dir.display()));
+    }
+    Ok(pages)
+}
+
+fn run(cmd: &mut Command, stdin: Option<&Path>) -> Result<Duration, String> {
+    if let Some(path) = stdin {
+        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        cmd.stdin(file);
+    }
+    let started = Instant::now();
+    let out = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("could not run {cmd:?}: {e}"))?;
+    let elapsed = started.elapsed();
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(elapsed)
+}
+
+/// Measure the binary `cli` on `pages` WCXB article pages (`runs` timed runs each, after one
+/// untimed run that fills the artifact cache in `cache_home`).
+///
+/// # Errors
+/// When the pages cannot be read or the binary fails.
+pub fn measure(
+    cli: &Path,
+    corpus: &Path,
+    work_dir: &Path,
+    cache_home: &Path,
+    pages: usize,
+    runs: usize,
+) -> Result<CliFigures, String> {
+    let pages = article_pages(corpus, pages)?;
+    std::fs::create_dir_all(work_dir).map_err(|e| format!("{}: {e}", work_dir.display()))?;
+    let batch_file = work_dir.join("cli-batch.jsonl");
+    {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(&batch_file)
+                .map_err(|e| format!("{}: {e}", batch_file.display()))?,
+        );
+        for (i, page) in pages.iter().enumerate() {
+            let line = serde_json::json!({ "id": i, "url": page.url, "html": page.html });
+            writeln!(out, "{line}").map_err(|e| e.to_string())?;
+        }
+        out.flush().map_err(|e| e.to_string())?;
+    }
+    let batch = || {
+        let mut cmd = Command::new(cli);
+        cmd.args(["batch", "--jobs", "1"])
+            .env("XDG_CACHE_HOME", cache_home);
+        run(&mut cmd, Some(&batch_file))
+    };
+    let native = || {
+        let started = Instant::now();
+        for page in &pages {
+            let _ = std::hint::black_box(riptide_extract::extract(
+                &page.html,
+                &page.url,
+                &riptide_extract::Mode::Article,
+            ));
+        }
+        started.elapsed()
+    };
+    // One untimed run of each: the artifact cache and the page cache are warm afterwards.
+    batch()?;
+    native();
+    let mut batch_s = Vec::new();
+    let mut native_s = Vec::new();
+    for _ in 0..runs {
+        batch_s.push(batch()?.as_secs_f64());
+        native_s.push(native().as_secs_f64());
+    }
+    let n = pages.len() as f64;
+    let batch_pages_per_s = n / median(&batch_s);
+    let native_pages_per_s = n / median(&native_s);
+
+    let target = 115 * 1024;
+    let single = pages
+        .iter()
+        .min_by_key(|p| p.html.len().abs_diff(target))
+        .ok_or("no page")?;
+    let page_file = work_dir.join("cli-extract.html");
+    std::fs::write(&page_file, &single.html)
+        .map_err(|e| format!("{}: {e}", page_file.display()))?;
+    let extract = || {
+        let mut cmd = Command::new(cli);
+        cmd.arg("extract")
+            .arg(&page_file)
+            .args(["--url", &single.url])
+            .env("XDG_CACHE_HOME", cache_home);
+        run(&mut cmd, None)
+    };
+    extract()?;
+    let mut extract_ms = Vec::new();
+    for _ in 0..runs.max(5) {
+        extract_ms.push(extract()?.as_secs_f64() * 1e3);
+    }
+    Ok(CliFigures {
+        pages: pages.len(),
+        batch_pages_per_s,
+        native_pages_per_s,
+        batch_over_native: batch_pages_per_s / native_pages_per_s,
+        extract_wall_ms: median(&extract_ms),
+        extract_page_bytes: single.html.len(),
+        runs,
+    })
+}
