@@ -193,6 +193,14 @@ fn hostile_kinds() -> Vec<(&'static str, String, Option<&'static str>)> {
             Some("output_too_large"),
         ),
         ("slow", slow, Some("timeout")),
+        // Blocked in a host call (sleeping an hour): stopped at the deadline all the same.
+        ("sleep", "http://sleep/".into(), Some("timeout")),
+        // Five million empty strings: refused while they are copied out.
+        (
+            "many-empty",
+            "http://many-empty/".into(),
+            Some("output_too_large"),
+        ),
         ("leak", "http://leak/".into(), None),
     ]
 }

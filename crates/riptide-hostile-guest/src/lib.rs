@@ -14,6 +14,8 @@
 //! | `http://panic/` | panics with [`PANIC_MESSAGE`] | `Trap` carrying the message |
 //! | `http://huge/?mb=N` | returns N MiB of text (default 100) | `OutputTooLarge` |
 //! | `http://slow/?ms=N` | busy-works for N ms (default 1000), then answers normally | `Timeout` past the deadline, a result before it |
+//! | `http://sleep/?ms=N` | sleeps N ms (default one hour) in the host's `wasi:io/poll` | `Timeout` at the deadline |
+//! | `http://many-empty/?n=N` | returns N empty strings in `links` (default 2,000,000) | `OutputTooLarge`, stopped during the copy |
 //! | `http://leak/` | returns the HTML of the *previous* `extract` call on this instance (kept in a static) | under per-request isolation: nothing |
 //! | anything else | a small, valid, deterministic result | success |
 //!
@@ -42,6 +44,13 @@ pub const DEFAULT_HUGE_MIB: usize = 100;
 /// The default busy time of `http://slow/` in milliseconds.
 pub const DEFAULT_SLOW_MS: u64 = 1000;
 
+/// The default sleep of `http://sleep/` in milliseconds: an hour.
+pub const DEFAULT_SLEEP_MS: u64 = 3_600_000;
+
+/// The default number of empty strings of `http://many-empty/`: as many as fit in a 64 MiB
+/// guest (the soak's cap); the tests ask for five million in a larger guest.
+pub const DEFAULT_MANY_EMPTY: usize = 2_000_000;
+
 /// What a request asks the guest to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Behaviour {
@@ -64,6 +73,16 @@ pub enum Behaviour {
     Slow {
         /// Busy time in milliseconds.
         ms: u64,
+    },
+    /// Sleep this many milliseconds (blocked in a host call), then answer normally.
+    Sleep {
+        /// Sleep time in milliseconds.
+        ms: u64,
+    },
+    /// Return this many empty strings in `links`.
+    ManyEmpty {
+        /// How many.
+        n: usize,
     },
     /// Return the HTML of the previous request.
     Leak,
@@ -115,6 +134,12 @@ impl Behaviour {
             },
             "slow" => Behaviour::Slow {
                 ms: param(url, "ms").unwrap_or(DEFAULT_SLOW_MS),
+            },
+            "sleep" => Behaviour::Sleep {
+                ms: param(url, "ms").unwrap_or(DEFAULT_SLEEP_MS),
+            },
+            "many-empty" => Behaviour::ManyEmpty {
+                n: param(url, "n").unwrap_or(DEFAULT_MANY_EMPTY),
             },
             "leak" => Behaviour::Leak,
             _ => Behaviour::Normal,
@@ -231,6 +256,15 @@ fn run(html: String, url: &str) -> Result<ExtractedContent, ExtractionError> {
                 Some(format!("{}", x & 1)),
             ))
         }
+        Behaviour::Sleep { ms } => {
+            std::thread::sleep(Duration::from_millis(ms));
+            Ok(content(url, "sleep", format!("slept {ms} ms"), None))
+        }
+        Behaviour::ManyEmpty { n } => {
+            let mut doc = content(url, "many-empty", String::new(), None);
+            doc.links = vec![String::new(); n];
+            Ok(doc)
+        }
         Behaviour::Leak => {
             let description = if previous.is_some() {
                 "the html of the previous request on this instance"
@@ -340,6 +374,10 @@ mod tests {
             ("http://slow/?a=b&ms=250#f", Behaviour::Slow { ms: 250 }),
             ("http://slow/?ms=oops", Behaviour::Slow { ms: 1000 }),
             ("http://leak/", Behaviour::Leak),
+            ("http://sleep/", Behaviour::Sleep { ms: 3_600_000 }),
+            ("http://sleep/?ms=5", Behaviour::Sleep { ms: 5 }),
+            ("http://many-empty/", Behaviour::ManyEmpty { n: 2_000_000 }),
+            ("http://many-empty/?n=7", Behaviour::ManyEmpty { n: 7 }),
             ("http://fakehost/test/page.html", Behaviour::Normal),
             ("not a url", Behaviour::Normal),
         ];

@@ -174,17 +174,26 @@ fn acquire(c: &mut Criterion) {
             .build()
             .expect("a valid config"),
     );
-    // The first acquisition uses a fresh slot (cold); every later one is warm.
-    drop(rt.block_on(warm.acquire()).expect("an instance"));
-    group.bench_function("warm", |b| {
+    // The first call uses a fresh slot (cold); every later one is warm. A warm lease makes
+    // its instance when its call runs: timed is acquire, instantiation on the call's blocking
+    // thread and a trivial call (`get-modes`).
+    rt.block_on(async {
+        let lease = warm.acquire().await.expect("an instance");
+        lease.run(|b, s| b.call_get_modes(s)).await.expect("a call")
+    });
+    group.bench_function("warm (acquire + instantiate + get-modes)", |b| {
         b.iter_custom(|iters| {
             let mut timed = Duration::ZERO;
             for _ in 0..iters {
                 let started = Instant::now();
-                let lease = rt.block_on(warm.acquire()).expect("an instance");
+                let tier = rt.block_on(async {
+                    let lease = warm.acquire().await.expect("an instance");
+                    let tier = lease.tier();
+                    lease.run(|b, s| b.call_get_modes(s)).await.expect("a call");
+                    tier
+                });
                 timed += started.elapsed();
-                assert_eq!(lease.tier(), Tier::Warm);
-                drop(lease);
+                assert_eq!(tier, Tier::Warm);
             }
             timed
         })

@@ -37,13 +37,33 @@ impl CircuitState {
 #[derive(Debug)]
 enum State {
     Closed,
-    Open { until: Instant },
-    HalfOpen { admitted: u32, successes: u32 },
+    Open {
+        until: Instant,
+    },
+    /// `admitted`: probes in flight (admitted, outcome not yet known).
+    HalfOpen {
+        admitted: u32,
+        successes: u32,
+    },
+}
+
+/// What [`CircuitBreaker::allow`] hands to a call it lets through: the call must end in
+/// exactly one [`record`](CircuitBreaker::record) or [`abandon`](CircuitBreaker::abandon).
+///
+/// It remembers the breaker's state when the call was admitted, so that an outcome reported
+/// after the state changed (a call admitted while closed that finishes after the breaker
+/// opened) is not taken for a probe's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Admission {
+    generation: u64,
+    probe: bool,
 }
 
 #[derive(Debug)]
 struct Inner {
     state: State,
+    /// Counts state changes: admissions of an earlier state are stale.
+    generation: u64,
     /// (time, failed) of the calls in the window, oldest first.
     outcomes: VecDeque<(Instant, bool)>,
     failures: usize,
@@ -59,13 +79,15 @@ struct Inner {
 /// let config = CircuitConfig { min_calls: 2, failure_ratio: 0.5, open_for: Duration::from_secs(1),
 ///                              half_open_probes: 1, ..CircuitConfig::default() };
 /// let breaker = CircuitBreaker::new(config, Arc::new(clock.clone()));
-/// breaker.record(false);
-/// breaker.record(false);
+/// for _ in 0..2 {
+///     let (call, _) = breaker.allow().unwrap();
+///     breaker.record(call, false);
+/// }
 /// assert_eq!(breaker.state(), CircuitState::Open);
 /// assert!(breaker.allow().is_err());
 /// clock.advance(Duration::from_secs(1));
-/// assert!(breaker.allow().is_ok()); // a probe
-/// breaker.record(true);
+/// let (probe, _) = breaker.allow().unwrap();
+/// breaker.record(probe, true);
 /// assert_eq!(breaker.state(), CircuitState::Closed);
 /// ```
 #[derive(Debug)]
@@ -83,6 +105,7 @@ impl CircuitBreaker {
             clock,
             inner: Mutex::new(Inner {
                 state: State::Closed,
+                generation: 0,
                 outcomes: VecDeque::new(),
                 failures: 0,
             }),
@@ -100,32 +123,47 @@ impl CircuitBreaker {
         }
     }
 
-    /// May a call go through? `Err(retry_after)` when the breaker is open.
+    /// May a call go through? The call gets an [`Admission`] (and the state change letting
+    /// it through caused, if any); `Err(retry_after)` when the breaker is open.
     ///
     /// # Errors
     /// The time until the breaker lets probes through.
-    pub fn allow(&self) -> Result<Option<(CircuitState, CircuitState)>, Duration> {
+    pub fn allow(&self) -> Result<(Admission, Option<(CircuitState, CircuitState)>), Duration> {
+        let mut inner = self.inner.lock();
+        let admitted = |inner: &Inner, probe| Admission {
+            generation: inner.generation,
+            probe,
+        };
         if !self.config.enabled {
-            return Ok(None);
+            return Ok((admitted(&inner, false), None));
         }
         let now = self.clock.now();
-        let mut inner = self.inner.lock();
         match inner.state {
-            State::Closed => Ok(None),
+            State::Closed => Ok((admitted(&inner, false), None)),
             State::Open { until } if now < until => Err(until - now),
             State::Open { .. } => {
                 inner.state = State::HalfOpen {
                     admitted: 1,
                     successes: 0,
                 };
-                Ok(Some((CircuitState::Open, CircuitState::HalfOpen)))
+                inner.generation += 1;
+                Ok((
+                    admitted(&inner, true),
+                    Some((CircuitState::Open, CircuitState::HalfOpen)),
+                ))
             }
             State::HalfOpen {
                 ref mut admitted, ..
             } => {
                 if *admitted < self.config.half_open_probes {
                     *admitted += 1;
-                    Ok(None)
+                    Ok((
+                        Admission {
+                            generation: inner.generation,
+                            probe: true,
+                        },
+                        None,
+                    ))
                 } else {
                     // Probes are in flight; callers retry shortly.
                     Err(self.config.open_for.min(Duration::from_millis(100)))
@@ -134,14 +172,40 @@ impl CircuitBreaker {
         }
     }
 
+    /// When an opening now ends (an `open_for` too large to add ends in a year).
+    fn reopen_at(&self, now: Instant) -> Instant {
+        now.checked_add(self.config.open_for)
+            .or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600)))
+            .unwrap_or(now)
+    }
+
+    /// A call let through ended without an outcome (its lease was dropped unused, the task
+    /// was cancelled, the host panicked): a probe's place is given back, nothing is counted.
+    pub fn abandon(&self, admission: Admission) {
+        let mut inner = self.inner.lock();
+        if admission.generation != inner.generation || !admission.probe {
+            return;
+        }
+        if let State::HalfOpen {
+            ref mut admitted, ..
+        } = inner.state
+        {
+            *admitted = admitted.saturating_sub(1);
+        }
+    }
+
     /// Record the outcome of a call that [`allow`](Self::allow) let through; returns the
-    /// state change it caused, if any.
-    pub fn record(&self, ok: bool) -> Option<(CircuitState, CircuitState)> {
+    /// state change it caused, if any. An outcome of a call admitted before the last state
+    /// change is ignored.
+    pub fn record(&self, admission: Admission, ok: bool) -> Option<(CircuitState, CircuitState)> {
         if !self.config.enabled {
             return None;
         }
         let now = self.clock.now();
         let mut inner = self.inner.lock();
+        if admission.generation != inner.generation {
+            return None;
+        }
         match inner.state {
             State::Closed => {
                 inner.outcomes.push_back((now, !ok));
@@ -162,8 +226,9 @@ impl CircuitBreaker {
                 let ratio = inner.failures as f64 / calls.max(1) as f64;
                 if calls >= self.config.min_calls as usize && ratio >= self.config.failure_ratio {
                     inner.state = State::Open {
-                        until: now + self.config.open_for,
+                        until: self.reopen_at(now),
                     };
+                    inner.generation += 1;
                     inner.outcomes.clear();
                     inner.failures = 0;
                     return Some((CircuitState::Closed, CircuitState::Open));
@@ -172,19 +237,23 @@ impl CircuitBreaker {
             }
             State::Open { .. } => None,
             State::HalfOpen {
-                ref mut successes, ..
+                ref mut successes,
+                ref mut admitted,
             } => {
+                *admitted = admitted.saturating_sub(1);
                 if ok {
                     *successes += 1;
                     if *successes >= self.config.half_open_probes {
                         inner.state = State::Closed;
+                        inner.generation += 1;
                         return Some((CircuitState::HalfOpen, CircuitState::Closed));
                     }
                     None
                 } else {
                     inner.state = State::Open {
-                        until: now + self.config.open_for,
+                        until: self.reopen_at(now),
                     };
+                    inner.generation += 1;
                     Some((CircuitState::HalfOpen, CircuitState::Open))
                 }
             }
@@ -211,63 +280,114 @@ mod tests {
         )
     }
 
+    /// Let a call through and record its outcome.
+    fn call(b: &CircuitBreaker, ok: bool) -> Option<(CircuitState, CircuitState)> {
+        let (admission, _) = b.allow().expect("the breaker lets the call through");
+        b.record(admission, ok)
+    }
+
     #[test]
     fn opens_only_with_enough_calls_and_failures() {
         let clock = ManualClock::new();
         let b = breaker(&clock);
         for _ in 0..3 {
-            assert_eq!(b.record(false), None);
+            assert_eq!(call(&b, false), None);
         }
         assert_eq!(b.state(), CircuitState::Closed);
         assert_eq!(
-            b.record(true),
+            call(&b, true),
             Some((CircuitState::Closed, CircuitState::Open))
         );
-        assert_eq!(b.allow(), Err(Duration::from_secs(5)));
+        assert_eq!(b.allow().unwrap_err(), Duration::from_secs(5));
     }
 
     #[test]
     fn old_failures_leave_the_window() {
         let clock = ManualClock::new();
         let b = breaker(&clock);
-        b.record(false);
-        b.record(false);
+        call(&b, false);
+        call(&b, false);
         clock.advance(Duration::from_secs(11));
-        b.record(true);
-        b.record(true);
+        call(&b, true);
+        call(&b, true);
         assert_eq!(b.state(), CircuitState::Closed);
+    }
+
+    fn open(b: &CircuitBreaker, clock: &ManualClock) {
+        for _ in 0..4 {
+            call(b, false);
+        }
+        assert_eq!(b.state(), CircuitState::Open);
+        clock.advance(Duration::from_secs(5));
+        assert_eq!(b.state(), CircuitState::HalfOpen);
     }
 
     #[test]
     fn half_open_probes_close_or_reopen() {
         let clock = ManualClock::new();
         let b = breaker(&clock);
-        for _ in 0..4 {
-            b.record(false);
-        }
-        clock.advance(Duration::from_secs(5));
-        assert_eq!(b.state(), CircuitState::HalfOpen);
-        assert_eq!(
-            b.allow(),
-            Ok(Some((CircuitState::Open, CircuitState::HalfOpen)))
-        );
-        assert_eq!(b.allow(), Ok(None));
+        open(&b, &clock);
+        let (first, change) = b.allow().unwrap();
+        assert_eq!(change, Some((CircuitState::Open, CircuitState::HalfOpen)));
+        let (second, change) = b.allow().unwrap();
+        assert_eq!(change, None);
         assert!(b.allow().is_err(), "only two probes at a time");
-        assert_eq!(b.record(true), None);
+        assert_eq!(b.record(first, true), None);
         assert_eq!(
-            b.record(true),
+            b.record(second, true),
             Some((CircuitState::HalfOpen, CircuitState::Closed))
         );
         // A failed probe reopens it.
-        for _ in 0..4 {
-            b.record(false);
-        }
-        clock.advance(Duration::from_secs(5));
-        b.allow().unwrap();
+        open(&b, &clock);
+        let (probe, _) = b.allow().unwrap();
         assert_eq!(
-            b.record(false),
+            b.record(probe, false),
             Some((CircuitState::HalfOpen, CircuitState::Open))
         );
         assert!(b.allow().is_err());
+    }
+
+    #[test]
+    fn an_abandoned_probe_gives_its_place_back() {
+        let clock = ManualClock::new();
+        let b = breaker(&clock);
+        open(&b, &clock);
+        let (first, _) = b.allow().unwrap();
+        let (second, _) = b.allow().unwrap();
+        assert!(b.allow().is_err());
+        // Both probes end without an outcome (dropped leases, a panic, a cancelled task).
+        b.abandon(first);
+        b.abandon(second);
+        let (a, _) = b.allow().expect("a new probe is admitted");
+        let (c, _) = b.allow().expect("and a second one");
+        b.record(a, true);
+        assert_eq!(
+            b.record(c, true),
+            Some((CircuitState::HalfOpen, CircuitState::Closed))
+        );
+    }
+
+    #[test]
+    fn calls_admitted_before_the_breaker_opened_do_not_count_as_probes() {
+        let clock = ManualClock::new();
+        let b = breaker(&clock);
+        // Two slow calls admitted while closed.
+        let (slow_one, _) = b.allow().unwrap();
+        let (slow_two, _) = b.allow().unwrap();
+        open(&b, &clock);
+        let (probe, _) = b.allow().unwrap();
+        // The slow calls finish now, successfully: they must not close the breaker.
+        assert_eq!(b.record(slow_one, true), None);
+        assert_eq!(b.record(slow_two, true), None);
+        assert_eq!(b.state(), CircuitState::HalfOpen);
+        // Nor does abandoning them give probe places back.
+        b.abandon(slow_one);
+        let (second_probe, _) = b.allow().unwrap();
+        assert!(b.allow().is_err());
+        b.record(probe, true);
+        assert_eq!(
+            b.record(second_probe, true),
+            Some((CircuitState::HalfOpen, CircuitState::Closed))
+        );
     }
 }

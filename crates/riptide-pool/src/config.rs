@@ -310,6 +310,32 @@ impl PoolConfig {
         {
             return Err(bad("isolation", "Reuse needs max_uses ≥ 1 and max_age > 0"));
         }
+        // Durations are added to instants: absurd values are refused here, never overflow later.
+        let durations = [
+            ("call_timeout", self.call_timeout),
+            ("acquire_timeout", self.acquire_timeout),
+            ("epoch_tick", self.epoch_tick),
+            ("hot.tune_interval", self.hot.tune_interval),
+            ("hot.idle_expiry", self.hot.idle_expiry),
+            ("circuit.window", self.circuit.window),
+            ("circuit.open_for", self.circuit.open_for),
+        ];
+        for (name, value) in durations {
+            if value > MAX_DURATION {
+                return Err(bad(
+                    name,
+                    format!("({value:?}) is more than a year; use less"),
+                ));
+            }
+        }
+        if let Isolation::Reuse { max_age, .. } = self.isolation
+            && max_age > MAX_DURATION
+        {
+            return Err(bad(
+                "isolation",
+                "Reuse max_age is more than a year; use less",
+            ));
+        }
         let c = &self.circuit;
         if c.enabled {
             if !(c.failure_ratio > 0.0 && c.failure_ratio <= 1.0) {
@@ -331,6 +357,10 @@ impl PoolConfig {
         Ok(())
     }
 }
+
+/// The longest duration any setting may have (a year): longer ones are refused, so that
+/// adding one to an instant can never overflow.
+const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Builds a validated [`PoolConfig`].
 #[derive(Debug, Clone)]
@@ -451,6 +481,23 @@ mod millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_durations_are_refused_not_overflowed() {
+        let err = PoolConfig::builder()
+            .circuit(CircuitConfig {
+                open_for: Duration::MAX,
+                ..CircuitConfig::default()
+            })
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("circuit.open_for"), "{err}");
+        let err = PoolConfig::builder()
+            .call_timeout(Duration::MAX)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("call_timeout"), "{err}");
+    }
 
     #[test]
     fn defaults_are_valid() {

@@ -1,8 +1,7 @@
-//! The wasmtime engine (pooling allocator, copy-on-write images, epochs) and the on-disk
-//! artifact cache of the compiled component.
+//! The wasmtime engine (pooling allocator, copy-on-write images, epochs) and loading the
+//! compiled component (from the authenticated artifact cache of [`crate::cache`]).
 
 use std::hash::Hasher;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -10,6 +9,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
+use crate::cache::{Entry, Refusal};
 use crate::config::PoolConfig;
 use crate::error::PoolError;
 
@@ -94,62 +94,53 @@ pub(crate) fn cache_key(engine: &Engine, bytes: &[u8]) -> String {
     sha.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Compile `bytes`, or load the compiled artifact from `cache_dir`.
-///
-/// A cache entry is a `.cwasm` file and a `.check` file with its length and CRC-32; an entry
-/// whose check does not match (truncated, corrupt, half-written) is recompiled and rewritten,
-/// never loaded. The cache directory must not be writable by others: wasmtime trusts the code
-/// it deserializes.
+/// Compile `bytes`, or load the compiled artifact from `cache_dir` (see [`crate::cache`]:
+/// entries are authenticated with a per-user secret; a directory that is not this user's, or
+/// that others may write to, is not used).
 pub(crate) fn load_component(
     engine: &Engine,
     bytes: &[u8],
     cache_dir: Option<&Path>,
 ) -> Result<(Component, LoadInfo), PoolError> {
     let started = Instant::now();
-    let Some(dir) = cache_dir else {
+    let in_memory = |note: Option<String>| -> Result<(Component, LoadInfo), PoolError> {
         let component = compile(engine, bytes)?;
-        return Ok((
+        Ok((
             component,
             LoadInfo {
                 from_cache: false,
-                note: None,
+                note,
                 elapsed: started.elapsed(),
                 cache_path: None,
             },
-        ));
+        ))
     };
-    let key = cache_key(engine, bytes);
-    let artifact = dir.join(format!("{key}.cwasm"));
-    let check = dir.join(format!("{key}.check"));
-    let note = match verify(&artifact, &check) {
-        Ok(()) => {
-            // SAFETY: the file was written by `store` below from wasmtime's own serialization,
-            // for this engine configuration (the key covers it), and its checksum matches.
-            // wasmtime maps the file: entries are only ever replaced by a rename (`store`),
-            // never rewritten in place, so the mapping of a running pool stays valid. Another
-            // program truncating a cache file in place would crash the process (SIGBUS), as
-            // with any memory-mapped file; the cache directory is private (0700) for that.
-            match unsafe { Component::deserialize_file(engine, &artifact) } {
-                Ok(component) => {
-                    return Ok((
-                        component,
-                        LoadInfo {
-                            from_cache: true,
-                            note: None,
-                            elapsed: started.elapsed(),
-                            cache_path: Some(artifact),
-                        },
-                    ));
-                }
-                Err(e) => Some(format!(
-                    "cache entry rejected by wasmtime ({e}); recompiled"
-                )),
-            }
+    let Some(dir) = cache_dir else {
+        return in_memory(None);
+    };
+    let entry = Entry::new(dir, &cache_key(engine, bytes));
+    let note = match entry.load(engine) {
+        Ok(component) => {
+            return Ok((
+                component,
+                LoadInfo {
+                    from_cache: true,
+                    note: None,
+                    elapsed: started.elapsed(),
+                    cache_path: Some(entry.artifact),
+                },
+            ));
         }
-        Err(note) => Some(note),
+        Err(Refusal::UnsafeDirectory(why)) => {
+            return in_memory(Some(format!(
+                "warning: {why}; the artifact cache is not used and the component was compiled \
+                 in memory"
+            )));
+        }
+        Err(Refusal::Miss(note)) => Some(note),
     };
     let component = compile(engine, bytes)?;
-    let note = match store(&component, dir, &artifact, &check) {
+    let note = match entry.store(&component) {
         Ok(()) => note,
         Err(e) => Some(format!(
             "{}could not write the artifact cache in {}: {e}",
@@ -163,7 +154,7 @@ pub(crate) fn load_component(
             from_cache: false,
             note,
             elapsed: started.elapsed(),
-            cache_path: Some(artifact),
+            cache_path: Some(entry.artifact),
         },
     ))
 }
@@ -174,52 +165,4 @@ fn compile(engine: &Engine, bytes: &[u8]) -> Result<Component, PoolError> {
             "{e:#} (is it a WebAssembly component built for the riptide:extractor world?)"
         ))
     })
-}
-
-fn verify(artifact: &Path, check: &Path) -> Result<(), String> {
-    let Ok(expected) = std::fs::read_to_string(check) else {
-        return Err("no cache entry yet; compiled".into());
-    };
-    let data =
-        std::fs::read(artifact).map_err(|e| format!("cache entry unreadable ({e}); recompiled"))?;
-    let actual = format!("{} {:08x}", data.len(), crc32fast::hash(&data));
-    if expected.trim() != actual {
-        return Err("stale or corrupt cache entry (checksum mismatch); recompiled".into());
-    }
-    Ok(())
-}
-
-fn store(component: &Component, dir: &Path, artifact: &Path, check: &Path) -> std::io::Result<()> {
-    create_private_dir(dir)?;
-    let data = component
-        .serialize()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    let write_atomically = |path: &Path, contents: &[u8]| -> std::io::Result<()> {
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    // The check file is written last: a crash in between leaves an entry that fails `verify`.
-    write_atomically(artifact, &data)?;
-    write_atomically(
-        check,
-        format!("{} {:08x}\n", data.len(), crc32fast::hash(&data)).as_bytes(),
-    )
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::create_dir_all(dir)
-    }
 }

@@ -68,11 +68,17 @@ pub enum PoolError {
         /// The trap and what the guest printed before it (panic message).
         message: String,
     },
-    /// The guest returned more than `max_output_bytes`.
-    #[error("the extraction result is {size} bytes; the limit is {limit} bytes (max_output_bytes)")]
+    /// The guest returned more than `max_output_bytes`: measured after the copy, or stopped
+    /// during the copy into host memory (strings and list elements are charged as they are
+    /// copied, so a result of millions of tiny items is refused before the host holds it).
+    #[error(
+        "the extraction result is larger than the limit of {limit} bytes{}; raise \
+         max_output_bytes if such results are expected",
+        size.map(|s| format!(" ({s} bytes)")).unwrap_or_else(|| " (stopped while it was copied)".into())
+    )]
     OutputTooLarge {
-        /// Size of the result.
-        size: usize,
+        /// Size of the result in bytes, when it was copied whole.
+        size: Option<usize>,
         /// The limit.
         limit: usize,
     },

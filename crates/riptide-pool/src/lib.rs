@@ -4,8 +4,9 @@
 //! - **Engine**: wasmtime's pooling allocator sized from [`PoolConfig`] (bounded virtual
 //!   memory, see [`PoolConfig::slots`]), copy-on-write memory images, memory kept resident
 //!   between slots, epoch interruption for deadlines. The compiled component is cached on disk
-//!   (keyed by SHA-256 of the component and the engine's compatibility hash, checked by CRC-32
-//!   before loading).
+//!   (keyed by SHA-256 of the component and the engine's compatibility hash, authenticated with
+//!   a keyed hash under a per-user secret before loading, in a directory only this user may
+//!   write).
 //! - **Tiers** on lock-free crossbeam queues: *hot* (pre-instantiated, never used, refilled
 //!   by a background thread off the request path, size auto-tuned by [`HotTuner`]), *warm*
 //!   (instantiated on demand into a pooling slot used before) and *cold* (a slot never used).
@@ -39,6 +40,7 @@
 //! # Ok(()) }
 //! ```
 
+mod cache;
 mod circuit;
 mod clock;
 mod config;
@@ -58,7 +60,7 @@ pub mod bindings {
     });
 }
 
-pub use circuit::{CircuitBreaker, CircuitState};
+pub use circuit::{Admission, CircuitBreaker, CircuitState};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{CircuitConfig, ConfigError, HotConfig, Isolation, PoolConfig, PoolConfigBuilder};
 pub use engine::{LoadInfo, default_cache_dir};

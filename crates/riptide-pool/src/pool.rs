@@ -16,7 +16,7 @@ use crate::bindings::{
     ComponentInfo, ExtractedContent, ExtractionError, ExtractionMode, ExtractionStats, Extractor,
     ExtractorPre, HealthStatus,
 };
-use crate::circuit::{CircuitBreaker, CircuitState};
+use crate::circuit::{Admission, CircuitBreaker, CircuitState};
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Isolation, PoolConfig};
 use crate::engine::{self, LoadInfo};
@@ -172,6 +172,9 @@ struct Inner {
     abandoned: Arc<AtomicBool>,
     deadline_ticks: u64,
     tuner: Mutex<(HotTuner, u64, u64)>,
+    /// Held by the refill work for its whole round: `shutdown` takes it after closing, so no
+    /// instantiation in progress can join a tier it has drained.
+    refill_lock: Mutex<()>,
     load: LoadInfo,
     epochs: AtomicU64,
 }
@@ -182,9 +185,13 @@ impl Inner {
         self.closed.load(SeqCst) || self.abandoned.load(SeqCst)
     }
 
+    /// Tell the listener. A listener that panics loses that event and nothing else: the
+    /// pool's accounting never depends on it.
     fn emit(&self, event: PoolEvent) {
         if let Some(listener) = &self.listener {
-            listener.on_event(&event);
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                listener.on_event(&event);
+            }));
         }
     }
 
@@ -284,6 +291,10 @@ impl Inner {
 
     /// Refill thread's work: tune the target, expire idle instances, fill up to the target.
     fn maintain(&self) {
+        let _round = self.refill_lock.lock();
+        if self.closed.load(SeqCst) {
+            return;
+        }
         let now = self.clock.now();
         if self.config.hot.auto_tune {
             let hits = self.metrics.hits[Tier::Hot.index()].load(Relaxed);
@@ -499,6 +510,7 @@ impl<'a> PoolBuilder<'a> {
             high_water: AtomicUsize::new(0),
             metrics: Metrics::new(),
             circuit: CircuitBreaker::new(config.circuit.clone(), Arc::clone(&self.clock)),
+            refill_lock: Mutex::new(()),
             tuner: Mutex::new((
                 HotTuner::new(hot.min, hot.max, hot.initial, hot.tune_interval, now),
                 0,
@@ -603,12 +615,40 @@ fn spawn_refiller(weak: Weak<Inner>, wake: Receiver<()>) -> Result<(), PoolError
         .map_err(|e| PoolError::Engine(format!("could not start the refill thread: {e}")))
 }
 
-/// Decrements the in-use gauge however the call ends.
-struct InUse<'a>(&'a Metrics);
+/// One admitted call, from `acquire` to its end, however it ends: it holds the in-use count
+/// and the circuit breaker's admission. [`finish`](Self::finish) records the outcome; dropped
+/// without it (the lease dropped unused, the task never run or cancelled, a panic), the call
+/// counts as ended with no outcome, so a half-open breaker gets its probe place back.
+struct Call {
+    inner: Arc<Inner>,
+    admission: Option<Admission>,
+}
 
-impl Drop for InUse<'_> {
+impl Call {
+    fn new(inner: &Arc<Inner>, admission: Admission) -> Self {
+        inner.metrics.in_use.fetch_add(1, SeqCst);
+        Call {
+            inner: Arc::clone(inner),
+            admission: Some(admission),
+        }
+    }
+
+    /// Record the outcome with the circuit breaker.
+    fn finish(mut self, ok: bool) {
+        if let Some(admission) = self.admission.take()
+            && let Some((from, to)) = self.inner.circuit.record(admission, ok)
+        {
+            self.inner.emit(PoolEvent::CircuitChanged { from, to });
+        }
+    }
+}
+
+impl Drop for Call {
     fn drop(&mut self) {
-        self.0.in_use.fetch_sub(1, SeqCst);
+        self.inner.metrics.in_use.fetch_sub(1, SeqCst);
+        if let Some(admission) = self.admission.take() {
+            self.inner.circuit.abandon(admission);
+        }
     }
 }
 
@@ -620,6 +660,8 @@ pub struct Lease {
     instance: Option<Instance>,
     /// Held until the call ends; `None` once [`run`](Self::run) took it.
     permit: Option<OwnedSemaphorePermit>,
+    /// The in-use count and the breaker's admission, until the call ends.
+    call: Option<Call>,
     tier: Tier,
     /// When `acquire` began (a warm or cold lease records its acquire latency on
     /// instantiation).
@@ -653,7 +695,7 @@ impl Lease {
         R: OutputSize + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        let Some(permit) = self.permit.take() else {
+        let (Some(permit), Some(call)) = (self.permit.take(), self.call.take()) else {
             return Err(PoolError::ShutDown);
         };
         let ready = self.instance.take();
@@ -661,7 +703,6 @@ impl Lease {
         let acquire_started = self.acquire_started;
         let (tx, rx) = tokio::sync::oneshot::channel();
         tokio::task::spawn_blocking(move || {
-            let in_use = InUse(&inner.metrics);
             let mut instance = match ready {
                 Some(instance) => instance,
                 None => match inner.instantiate(tier, true) {
@@ -671,10 +712,7 @@ impl Lease {
                     }
                     Err(e) => {
                         inner.metrics.calls_failed.fetch_add(1, Relaxed);
-                        if let Some((from, to)) = inner.circuit.record(false) {
-                            inner.emit(PoolEvent::CircuitChanged { from, to });
-                        }
-                        drop(in_use);
+                        call.finish(false);
                         let _ = tx.send(Err(e));
                         drop(permit);
                         return;
@@ -689,10 +727,7 @@ impl Lease {
             } else {
                 inner.metrics.calls_ok.fetch_add(1, Relaxed);
             }
-            if let Some((from, to)) = inner.circuit.record(!failed) {
-                inner.emit(PoolEvent::CircuitChanged { from, to });
-            }
-            drop(in_use);
+            call.finish(!failed);
             match disposition {
                 // Recycling is a queue push: done before answering, so the next request
                 // can take this instance.
@@ -719,10 +754,10 @@ impl Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        // Dropped without `run`: free the place, and discard the instance if it has one (or
-        // give back the slot reserved for it).
+        // Dropped without `run`: free the place (the call, if any, ends with no outcome), and
+        // discard the instance if it has one (or give back the slot reserved for it).
+        drop(self.call.take());
         if self.permit.take().is_some() {
-            self.inner.metrics.in_use.fetch_sub(1, SeqCst);
             match self.instance.take() {
                 Some(instance) => self.inner.discard(instance, DiscardReason::Cancelled),
                 None => {
@@ -733,11 +768,25 @@ impl Drop for Lease {
     }
 }
 
+/// Whether `error` is wasmtime stopping the copy of a result out of the guest's memory
+/// because the call's hostcall fuel ran out (its error type is private: its message is what
+/// identifies it; a test of the hostile guest keeps that in check).
+fn is_copy_limit(error: &wasmtime::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .to_string()
+            .contains("fuel allocated for hostcalls has been exhausted")
+    })
+}
+
 /// Why a guest call that failed with `error` failed: the
-/// memory cap, the deadline (epoch interruption, or fuel), or any other trap.
+/// memory cap, the output cap (the copy was stopped), the deadline (epoch interruption, or
+/// fuel), or any other trap.
 fn failure_reason(error: &wasmtime::Error, state: &HostState) -> DiscardReason {
     if state.hit_memory_limit() {
         DiscardReason::MemoryLimit
+    } else if is_copy_limit(error) {
+        DiscardReason::OutputTooLarge
     } else if matches!(
         error.downcast_ref::<Trap>(),
         Some(Trap::Interrupt | Trap::OutOfFuel)
@@ -766,6 +815,14 @@ where
         );
     };
     store.set_epoch_deadline(inner.deadline_ticks);
+    // Waits of the guest end at the deadline (host calls are not interrupted by epochs).
+    store
+        .data_mut()
+        .begin_call(Instant::now().checked_add(inner.config.call_timeout));
+    // What the guest may make the host copy out of its memory for this call: every string
+    // byte and every list element (charged at the size of its host value) counts, so the
+    // copy stops before the host allocates more than about `max_output_bytes`.
+    store.set_hostcall_fuel(inner.config.max_output_bytes);
     if let Some(fuel) = inner.config.fuel
         && let Err(e) = store.set_fuel(fuel)
     {
@@ -777,13 +834,21 @@ where
     let started = Instant::now();
     let result = f(bindings, store);
     inner.metrics.call.record(started.elapsed());
+    // A guest whose wait was cut at the deadline has run out of time, whatever it returned.
+    let result = match result {
+        Ok(_) if store.data().waited_past_deadline() => Err(wasmtime::Error::from(Trap::Interrupt)),
+        other => other,
+    };
     match result {
         Ok(value) => {
             let size = value.output_size();
             let limit = inner.config.max_output_bytes;
             if size > limit {
                 (
-                    Err(PoolError::OutputTooLarge { size, limit }),
+                    Err(PoolError::OutputTooLarge {
+                        size: Some(size),
+                        limit,
+                    }),
                     Disposition::Discard(DiscardReason::OutputTooLarge),
                 )
             } else if inner.config.isolation.is_per_request() {
@@ -806,6 +871,13 @@ where
                         deadline: inner.config.call_timeout,
                     }),
                     Disposition::Discard(DiscardReason::Timeout),
+                ),
+                DiscardReason::OutputTooLarge => (
+                    Err(PoolError::OutputTooLarge {
+                        size: None,
+                        limit: inner.config.max_output_bytes,
+                    }),
+                    Disposition::Discard(DiscardReason::OutputTooLarge),
                 ),
                 _ => {
                     let mut message = error
@@ -910,26 +982,31 @@ impl Pool {
         if inner.closed.load(SeqCst) {
             return Err(PoolError::ShutDown);
         }
-        match inner.circuit.allow() {
-            Ok(Some((from, to))) => inner.emit(PoolEvent::CircuitChanged { from, to }),
-            Ok(None) => {}
+        let call = match inner.circuit.allow() {
+            Ok((admission, change)) => {
+                let call = Call::new(inner, admission);
+                if let Some((from, to)) = change {
+                    inner.emit(PoolEvent::CircuitChanged { from, to });
+                }
+                call
+            }
             Err(retry_after) => {
                 inner.metrics.circuit_rejections.fetch_add(1, Relaxed);
                 return Err(PoolError::CircuitOpen { retry_after });
             }
-        }
+        };
         let (instance, tier) = inner.take();
         // A warm or cold lease is acquired once its instance exists: recorded by `run`.
         if instance.is_some() {
             inner.metrics.acquire.record(started.elapsed());
         }
         inner.metrics.hits[tier.index()].fetch_add(1, Relaxed);
-        inner.metrics.in_use.fetch_add(1, SeqCst);
         inner.emit(PoolEvent::TierHit { tier });
         Ok(Lease {
             inner: Arc::clone(inner),
             instance,
             permit: Some(permit),
+            call: Some(call),
             tier,
             acquire_started: started,
         })
@@ -1075,6 +1152,8 @@ impl Pool {
             permits.forget();
         }
         inner.permits.close();
+        // Wait for a refill round in progress: after it, no instance joins a tier.
+        drop(inner.refill_lock.lock());
         while let Some(instance) = inner.hot.pop() {
             inner.discard(instance, DiscardReason::Shutdown);
         }

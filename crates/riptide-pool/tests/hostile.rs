@@ -273,26 +273,91 @@ async fn a_100_mb_result_is_refused_as_too_large() {
     let config = config()
         .memory_limit_bytes(256 << 20)
         .call_timeout(Duration::from_secs(20));
-    let (err, _) = fault(config, "http://huge/", DiscardReason::OutputTooLarge, |e| {
-        matches!(e, PoolError::OutputTooLarge { size, limit } if *size >= 100 << 20 && *limit == 16 << 20)
-    })
+    // The copy out of the guest's memory stops at the output cap: the host never holds the
+    // 100 MiB.
+    let (err, _) = fault(
+        config,
+        "http://huge/",
+        DiscardReason::OutputTooLarge,
+        |e| matches!(e, PoolError::OutputTooLarge { size: None, limit } if *limit == 16 << 20),
+    )
     .await;
     assert_eq!(err.kind(), "output_too_large");
 }
 
-/// Above 128 MiB (wasmtime's default "hostcall fuel", the most a guest may make the host
-/// copy in one call), wasmtime itself stops the copy: the call is a `Trap`, not
-/// `OutputTooLarge`, and the host never allocates the result. Still typed, still isolated.
+/// Under the output cap in bytes of text, but five million list elements: every element is
+/// charged as it is copied, so the copy stops long before the host holds them.
 #[tokio::test]
-async fn a_result_above_wasmtimes_copy_limit_is_stopped_during_the_copy() {
+async fn millions_of_empty_strings_are_refused_during_the_copy() {
+    // The guest needs room to build five million strings (60 MB of its own memory).
     let config = config()
-        .memory_limit_bytes(320 << 20)
+        .memory_limit_bytes(256 << 20)
         .call_timeout(Duration::from_secs(20));
-    let (err, _) = fault(config, "http://huge/?mb=200", DiscardReason::Trapped, |e| {
-        matches!(e, PoolError::Trap { message } if message.contains("too much data is being copied"))
+    let (err, _) = fault(
+        config,
+        "http://many-empty/?n=5000000",
+        DiscardReason::OutputTooLarge,
+        |e| matches!(e, PoolError::OutputTooLarge { size: None, limit } if *limit == 16 << 20),
+    )
+    .await;
+    assert_eq!(err.kind(), "output_too_large");
+}
+
+/// The budget is the output cap: 17 MiB of text is stopped, a thousand (empty) links pass.
+#[tokio::test]
+async fn the_copy_budget_is_the_output_cap() {
+    let config = config()
+        .memory_limit_bytes(128 << 20)
+        .max_output_bytes(16 << 20)
+        .call_timeout(Duration::from_secs(20));
+    let pool = pool(config);
+    let err = extract(&pool, "http://huge/?mb=17").await.unwrap_err();
+    assert!(
+        matches!(err, PoolError::OutputTooLarge { size: None, .. }),
+        "{err:?}"
+    );
+    let ok = extract(&pool, "http://many-empty/?n=1000").await.unwrap();
+    assert_eq!(ok.links.len(), 1000);
+}
+
+/// A guest blocked in a host call (here `sleep`, which waits in `wasi:io/poll`) is not
+/// stopped by epoch interruption; its waits end at the call's deadline, and the epoch
+/// deadline then stops it: `Timeout`, and the place comes back.
+#[tokio::test]
+async fn a_guest_sleeping_in_a_host_call_times_out_at_its_deadline() {
+    let (err, elapsed) = fault(config(), "http://sleep/", DiscardReason::Timeout, |e| {
+        matches!(e, PoolError::Timeout { .. })
     })
     .await;
-    assert_eq!(err.kind(), "trap");
+    assert_eq!(err.kind(), "timeout");
+    // An hour of sleep, stopped at the 300 ms deadline (a shared machine adds its noise).
+    assert!(elapsed < DEADLINE + Duration::from_secs(3), "{elapsed:?}");
+}
+
+/// Every place taken by a sleeping guest: each times out, and `shutdown` returns.
+#[tokio::test]
+async fn shutdown_returns_with_every_place_blocked_in_a_host_call() {
+    let pool = pool(config());
+    let places = pool.config().max_instances;
+    let mut calls = Vec::new();
+    for _ in 0..places {
+        let pool = pool.clone();
+        calls.push(tokio::spawn(async move {
+            extract(&pool, "http://sleep/").await
+        }));
+    }
+    // Let every call start, then shut down while they sleep.
+    tokio::time::sleep(DEADLINE / 3).await;
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(10), pool.shutdown())
+        .await
+        .expect("shutdown returns while guests sleep");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    for call in calls {
+        let err = call.await.unwrap().unwrap_err();
+        assert_eq!(err.kind(), "timeout", "{err:?}");
+    }
+    assert_eq!(pool.metrics().live_instances, 0);
 }
 
 #[tokio::test]

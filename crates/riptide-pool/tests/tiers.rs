@@ -388,3 +388,55 @@ async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() 
     assert_eq!(lease.tier(), Tier::Hot);
     serve(lease).await;
 }
+
+/// Shutdown while the refill thread instantiates: nothing joins a tier after `shutdown`
+/// returned (run many times: the race it closes is timing-dependent).
+#[tokio::test]
+async fn no_instance_joins_a_tier_after_shutdown_returned() {
+    for round in 0..10 {
+        let clock = ManualClock::new();
+        let pool = pool(&clock, hot(4, 4, 4, false, HOUR), None);
+        // Take hot instances so that the refill thread is busy instantiating replacements.
+        for _ in 0..2 {
+            let lease = pool.acquire().await.unwrap();
+            lease.run(|b, s| b.call_get_modes(s)).await.unwrap();
+        }
+        pool.shutdown().await;
+        let m = pool.metrics();
+        assert_eq!(
+            (m.live_instances, m.hot_depth),
+            (0, 0),
+            "round {round}: right after shutdown"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let m = pool.metrics();
+        assert_eq!(
+            (m.live_instances, m.hot_depth),
+            (0, 0),
+            "round {round}: nothing came late"
+        );
+    }
+}
+
+/// An event listener that panics costs its events, never the pool's accounting.
+#[tokio::test]
+async fn a_panicking_listener_leaks_nothing() {
+    struct Panics;
+    impl EventListener for Panics {
+        fn on_event(&self, _event: &PoolEvent) {
+            panic!("listener bug");
+        }
+    }
+    let clock = ManualClock::new();
+    let pool = builder(&clock, hot(0, 1, 2, false, HOUR))
+        .listener(Arc::new(Panics))
+        .build_filled()
+        .unwrap();
+    for _ in 0..3 {
+        serve(pool.acquire().await.unwrap()).await;
+    }
+    let m = idle_with_hot(&pool, 1).await;
+    assert_eq!(m.in_use, 0);
+    assert_eq!(pool.available_permits(), 4);
+    conserved(&m);
+}
