@@ -1,0 +1,226 @@
+//! Per-node measures and boilerplate marks, in three linear passes over the arena:
+//! raw text sizes (bottom-up), boilerplate marks (top-down), then the sizes and content scores
+//! of what is left (bottom-up).
+
+use super::signals;
+use super::tag::Tag;
+use super::tree::{NONE, Tree};
+
+/// The smallest paragraph text (non-space characters) that counts as content.
+const MIN_PARAGRAPH: u32 = 25;
+
+/// A subtree holding more than this share of the body's text is never dropped for its class
+/// or id alone (it is a page wrapper with an unlucky name).
+const WRAPPER_SHARE: f32 = 0.6;
+
+/// Measures of every node, indexed like [`Tree::nodes`].
+#[derive(Debug, Default)]
+pub(crate) struct Scores {
+    /// Dropped as boilerplate (with its whole subtree).
+    pub(crate) junk: Vec<bool>,
+    /// Visible non-space characters below the node, junk excluded.
+    pub(crate) text: Vec<u32>,
+    /// The part of `text` inside links.
+    pub(crate) link: Vec<u32>,
+    /// Commas and sentence ends below the node.
+    pub(crate) punct: Vec<u32>,
+    /// Paragraph-like children with text (for the sibling test and the quality score).
+    pub(crate) paragraphs: Vec<u32>,
+    /// The Readability-style content score credited from paragraphs below.
+    pub(crate) content: Vec<f32>,
+}
+
+impl Scores {
+    /// Measure `tree`.
+    pub(crate) fn compute(tree: &Tree) -> Scores {
+        let n = tree.len();
+        let mut s = Scores {
+            junk: vec![false; n],
+            text: vec![0; n],
+            link: vec![0; n],
+            punct: vec![0; n],
+            paragraphs: vec![0; n],
+            content: vec![0.0; n],
+        };
+        s.raw_sizes(tree);
+        s.mark_junk(tree);
+        s.sizes(tree);
+        s.credit(tree);
+        s
+    }
+
+    /// Link density of node `i`: the share of its text inside links.
+    pub(crate) fn link_density(&self, i: usize) -> f32 {
+        if self.text[i] == 0 {
+            0.0
+        } else {
+            self.link[i] as f32 / self.text[i] as f32
+        }
+    }
+
+    /// Pass 1: visible text sizes, hidden and invisible subtrees excluded (stored in `text`).
+    fn raw_sizes(&mut self, tree: &Tree) {
+        for i in (0..tree.len()).rev() {
+            let node = &tree.nodes[i];
+            match node.tag {
+                None => self.text[i] = count_text(tree.str(node.text)).0,
+                Some(tag) if invisible(tree, i, tag) => self.text[i] = 0,
+                Some(_) => {}
+            }
+            if node.parent != NONE {
+                self.text[node.parent as usize] += self.text[i];
+            }
+        }
+    }
+
+    /// Pass 2: boilerplate marks, inherited by descendants.
+    fn mark_junk(&mut self, tree: &Tree) {
+        let body = tree.body();
+        let body_text = self.text[body].max(1) as f32;
+        for i in 0..tree.len() {
+            let node = &tree.nodes[i];
+            if node.parent != NONE && self.junk[node.parent as usize] {
+                self.junk[i] = true;
+                continue;
+            }
+            let Some(tag) = node.tag else { continue };
+            if invisible(tree, i, tag) {
+                self.junk[i] = true;
+                continue;
+            }
+            let share = self.text[i] as f32 / body_text;
+            let attrs = tree.attrs(i);
+            let by_tag = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Control)
+                || attrs.boiler_role;
+            let by_class = !attrs.content_mark
+                && !matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Article)
+                && signals::is_boilerplate(tree.str(attrs.signal));
+            if (by_tag || by_class) && share < WRAPPER_SHARE {
+                self.junk[i] = true;
+            }
+        }
+    }
+
+    /// Pass 3: text, link text, punctuation and paragraph counts of what is not junk.
+    fn sizes(&mut self, tree: &Tree) {
+        self.text.iter_mut().for_each(|t| *t = 0);
+        for i in (0..tree.len()).rev() {
+            if self.junk[i] {
+                continue;
+            }
+            let node = &tree.nodes[i];
+            match node.tag {
+                None => {
+                    let (text, punct) = count_text(tree.str(node.text));
+                    self.text[i] = text;
+                    self.punct[i] = punct;
+                }
+                Some(Tag::A) => self.link[i] = self.text[i],
+                Some(tag)
+                    if tag.is_paragraph()
+                        && self.text[i] >= MIN_PARAGRAPH
+                        && node.parent != NONE =>
+                {
+                    self.paragraphs[node.parent as usize] += 1;
+                }
+                _ => {}
+            }
+            if node.parent != NONE {
+                let p = node.parent as usize;
+                self.text[p] += self.text[i];
+                self.link[p] += self.link[i];
+                self.punct[p] += self.punct[i];
+            }
+        }
+    }
+
+    /// Credit each paragraph's score to its parent, grandparent and great-grandparent.
+    fn credit(&mut self, tree: &Tree) {
+        for i in 0..tree.len() {
+            if self.junk[i] || self.text[i] < MIN_PARAGRAPH {
+                continue;
+            }
+            let Some(tag) = tree.tag(i) else { continue };
+            let paragraph = tag.is_paragraph()
+                || (matches!(tag, Tag::Div | Tag::Section | Tag::OtherBlock)
+                    && has_direct_text(tree, i));
+            if !paragraph {
+                continue;
+            }
+            let score = 1.0 + self.punct[i] as f32 + (self.text[i] / 100).min(3) as f32;
+            let mut ancestor = tree.nodes[i].parent;
+            for divider in [1.0, 2.0, 3.0] {
+                if ancestor == NONE {
+                    break;
+                }
+                self.content[ancestor as usize] += score / divider;
+                ancestor = tree.nodes[ancestor as usize].parent;
+            }
+        }
+    }
+}
+
+/// Whether element `i` is never visible.
+fn invisible(tree: &Tree, i: usize, tag: Tag) -> bool {
+    tag == Tag::Invisible || tree.attrs(i).hidden
+}
+
+/// Whether element `i` has a text child with words (a `div` used as a paragraph).
+fn has_direct_text(tree: &Tree, i: usize) -> bool {
+    tree.children(i).any(|c| {
+        tree.nodes[c].tag.is_none()
+            && tree.str(tree.nodes[c].text).trim().len() >= MIN_PARAGRAPH as usize
+    })
+}
+
+/// Non-space characters and commas / sentence ends of a text.
+fn count_text(text: &str) -> (u32, u32) {
+    let (mut chars, mut punct) = (0u32, 0u32);
+    for c in text.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        chars += 1;
+        if matches!(c, ',' | '.' | '!' | '?' | '，' | '。' | '、' | ';') {
+            punct += 1;
+        }
+    }
+    (chars, punct)
+}
+
+#[cfg(test)]
+mod tests {
+    use dom_query::Document;
+
+    use super::*;
+
+    #[test]
+    fn navigation_is_junk_and_paragraphs_credit_their_container() {
+        let doc = Document::from(
+            "<body><nav><a href=/>Home</a></nav><div id=c><p>One sentence here, with a comma, \
+             and more words to pass the minimum.</p></div></body>",
+        );
+        let tree = Tree::build(&doc);
+        let s = Scores::compute(&tree);
+        let nav = (0..tree.len())
+            .find(|&i| tree.tag(i) == Some(Tag::Nav))
+            .expect("nav");
+        assert!(s.junk[nav]);
+        let div = (0..tree.len())
+            .find(|&i| tree.tag(i) == Some(Tag::Div))
+            .expect("div");
+        assert!(s.content[div] > 3.0);
+        assert_eq!(s.link[tree.body()], 0, "the junk link is not counted");
+    }
+
+    #[test]
+    fn link_density_counts_link_text() {
+        let doc = Document::from("<div><a href=x>abcd</a>efgh</div>");
+        let tree = Tree::build(&doc);
+        let s = Scores::compute(&tree);
+        let div = (0..tree.len())
+            .find(|&i| tree.tag(i) == Some(Tag::Div))
+            .expect("div");
+        assert!((s.link_density(div) - 0.5).abs() < 1e-6);
+    }
+}

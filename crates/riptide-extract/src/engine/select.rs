@@ -1,0 +1,142 @@
+//! Choosing the main content: the best-scoring container, moved up to the ancestor that holds
+//! the whole article, plus the siblings that continue it.
+
+use super::score::Scores;
+use super::signals;
+use super::tag::Tag;
+use super::tree::{NONE, Tree};
+
+/// What was selected.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Selection {
+    /// Subtree roots whose content is the main content, in document order.
+    pub(crate) roots: Vec<usize>,
+    /// The winning container.
+    pub(crate) top: usize,
+    /// Its final score.
+    pub(crate) score: f32,
+}
+
+/// The final score of candidate `i`: credited paragraph scores plus tag and class signals,
+/// scaled by the share of text outside links.
+fn candidate_score(tree: &Tree, s: &Scores, i: usize) -> f32 {
+    let Some(tag) = tree.tag(i) else { return 0.0 };
+    let base = match tag {
+        Tag::Div | Tag::Article | Tag::Main => 5.0,
+        Tag::Pre | Tag::Cell(_) | Tag::Blockquote => 3.0,
+        Tag::List(_) | Tag::Li | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Form => -3.0,
+        Tag::Heading(_) => -5.0,
+        _ => 0.0,
+    };
+    let attrs = tree.attrs(i);
+    let mut bonus = signals::class_weight(tree.str(attrs.signal));
+    if attrs.content_mark {
+        bonus += 25.0;
+    }
+    if tag == Tag::Article {
+        bonus += 10.0;
+    }
+    (s.content[i] + base + bonus) * (1.0 - s.link_density(i))
+}
+
+/// Select the main content of the page.
+pub(crate) fn select(tree: &Tree, s: &Scores) -> Selection {
+    let body = tree.body();
+    let mut scores = vec![0.0f32; tree.len()];
+    let mut top = NONE as usize;
+    let mut best = f32::MIN;
+    for (i, score) in scores.iter_mut().enumerate() {
+        if s.junk[i] || s.content[i] <= 0.0 {
+            continue;
+        }
+        *score = candidate_score(tree, s, i);
+        if *score > best {
+            best = *score;
+            top = i;
+        }
+    }
+    if top == NONE as usize {
+        return Selection {
+            roots: vec![body],
+            top: body,
+            score: 0.0,
+        };
+    }
+
+    // Climb while an ancestor scores nearly as well (the article is split over several
+    // containers) and the ancestor is not mostly links.
+    let mut last = best;
+    let mut current = top;
+    let mut parent = tree.nodes[top].parent;
+    while parent != NONE && parent as usize != body {
+        let p = parent as usize;
+        if scores[p] <= 0.0 {
+            break;
+        }
+        if scores[p] < last / 3.0 {
+            break;
+        }
+        if scores[p] > last {
+            current = p;
+            break;
+        }
+        last = scores[p];
+        parent = tree.nodes[p].parent;
+    }
+    top = current;
+    // A lone child is its parent's content.
+    while tree.nodes[top].parent != NONE && tree.nodes[top].parent as usize != body {
+        let p = tree.nodes[top].parent as usize;
+        if tree
+            .children(p)
+            .filter(|&c| !s.junk[c] && s.text[c] > 0)
+            .count()
+            != 1
+        {
+            break;
+        }
+        top = p;
+    }
+
+    let score = scores[top].max(best);
+    let roots = with_siblings(tree, s, &scores, top, score);
+    Selection { roots, top, score }
+}
+
+/// The top candidate and the siblings that continue it, in document order.
+fn with_siblings(tree: &Tree, s: &Scores, scores: &[f32], top: usize, score: f32) -> Vec<usize> {
+    let parent = tree.nodes[top].parent;
+    if parent == NONE {
+        return vec![top];
+    }
+    let threshold = (score * 0.2).max(10.0);
+    let top_signal = tree.str(tree.attrs(top).signal);
+    let mut roots = Vec::new();
+    for c in tree.children(parent as usize) {
+        if c == top {
+            roots.push(c);
+            continue;
+        }
+        if s.junk[c] || s.text[c] == 0 {
+            continue;
+        }
+        let mut bonus = 0.0;
+        let signal = tree.str(tree.attrs(c).signal);
+        if !top_signal.is_empty() && signal == top_signal {
+            bonus = score * 0.2;
+        }
+        let density = s.link_density(c);
+        let keep = if scores[c] + bonus >= threshold {
+            true
+        } else if tree.tag(c) == Some(Tag::P) {
+            let len = s.text[c];
+            (len > 80 && density < 0.25) || (len > 0 && density == 0.0 && s.punct[c] > 0)
+        } else {
+            false
+        };
+        if keep {
+            roots.push(c);
+        }
+    }
+    roots
+}

@@ -1,0 +1,215 @@
+//! Boilerplate and content signals read from `class`/`id` values and from short block texts.
+//!
+//! The word lists follow the public heuristics of Readability, boilerpipe and trafilatura;
+//! they are matched on the lower-cased `class id` string of one element at a time, without
+//! regular expressions or selectors.
+
+/// Substrings of a class or id naming a part of the page that is never main content.
+const BOILER_PARTS: &[&str] = &[
+    "comment",
+    "sidebar",
+    "related",
+    "sharing",
+    "share-",
+    "-share",
+    "sharebar",
+    "social",
+    "newsletter",
+    "subscribe",
+    "breadcrumb",
+    "cookie",
+    "consent",
+    "gdpr",
+    "advert",
+    "sponsor",
+    "promo",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "popup",
+    "modal",
+    "paywall",
+    "signup",
+    "sign-up",
+    "recommend",
+    "trending",
+    "popular",
+    "more-stories",
+    "morestories",
+    "read-more",
+    "readmore",
+    "footer",
+    "masthead",
+    "navbar",
+    "navigation",
+    "skip-link",
+    "skiplink",
+    "toolbar",
+    "pagination",
+    "author-bio",
+    "authorbio",
+    "byline",
+    "visually-hidden",
+    "screen-reader",
+    "sr-only",
+    "print-only",
+    "dropdown",
+    "offcanvas",
+    "off-canvas",
+    "login",
+    "jump-link",
+    "tag-list",
+    "taglist",
+    "post-tags",
+    "entry-tags",
+    "article-tags",
+    "post-meta",
+    "entry-meta",
+    "article-meta",
+    "disclaimer",
+    "copyright",
+];
+
+/// Whole words (between `-`, `_` and spaces) of a class or id naming boilerplate.
+const BOILER_WORDS: &[&str] = &[
+    "ad", "ads", "adv", "nav", "menu", "share", "tags", "banner", "widget", "hidden", "header",
+    "pager", "aside", "toc", "print", "rss", "meta", "caption", "credit", "credits", "byline",
+];
+
+/// Substrings of a class or id naming the main content.
+const CONTENT_PARTS: &[&str] = &[
+    "article",
+    "content",
+    "entry",
+    "hentry",
+    "main",
+    "post",
+    "text",
+    "story",
+    "blog",
+    "prose",
+    "body",
+    "markdown",
+    "richtext",
+    "rich-text",
+];
+
+/// Short texts that are furniture of the page wherever they appear (compared lower-cased,
+/// without trailing punctuation).
+const BOILER_TEXTS: &[&str] = &[
+    "advertisement",
+    "advertisements",
+    "ad",
+    "ads",
+    "sponsored",
+    "sponsored content",
+    "continue reading the main story",
+    "continue reading",
+    "supported by",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "email",
+    "print",
+    "copy link",
+    "related",
+    "related articles",
+    "related stories",
+    "related posts",
+    "read more",
+    "read next",
+    "skip to content",
+    "skip to main content",
+    "back to top",
+    "follow us",
+    "you may also like",
+    "recommended for you",
+    "recommended",
+    "most popular",
+    "most read",
+    "leave a comment",
+    "leave a reply",
+    "comments",
+    "loading",
+    "sign up",
+    "subscribe",
+    "log in",
+    "image",
+    "photo",
+    "video",
+    "close",
+    "menu",
+    "toggle navigation",
+];
+
+/// Whether a lower-cased `class id` string marks the element as boilerplate.
+pub(crate) fn is_boilerplate(signal: &str) -> bool {
+    if signal.is_empty() {
+        return false;
+    }
+    BOILER_PARTS.iter().any(|p| signal.contains(p))
+        || signal
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| BOILER_WORDS.contains(&w))
+}
+
+/// Whether a lower-cased `class id` string names main content.
+pub(crate) fn is_content(signal: &str) -> bool {
+    !signal.is_empty() && CONTENT_PARTS.iter().any(|p| signal.contains(p))
+}
+
+/// The class weight of the Readability family: +25 for content names, −25 for boilerplate.
+pub(crate) fn class_weight(signal: &str) -> f32 {
+    let mut weight = 0.0;
+    if is_content(signal) {
+        weight += 25.0;
+    }
+    if is_boilerplate(signal) {
+        weight -= 25.0;
+    }
+    weight
+}
+
+/// Whether a short block text is page furniture ("Advertisement", "Share this article"…).
+pub(crate) fn is_boilerplate_text(text: &str) -> bool {
+    if text.len() > 40 {
+        return false;
+    }
+    let trimmed = text
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace() || c == '…')
+        .to_lowercase();
+    BOILER_TEXTS.contains(&trimmed.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_names_are_classified() {
+        assert!(is_boilerplate("site-nav main-menu"));
+        assert!(is_boilerplate("related-articles"));
+        assert!(is_boilerplate("ad slot"));
+        assert!(!is_boilerplate("headline"));
+        assert!(!is_boilerplate("loading-spinner-wrapper article-body"));
+        assert!(is_content("article-body"));
+        assert!(!is_content("sidenote"));
+        assert!(class_weight("entry-content") > 0.0);
+        assert!(class_weight("comments") < 0.0);
+    }
+
+    #[test]
+    fn furniture_texts_are_recognised() {
+        assert!(is_boilerplate_text("Advertisement"));
+        assert!(is_boilerplate_text(" Continue reading the main story "));
+        assert!(is_boilerplate_text("Read more…"));
+        assert!(!is_boilerplate_text(
+            "Read more about the tides in our guide."
+        ));
+    }
+}
