@@ -9,7 +9,8 @@
 //! pages are extracted with the URL `http://fakehost/test/page.html` and scored against the
 //! text of `expected.html`; WCXB pages against `ground_truth.main_content`. Word F1: `\w+`
 //! tokens of the lower-cased text, multiset overlap, mean over pages. `--pages FILE` writes
-//! one line per page and engine (corpus, id, type, F1, milliseconds) for error analysis.
+//! one line per page and engine (corpus, id, type, F1, milliseconds) for error analysis;
+//! `--show ID` prints the reference and each engine's text for one page.
 
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error;
@@ -47,6 +48,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut engines = vec![Engine::Native, Engine::Trafilatura];
     let mut limit = usize::MAX;
     let mut pages_out = None;
+    let mut show = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--engine" => {
@@ -58,12 +60,34 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
             "--limit" => limit = args.next().and_then(|n| n.parse().ok()).unwrap_or(limit),
             "--pages" => pages_out = args.next().map(PathBuf::from),
+            "--show" => show = args.next(),
             _ => dir = PathBuf::from(arg),
         }
     }
     engines.retain(|e| e.is_available());
 
-    let pages = load(&dir, limit)?;
+    let mut pages = load(&dir, limit)?;
+    if let Some(id) = show {
+        pages.retain(|p| p.id == id);
+        for page in &pages {
+            println!(
+                "== reference ({}/{}, {})\n{}\n",
+                page.corpus, page.id, page.page_type, page.reference
+            );
+            for &engine in &engines {
+                let text = extract_with_engine(&page.html, &page.url, &Mode::Article, engine)
+                    .map(|doc| doc.text)
+                    .unwrap_or_else(|e| e.to_string());
+                println!(
+                    "== {} (F1 {:.3})\n{}\n",
+                    engine.name(),
+                    word_f1(&text, &page.reference),
+                    text
+                );
+            }
+        }
+        return Ok(());
+    }
     println!("{} pages from {}", pages.len(), dir.display());
     let mut runs = Vec::new();
     for &engine in &engines {

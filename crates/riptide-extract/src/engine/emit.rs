@@ -63,6 +63,9 @@ struct List {
 
 struct Writer<'a> {
     cx: &'a Context<'a>,
+    /// Blocks more link-dense than this are dropped: [`MAX_LINK_DENSITY`], or more on pages
+    /// whose selected content is itself mostly links (listings).
+    max_density: f32,
     text: String,
     md: String,
     brk: Break,
@@ -86,8 +89,17 @@ struct Writer<'a> {
 
 /// Write the content below `cx.roots`.
 pub(crate) fn emit(cx: &Context) -> Emitted {
+    let (text, link) = cx.roots.iter().fold((0u32, 0u32), |(t, l), &r| {
+        (t + cx.scores.text[r], l + cx.scores.link[r])
+    });
+    let density = if text == 0 {
+        0.0
+    } else {
+        link as f32 / text as f32
+    };
     let mut w = Writer {
         cx,
+        max_density: MAX_LINK_DENSITY.max(density + 0.25),
         text: String::new(),
         md: String::new(),
         brk: Break::None,
@@ -185,7 +197,7 @@ impl Writer<'_> {
                 if text == 0 || self.cx.roots.contains(&i) {
                     return false;
                 }
-                if s.link_density(i) > MAX_LINK_DENSITY {
+                if s.link_density(i) > self.max_density {
                     return true;
                 }
                 text <= 40 && signals::is_boilerplate_text(&collect_text(tree, s, i))

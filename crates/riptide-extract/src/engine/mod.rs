@@ -7,6 +7,7 @@
 
 mod emit;
 mod markdown;
+mod preloaded;
 mod score;
 mod select;
 mod signals;
@@ -27,12 +28,33 @@ const FALLBACK_SHARE: f32 = 0.15;
 /// See [`FALLBACK_SHARE`].
 const FALLBACK_CHARS: u32 = 400;
 
+/// Below this many characters of selected text, content the page ships as script data is
+/// looked for (see [`preloaded`]).
+const EMPTY_SHELL: u32 = 200;
+
 /// Extract the main content of a parsed page. `title` is the page title found by the metadata
 /// reader: a heading repeating it is not part of the content.
 pub(crate) fn extract(document: &Document, base: &Url, title: Option<&str>) -> Content {
     let tree = Tree::build(document);
-    let scores = Scores::compute(&tree);
-    let selection = select::select(&tree, &scores);
+    let content = extract_tree(&tree, base, title);
+    if content.text.len() < EMPTY_SHELL as usize
+        && let Some(html) = tree
+            .preloaded
+            .and_then(|span| preloaded::discourse_posts(tree.str(span)))
+    {
+        let inner = Tree::build(&Document::from(html));
+        let posts = extract_tree(&inner, base, title);
+        if posts.text.len() > content.text.len() {
+            return posts;
+        }
+    }
+    content
+}
+
+/// [`extract`] on a built arena.
+fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>) -> Content {
+    let scores = Scores::compute(tree);
+    let selection = select::select(tree, &scores);
     let body = tree.body();
     let selected: u32 = selection.roots.iter().map(|&r| scores.text[r]).sum();
     let roots = if selected < FALLBACK_CHARS
@@ -43,7 +65,7 @@ pub(crate) fn extract(document: &Document, base: &Url, title: Option<&str>) -> C
         selection.roots.clone()
     };
     let emitted = emit::emit(&emit::Context {
-        tree: &tree,
+        tree,
         scores: &scores,
         base,
         title,

@@ -1,6 +1,8 @@
-//! Per-node measures and boilerplate marks, in three linear passes over the arena:
-//! raw text sizes (bottom-up), boilerplate marks (top-down), then the sizes and content scores
-//! of what is left (bottom-up).
+//! Per-node measures and boilerplate marks, in linear passes over the arena: raw text sizes
+//! (bottom-up); boilerplate marks by tag and role (top-down), then the sizes and content scores
+//! of what is left (bottom-up), which give a first choice of content container; then the same
+//! again with boilerplate marks by class and id as well, except on the ancestors of that first
+//! choice (a page wrapper named `layout--sidebar-right` is not a sidebar).
 
 use super::signals;
 use super::tag::Tag;
@@ -18,6 +20,8 @@ const WRAPPER_SHARE: f32 = 0.6;
 pub(crate) struct Scores {
     /// Dropped as boilerplate (with its whole subtree).
     pub(crate) junk: Vec<bool>,
+    /// Visible non-space characters below the node, before any boilerplate is dropped.
+    raw: Vec<u32>,
     /// Visible non-space characters below the node, junk excluded.
     pub(crate) text: Vec<u32>,
     /// The part of `text` inside links.
@@ -36,6 +40,7 @@ impl Scores {
         let n = tree.len();
         let mut s = Scores {
             junk: vec![false; n],
+            raw: vec![0; n],
             text: vec![0; n],
             link: vec![0; n],
             punct: vec![0; n],
@@ -43,7 +48,18 @@ impl Scores {
             content: vec![0.0; n],
         };
         s.raw_sizes(tree);
-        s.mark_junk(tree);
+        s.mark_junk(tree, None);
+        s.sizes(tree);
+        s.credit(tree);
+        let mut protected = vec![false; n];
+        if let Some(first) = super::select::best(tree, &s) {
+            let mut p = tree.nodes[first].parent;
+            while p != NONE {
+                protected[p as usize] = true;
+                p = tree.nodes[p as usize].parent;
+            }
+        }
+        s.mark_junk(tree, Some(&protected));
         s.sizes(tree);
         s.credit(tree);
         s
@@ -58,25 +74,27 @@ impl Scores {
         }
     }
 
-    /// Pass 1: visible text sizes, hidden and invisible subtrees excluded (stored in `text`).
+    /// Visible text sizes, hidden and invisible subtrees excluded.
     fn raw_sizes(&mut self, tree: &Tree) {
         for i in (0..tree.len()).rev() {
             let node = &tree.nodes[i];
             match node.tag {
-                None => self.text[i] = count_text(tree.str(node.text)).0,
-                Some(tag) if invisible(tree, i, tag) => self.text[i] = 0,
+                None => self.raw[i] = count_text(tree.str(node.text)).0,
+                Some(tag) if invisible(tree, i, tag) => self.raw[i] = 0,
                 Some(_) => {}
             }
             if node.parent != NONE {
-                self.text[node.parent as usize] += self.text[i];
+                self.raw[node.parent as usize] += self.raw[i];
             }
         }
     }
 
-    /// Pass 2: boilerplate marks, inherited by descendants.
-    fn mark_junk(&mut self, tree: &Tree) {
+    /// Boilerplate marks, inherited by descendants: by tag and role, and by class and id too
+    /// when `protected` (the nodes never marked for their class) is given.
+    fn mark_junk(&mut self, tree: &Tree, protected: Option<&[bool]>) {
         let body = tree.body();
-        let body_text = self.text[body].max(1) as f32;
+        let body_text = self.raw[body].max(1) as f32;
+        self.junk.iter_mut().for_each(|j| *j = false);
         for i in 0..tree.len() {
             let node = &tree.nodes[i];
             if node.parent != NONE && self.junk[node.parent as usize] {
@@ -88,11 +106,12 @@ impl Scores {
                 self.junk[i] = true;
                 continue;
             }
-            let share = self.text[i] as f32 / body_text;
+            let share = self.raw[i] as f32 / body_text;
             let attrs = tree.attrs(i);
             let by_tag = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Control)
                 || attrs.boiler_role;
-            let by_class = !attrs.content_mark
+            let by_class = protected.is_some_and(|p| !p[i])
+                && !attrs.content_mark
                 && !matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Article)
                 && signals::is_boilerplate(tree.str(attrs.signal));
             if (by_tag || by_class) && share < WRAPPER_SHARE {
@@ -101,9 +120,16 @@ impl Scores {
         }
     }
 
-    /// Pass 3: text, link text, punctuation and paragraph counts of what is not junk.
+    /// Text, link text, punctuation and paragraph counts of what is not junk.
     fn sizes(&mut self, tree: &Tree) {
-        self.text.iter_mut().for_each(|t| *t = 0);
+        for v in [
+            &mut self.text,
+            &mut self.link,
+            &mut self.punct,
+            &mut self.paragraphs,
+        ] {
+            v.iter_mut().for_each(|t| *t = 0);
+        }
         for i in (0..tree.len()).rev() {
             if self.junk[i] {
                 continue;
@@ -136,6 +162,7 @@ impl Scores {
 
     /// Credit each paragraph's score to its parent, grandparent and great-grandparent.
     fn credit(&mut self, tree: &Tree) {
+        self.content.iter_mut().for_each(|c| *c = 0.0);
         for i in 0..tree.len() {
             if self.junk[i] || self.text[i] < MIN_PARAGRAPH {
                 continue;

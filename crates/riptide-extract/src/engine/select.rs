@@ -39,6 +39,23 @@ fn candidate_score(tree: &Tree, s: &Scores, i: usize) -> f32 {
     (s.content[i] + base + bonus) * (1.0 - s.link_density(i))
 }
 
+/// The best-scoring candidate container, if any paragraph was credited.
+pub(crate) fn best(tree: &Tree, s: &Scores) -> Option<usize> {
+    let mut top = None;
+    let mut best = f32::MIN;
+    for i in 0..tree.len() {
+        if s.junk[i] || s.content[i] <= 0.0 {
+            continue;
+        }
+        let score = candidate_score(tree, s, i);
+        if score > best {
+            best = score;
+            top = Some(i);
+        }
+    }
+    top
+}
+
 /// Select the main content of the page.
 pub(crate) fn select(tree: &Tree, s: &Scores) -> Selection {
     let body = tree.body();

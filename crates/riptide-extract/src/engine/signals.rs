@@ -38,7 +38,8 @@ const BOILER_PARTS: &[&str] = &[
     "morestories",
     "read-more",
     "readmore",
-    "footer",
+    "footer-",
+    "-footer",
     "masthead",
     "navbar",
     "navigation",
@@ -72,8 +73,14 @@ const BOILER_PARTS: &[&str] = &[
 
 /// Whole words (between `-`, `_` and spaces) of a class or id naming boilerplate.
 const BOILER_WORDS: &[&str] = &[
-    "ad", "ads", "adv", "nav", "menu", "share", "tags", "banner", "widget", "hidden", "header",
-    "pager", "aside", "toc", "print", "rss", "meta", "caption", "credit", "credits", "byline",
+    "ad", "ads", "adv", "nav", "menu", "share", "tags", "banner", "header", "pager", "rss",
+    "byline", "footer",
+];
+
+/// Words of a class or id that lower a container's score without dropping it.
+const NEGATIVE_WORDS: &[&str] = &[
+    "widget", "meta", "caption", "credit", "credits", "aside", "toc", "print", "contact", "media",
+    "tag", "promo", "shopping", "scroll",
 ];
 
 /// Substrings of a class or id naming the main content.
@@ -168,7 +175,11 @@ pub(crate) fn class_weight(signal: &str) -> f32 {
     if is_content(signal) {
         weight += 25.0;
     }
-    if is_boilerplate(signal) {
+    if is_boilerplate(signal)
+        || signal
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| NEGATIVE_WORDS.contains(&w))
+    {
         weight -= 25.0;
     }
     weight

@@ -77,6 +77,8 @@ pub(crate) struct Tree {
     pub(crate) attrs: Vec<Attrs>,
     /// All strings of the tree.
     pool: String,
+    /// The first `data-preloaded` attribute (script data some sites render from).
+    pub(crate) preloaded: Option<Span>,
 }
 
 impl Tree {
@@ -88,6 +90,7 @@ impl Tree {
             nodes: Vec::new(),
             attrs: vec![Attrs::default()],
             pool: String::new(),
+            preloaded: None,
         };
         // (dom node, arena parent); a `None` entry closes the arena node on top of `open`.
         let mut stack: Vec<Option<(NodeId, u32)>> = vec![Some((dom.root_id(), NONE))];
@@ -206,6 +209,9 @@ impl Tree {
                     lazy = Some(value);
                 }
                 "alt" if tag == Tag::Img => out.alt = self.push_str(value.trim()),
+                "data-preloaded" if self.preloaded.is_none() => {
+                    self.preloaded = Some(self.push_str(value));
+                }
                 _ => {}
             }
         }
