@@ -80,7 +80,7 @@ impl Scores {
             let node = &tree.nodes[i];
             match node.tag {
                 None => self.raw[i] = count_text(tree.str(node.text)).0,
-                Some(tag) if invisible(tree, i, tag) => self.raw[i] = 0,
+                Some(Tag::Invisible) => self.raw[i] = 0,
                 Some(_) => {}
             }
             if node.parent != NONE {
@@ -102,11 +102,11 @@ impl Scores {
                 continue;
             }
             let Some(tag) = node.tag else { continue };
-            if invisible(tree, i, tag) {
+            let share = self.raw[i] as f32 / body_text;
+            if tag == Tag::Invisible || tree.attrs(i).hidden {
                 self.junk[i] = true;
                 continue;
             }
-            let share = self.raw[i] as f32 / body_text;
             let attrs = tree.attrs(i);
             let by_tag = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Control)
                 || attrs.boiler_role;
@@ -185,11 +185,6 @@ impl Scores {
             }
         }
     }
-}
-
-/// Whether element `i` is never visible.
-fn invisible(tree: &Tree, i: usize, tag: Tag) -> bool {
-    tag == Tag::Invisible || tree.attrs(i).hidden
 }
 
 /// Whether element `i` has a text child with words (a `div` used as a paragraph).

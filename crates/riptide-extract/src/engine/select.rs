@@ -6,6 +6,10 @@ use super::signals;
 use super::tag::Tag;
 use super::tree::{NONE, Tree};
 
+/// The selection widens to an ancestor when at most this share of the text it adds is
+/// inside links.
+const WIDEN_DENSITY: f32 = 0.35;
+
 /// What was selected.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Selection {
@@ -116,8 +120,28 @@ pub(crate) fn select(tree: &Tree, s: &Scores) -> Selection {
     }
 
     let score = scores[top].max(best);
+    top = widen(tree, s, top, body);
     let roots = with_siblings(tree, s, &scores, top, score);
     Selection { roots, top, score }
+}
+
+/// Widen the selection to the ancestors whose extra text is prose rather than links: page
+/// builders split one text over many sibling boxes, each too small to win alone.
+fn widen(tree: &Tree, s: &Scores, mut top: usize, body: usize) -> usize {
+    while top != body {
+        let p = tree.nodes[top].parent;
+        if p == NONE {
+            break;
+        }
+        let p = p as usize;
+        let extra_text = s.text[p].saturating_sub(s.text[top]);
+        let extra_link = s.link[p].saturating_sub(s.link[top]);
+        if extra_text > 0 && extra_link as f32 > WIDEN_DENSITY * extra_text as f32 {
+            break;
+        }
+        top = p;
+    }
+    top
 }
 
 /// The top candidate and the siblings that continue it, in document order.
