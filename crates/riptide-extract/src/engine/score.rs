@@ -113,7 +113,8 @@ impl Scores {
             let by_class = protected.is_some_and(|p| !p[i])
                 && !attrs.content_mark
                 && !matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Article)
-                && signals::is_boilerplate(tree.str(attrs.signal));
+                && signals::is_boilerplate(tree.str(attrs.signal))
+                && !signals::is_content(tree.str(attrs.signal));
             if (by_tag || by_class) && share < WRAPPER_SHARE {
                 self.junk[i] = true;
             }

@@ -120,9 +120,56 @@ pub(crate) fn select(tree: &Tree, s: &Scores) -> Selection {
     }
 
     let score = scores[top].max(best);
+    // Posts of a thread: the container of all elements that look like the winner.
+    let twins = repeated(tree, s, top);
+    if twins.len() >= 2 {
+        top = common_ancestor(tree, &twins);
+    }
     top = widen(tree, s, top, body);
     let roots = with_siblings(tree, s, &scores, top, score);
     Selection { roots, top, score }
+}
+
+/// The elements with the same tag and the same (non-empty) class and id as `top`, not nested
+/// in one another, in document order: the posts of a thread, the entries of a listing.
+fn repeated(tree: &Tree, s: &Scores, top: usize) -> Vec<usize> {
+    let signal = tree.attrs(top).signal;
+    if signal.is_empty() {
+        return Vec::new();
+    }
+    let signal = tree.str(signal);
+    let tag = tree.tag(top);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tree.len() {
+        if s.junk[i] {
+            i = tree.nodes[i].end as usize;
+            continue;
+        }
+        if tree.tag(i) == tag && s.text[i] > 0 && tree.str(tree.attrs(i).signal) == signal {
+            out.push(i);
+            i = tree.nodes[i].end as usize;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The deepest node containing all of `nodes` (in document order, at least one).
+fn common_ancestor(tree: &Tree, nodes: &[usize]) -> usize {
+    let (Some(&first), Some(&last)) = (nodes.first(), nodes.last()) else {
+        return 0;
+    };
+    let mut a = first;
+    while (tree.nodes[a].end as usize) <= last {
+        let p = tree.nodes[a].parent;
+        if p == NONE {
+            break;
+        }
+        a = p as usize;
+    }
+    a
 }
 
 /// Widen the selection to the ancestors whose extra text is prose rather than links: page
