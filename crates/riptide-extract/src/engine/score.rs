@@ -110,12 +110,16 @@ impl Scores {
             let attrs = tree.attrs(i);
             let by_tag = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Control)
                 || attrs.boiler_role;
-            let by_class = protected.is_some_and(|p| !p[i])
-                && !attrs.content_mark
-                && !matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Article)
-                && signals::is_boilerplate(tree.str(attrs.signal))
-                && !signals::is_content(tree.str(attrs.signal));
-            if (by_tag || by_class) && share < WRAPPER_SHARE {
+            let signal = tree.str(attrs.signal);
+            let named = !attrs.content_mark
+                && !matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Article);
+            // Consent overlays go whatever their size; other names only below wrapper size.
+            let overlay = named && signals::is_overlay(signal);
+            let by_class = named
+                && protected.is_some_and(|p| !p[i])
+                && signals::is_boilerplate(signal)
+                && !signals::is_content(signal);
+            if overlay || ((by_tag || by_class) && share < WRAPPER_SHARE) {
                 self.junk[i] = true;
             }
         }

@@ -10,6 +10,10 @@ use super::tree::{NONE, Tree};
 /// inside links.
 const WIDEN_DENSITY: f32 = 0.35;
 
+/// A selection holding less than this share of the text of the `<main>` element around it
+/// is replaced by `<main>` (see [`within_main`]).
+const MAIN_SHARE: f32 = 0.5;
+
 /// What was selected.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Selection {
@@ -126,6 +130,7 @@ pub(crate) fn select(tree: &Tree, s: &Scores) -> Selection {
         top = common_ancestor(tree, &twins);
     }
     top = widen(tree, s, top, body);
+    top = within_main(tree, s, top);
     let roots = with_siblings(tree, s, &scores, top, score);
     Selection { roots, top, score }
 }
@@ -170,6 +175,26 @@ fn common_ancestor(tree: &Tree, nodes: &[usize]) -> usize {
         a = p as usize;
     }
     a
+}
+
+/// When the selection is a small part of the page's `<main>` element, the page is not one
+/// text but a set of items (a listing, a shop category): `<main>` is the content.
+fn within_main(tree: &Tree, s: &Scores, top: usize) -> usize {
+    let mut a = top;
+    loop {
+        if tree.tag(a) == Some(Tag::Main) && !s.junk[a] {
+            return if (s.text[top] as f32) < MAIN_SHARE * s.text[a] as f32 {
+                a
+            } else {
+                top
+            };
+        }
+        let p = tree.nodes[a].parent;
+        if p == NONE {
+            return top;
+        }
+        a = p as usize;
+    }
 }
 
 /// Widen the selection to the ancestors whose extra text is prose rather than links: page

@@ -8,29 +8,26 @@
 const BOILER_PARTS: &[&str] = &[
     "comment",
     "sidebar",
+    "popup",
+    "modal",
+    "newsletter",
+    "paywall",
+    "signup",
+    "sign-up",
+    "subscribe",
     "related",
     "sharing",
     "share-",
     "-share",
     "sharebar",
     "social",
-    "newsletter",
-    "subscribe",
     "breadcrumb",
-    "cookie",
-    "consent",
-    "gdpr",
     "advert",
     "sponsor",
     "promo",
     "outbrain",
     "taboola",
     "disqus",
-    "popup",
-    "modal",
-    "paywall",
-    "signup",
-    "sign-up",
     "recommend",
     "trending",
     "popular",
@@ -70,6 +67,10 @@ const BOILER_PARTS: &[&str] = &[
     "disclaimer",
     "copyright",
 ];
+
+/// Substrings of a class or id naming a consent overlay over the page: never content,
+/// whatever else the element is called.
+const OVERLAY_PARTS: &[&str] = &["cookie", "consent", "gdpr", "onetrust", "didomi"];
 
 /// Whole words (between `-`, `_` and spaces) of a class or id naming boilerplate.
 const BOILER_WORDS: &[&str] = &[
@@ -158,10 +159,17 @@ pub(crate) fn is_boilerplate(signal: &str) -> bool {
     if signal.is_empty() {
         return false;
     }
-    BOILER_PARTS.iter().any(|p| signal.contains(p))
+    is_overlay(signal)
+        || BOILER_PARTS.iter().any(|p| signal.contains(p))
         || signal
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| BOILER_WORDS.contains(&w))
+}
+
+/// Whether a lower-cased `class id` string marks the element as an overlay (see
+/// [`OVERLAY_PARTS`]).
+pub(crate) fn is_overlay(signal: &str) -> bool {
+    !signal.is_empty() && OVERLAY_PARTS.iter().any(|p| signal.contains(p))
 }
 
 /// Whether a lower-cased `class id` string names main content.
