@@ -208,7 +208,13 @@ fn widen(tree: &Tree, s: &Scores, mut top: usize, body: usize) -> usize {
         let p = p as usize;
         let extra_text = s.text[p].saturating_sub(s.text[top]);
         let extra_link = s.link[p].saturating_sub(s.link[top]);
-        if extra_text > 0 && extra_link as f32 > WIDEN_DENSITY * extra_text as f32 {
+        // Link-dense additions stop the widening, unless they bring at least as much prose
+        // as the selection already has (the link-dense parts are dropped when writing).
+        let extra_prose = extra_text.saturating_sub(extra_link);
+        if extra_text > 0
+            && extra_link as f32 > WIDEN_DENSITY * extra_text as f32
+            && extra_prose < s.text[top]
+        {
             break;
         }
         top = p;

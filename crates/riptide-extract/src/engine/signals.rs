@@ -74,8 +74,8 @@ const OVERLAY_PARTS: &[&str] = &["cookie", "consent", "gdpr", "onetrust", "didom
 
 /// Whole words (between `-`, `_` and spaces) of a class or id naming boilerplate.
 const BOILER_WORDS: &[&str] = &[
-    "ad", "ads", "adv", "nav", "menu", "share", "tags", "banner", "header", "pager", "rss",
-    "byline", "footer",
+    "ad", "ads", "nav", "menu", "share", "tags", "banner", "header", "pager", "rss", "byline",
+    "footer",
 ];
 
 /// Words of a class or id that lower a container's score without dropping it.
@@ -161,9 +161,17 @@ pub(crate) fn is_boilerplate(signal: &str) -> bool {
     }
     is_overlay(signal)
         || BOILER_PARTS.iter().any(|p| signal.contains(p))
-        || signal
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| BOILER_WORDS.contains(&w))
+        || has_word(signal, BOILER_WORDS)
+}
+
+/// Whether a word of the list is a whole word of a class or id name. Names with digits are
+/// generated (`kadence-column356_b8ce28-ad`) and their short words mean nothing.
+fn has_word(signal: &str, words: &[&str]) -> bool {
+    signal
+        .split_ascii_whitespace()
+        .filter(|name| !name.bytes().any(|b| b.is_ascii_digit()))
+        .flat_map(|name| name.split(|c: char| !c.is_ascii_alphanumeric()))
+        .any(|w| words.contains(&w))
 }
 
 /// Whether a lower-cased `class id` string marks the element as an overlay (see
@@ -183,11 +191,7 @@ pub(crate) fn class_weight(signal: &str) -> f32 {
     if is_content(signal) {
         weight += 25.0;
     }
-    if is_boilerplate(signal)
-        || signal
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| NEGATIVE_WORDS.contains(&w))
-    {
+    if is_boilerplate(signal) || has_word(signal, NEGATIVE_WORDS) {
         weight -= 25.0;
     }
     weight
@@ -214,6 +218,7 @@ mod tests {
         assert!(is_boilerplate("site-nav main-menu"));
         assert!(is_boilerplate("related-articles"));
         assert!(is_boilerplate("ad slot"));
+        assert!(!is_boilerplate("kadence-column356_b8ce28-ad"));
         assert!(!is_boilerplate("headline"));
         assert!(!is_boilerplate("loading-spinner-wrapper article-body"));
         assert!(is_content("article-body"));
