@@ -14,6 +14,9 @@ const WIDEN_DENSITY: f32 = 0.35;
 /// is replaced by `<main>` (see [`within_main`]).
 const MAIN_SHARE: f32 = 0.5;
 
+/// Below this winning score no container reads like prose (see [`select`]).
+const WEAK_SCORE: f32 = 5.0;
+
 /// What was selected.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Selection {
@@ -80,11 +83,16 @@ pub(crate) fn select(tree: &Tree, s: &Scores) -> Selection {
             top = i;
         }
     }
-    if top == NONE as usize {
+    // No container reads like prose: the page is a set of short items (a product page, a
+    // shop), and its `<main>` (or body) is the content, without the link-dense parts.
+    if top == NONE as usize || best < WEAK_SCORE {
+        let root = (0..tree.len())
+            .find(|&i| tree.tag(i) == Some(Tag::Main) && !s.junk[i] && s.text[i] > 0)
+            .unwrap_or(body);
         return Selection {
-            roots: vec![body],
-            top: body,
-            score: 0.0,
+            roots: vec![root],
+            top: root,
+            score: best.max(0.0),
         };
     }
 
@@ -142,7 +150,12 @@ fn repeated(tree: &Tree, s: &Scores, top: usize) -> Vec<usize> {
     if signal.is_empty() {
         return Vec::new();
     }
-    let signal = tree.str(signal);
+    // Digits are numbering (`post37601655`, `comment-12`): posts differ only in them.
+    let same = |other: &str| {
+        let a = tree.str(signal).bytes().filter(|b| !b.is_ascii_digit());
+        let b = other.bytes().filter(|b| !b.is_ascii_digit());
+        a.eq(b)
+    };
     let tag = tree.tag(top);
     let mut out = Vec::new();
     let mut i = 0;
@@ -151,7 +164,7 @@ fn repeated(tree: &Tree, s: &Scores, top: usize) -> Vec<usize> {
             i = tree.nodes[i].end as usize;
             continue;
         }
-        if tree.tag(i) == tag && s.text[i] > 0 && tree.str(tree.attrs(i).signal) == signal {
+        if tree.tag(i) == tag && s.text[i] > 0 && same(tree.str(tree.attrs(i).signal)) {
             out.push(i);
             i = tree.nodes[i].end as usize;
             continue;
