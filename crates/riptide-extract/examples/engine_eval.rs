@@ -1,7 +1,7 @@
 //! Compare the main-content engines natively on the evaluation corpus (quality and speed):
 //!
 //! ```text
-//! cargo run --release -p riptide-extract --example engine_eval -- [CORPUS_DIR]
+//! cargo run --release -p riptide-extract --features trafilatura --example engine_eval -- [CORPUS_DIR]
 //!     [--engine native|trafilatura|both] [--limit N] [--pages FILE]
 //! ```
 //!
@@ -10,7 +10,8 @@
 //! text of `expected.html`; WCXB pages against `ground_truth.main_content`. Word F1: `\w+`
 //! tokens of the lower-cased text, multiset overlap, mean over pages. `--pages FILE` writes
 //! one line per page and engine (corpus, id, type, F1, milliseconds) for error analysis;
-//! `--show ID` prints the reference and each engine's text for one page.
+//! `--show ID` prints the reference and each engine's text for one page. Without the
+//! `trafilatura` feature only the native engine runs.
 
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error;

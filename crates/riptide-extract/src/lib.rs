@@ -64,13 +64,8 @@ pub enum Engine {
 }
 
 impl Engine {
-    /// The engine [`extract`] uses: rs-trafilatura while it is built in (our engine does not
-    /// yet pass the quality gates on every page type), else ours.
-    pub const DEFAULT: Engine = if cfg!(feature = "trafilatura") {
-        Engine::Trafilatura
-    } else {
-        Engine::Native
-    };
+    /// The engine [`extract`] uses.
+    pub const DEFAULT: Engine = Engine::Native;
 
     /// A short name for reports and command lines.
     pub const fn name(self) -> &'static str {
@@ -83,7 +78,7 @@ impl Engine {
     /// The engine's name and version.
     pub const fn describe(self) -> &'static str {
         match self {
-            Engine::Native => concat!("riptide-extract ", env!("CARGO_PKG_VERSION")),
+            Engine::Native => "riptide native engine",
             Engine::Trafilatura => "rs-trafilatura 0.2",
         }
     }

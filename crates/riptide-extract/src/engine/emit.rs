@@ -31,6 +31,8 @@ pub(crate) struct Emitted {
     pub(crate) links: Vec<String>,
     /// Absolute image URLs, de-duplicated, in order.
     pub(crate) media: Vec<String>,
+    /// Whether a heading repeating the page title was written (to the markdown).
+    pub(crate) wrote_title: bool,
 }
 
 /// The break owed before the next content.
@@ -49,7 +51,8 @@ pub(crate) struct Context<'a> {
     pub(crate) scores: &'a Scores,
     /// The URL relative references resolve against.
     pub(crate) base: &'a Url,
-    /// The page title: a heading repeating it is not content.
+    /// The page title: a heading repeating it is written to the markdown only (the text is
+    /// the body; the title is a field of its own).
     pub(crate) title: Option<&'a str>,
     /// Subtrees written as they are, without the link-density test (the selection roots).
     pub(crate) roots: &'a [usize],
@@ -75,6 +78,10 @@ struct Writer<'a> {
     quote: usize,
     lists: Vec<List>,
     pre: usize,
+    /// The title heading being written (markdown only), by node.
+    title_heading: Option<usize>,
+    /// Whether a title heading was met.
+    wrote_title: bool,
     /// The last markdown written opens a span (`[`, a backtick): no space may follow.
     just_opened: bool,
     table: Option<Table>,
@@ -108,6 +115,8 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         quote: 0,
         lists: Vec::new(),
         pre: 0,
+        title_heading: None,
+        wrote_title: false,
         just_opened: false,
         table: None,
         inner_tables: 0,
@@ -125,6 +134,7 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         markdown: tidy_markdown(&w.md),
         links: w.links,
         media: w.media,
+        wrote_title: w.wrote_title,
     }
 }
 
@@ -175,14 +185,7 @@ impl Writer<'_> {
         let Some(tag) = tree.tag(i) else { return false };
         let text = s.text[i];
         match tag {
-            Tag::Heading(level) => {
-                text == 0
-                    || (level <= 2
-                        && self
-                            .cx
-                            .title
-                            .is_some_and(|t| same_text(&collect_text(tree, s, i), t)))
-            }
+            Tag::Heading(_) => text == 0,
             Tag::Div
             | Tag::Section
             | Tag::List(_)
@@ -201,6 +204,9 @@ impl Writer<'_> {
                     return true;
                 }
                 text <= 40 && signals::is_boilerplate_text(&collect_text(tree, s, i))
+            }
+            Tag::A | Tag::Inline => {
+                text > 0 && text <= 40 && signals::is_boilerplate_text(&collect_text(tree, s, i))
             }
             _ => false,
         }
@@ -222,6 +228,10 @@ impl Writer<'_> {
                 self.block(Break::Paragraph);
                 if self.lists.is_empty() {
                     self.marker = "#".repeat(usize::from(level)) + " ";
+                }
+                if level <= 2 && self.title_heading.is_none() && self.repeats_title(i) {
+                    self.title_heading = Some(i);
+                    self.wrote_title = true;
                 }
             }
             Tag::P
@@ -324,6 +334,9 @@ impl Writer<'_> {
             Tag::Heading(_) => {
                 self.marker.clear();
                 self.block(Break::Paragraph);
+                if self.title_heading == Some(i) {
+                    self.title_heading = None;
+                }
             }
             Tag::Blockquote => {
                 self.block(Break::Paragraph);
@@ -447,6 +460,9 @@ impl Writer<'_> {
     }
 
     fn flush_text(&mut self) {
+        if self.title_heading.is_some() {
+            return;
+        }
         match self.brk {
             Break::None => {
                 if self.space && !self.text.is_empty() && !self.text.ends_with(char::is_whitespace)
@@ -537,7 +553,9 @@ impl Writer<'_> {
         let brk = self.brk;
         let line_start = brk != Break::None || self.md.is_empty() || self.md.ends_with('\n');
         self.flush_text();
-        self.text.push_str(word);
+        if self.title_heading.is_none() {
+            self.text.push_str(word);
+        }
         self.flush_md();
         match self.table.as_mut() {
             Some(table) => table.push(&word.replace('|', "\\|")),
@@ -549,6 +567,13 @@ impl Writer<'_> {
         self.just_opened = false;
         self.brk = Break::None;
         self.space = false;
+    }
+
+    /// Whether heading `i` repeats the page title.
+    fn repeats_title(&self, i: usize) -> bool {
+        self.cx
+            .title
+            .is_some_and(|t| same_text(&collect_text(self.cx.tree, self.cx.scores, i), t))
     }
 
     fn note_link(&mut self, i: usize) {

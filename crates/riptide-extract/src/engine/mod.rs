@@ -72,9 +72,16 @@ fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>) -> Content {
         roots: &roots,
     });
     let quality = quality(&scores, &roots, selection.score, emitted.text.is_empty());
+    // The markdown is a document: it starts with the title when the content does not.
+    let markdown = match title {
+        Some(t) if !emitted.wrote_title && !emitted.markdown.is_empty() && !t.trim().is_empty() => {
+            format!("# {}\n\n{}", t.trim(), emitted.markdown)
+        }
+        _ => emitted.markdown,
+    };
     Content {
         text: emitted.text,
-        markdown: emitted.markdown,
+        markdown,
         links: emitted.links,
         media: emitted.media,
         quality,

@@ -117,8 +117,8 @@ impl Scores {
             let overlay = named && signals::is_overlay(signal);
             let by_class = named
                 && protected.is_some_and(|p| !p[i])
-                && signals::is_boilerplate(signal)
-                && !signals::is_content(signal);
+                && ((signals::is_boilerplate(signal) && !signals::is_content(signal))
+                    || signals::is_hard_boilerplate(signal));
             if overlay || ((by_tag || by_class) && share < WRAPPER_SHARE) {
                 self.junk[i] = true;
             }

@@ -72,6 +72,18 @@ const BOILER_PARTS: &[&str] = &[
 /// whatever else the element is called.
 const OVERLAY_PARTS: &[&str] = &["cookie", "consent", "gdpr", "onetrust", "didomi"];
 
+/// Substrings of a class or id that mark boilerplate even when the name also has a content
+/// word (`skip-to-text-link`, `story-ad ad-placeholder`).
+const HARD_PARTS: &[&str] = &[
+    "skip-link",
+    "skip-to",
+    "ad-placeholder",
+    "ad-slot",
+    "ad-container",
+    "ad-wrapper",
+    "advert",
+];
+
 /// Whole words (between `-`, `_` and spaces) of a class or id naming boilerplate.
 const BOILER_WORDS: &[&str] = &[
     "ad", "ads", "nav", "menu", "share", "tags", "banner", "header", "pager", "rss", "byline",
@@ -180,9 +192,21 @@ pub(crate) fn is_overlay(signal: &str) -> bool {
     !signal.is_empty() && OVERLAY_PARTS.iter().any(|p| signal.contains(p))
 }
 
+/// Whether a lower-cased `class id` string marks boilerplate that no content word redeems.
+pub(crate) fn is_hard_boilerplate(signal: &str) -> bool {
+    !signal.is_empty()
+        && (HARD_PARTS.iter().any(|p| signal.contains(p))
+            || signal
+                .split_ascii_whitespace()
+                .any(|name| matches!(name, "ad" | "ads" | "advertisement")))
+}
+
 /// Whether a lower-cased `class id` string names main content.
 pub(crate) fn is_content(signal: &str) -> bool {
-    !signal.is_empty() && CONTENT_PARTS.iter().any(|p| signal.contains(p))
+    !signal.is_empty()
+        && CONTENT_PARTS
+            .iter()
+            .any(|p| signal.contains(p) && !signal.contains(&format!("no{p}")))
 }
 
 /// The class weight of the Readability family: +25 for content names, −25 for boilerplate.
@@ -222,6 +246,10 @@ mod tests {
         assert!(!is_boilerplate("headline"));
         assert!(!is_boilerplate("loading-spinner-wrapper article-body"));
         assert!(is_content("article-body"));
+        assert!(!is_content("robots-nocontent"));
+        assert!(is_hard_boilerplate("visually-hidden skip-to-text-link"));
+        assert!(!is_hard_boilerplate("screen-reader-text"));
+        assert!(is_hard_boilerplate("story-ad ad hidden"));
         assert!(!is_content("sidenote"));
         assert!(class_weight("entry-content") > 0.0);
         assert!(class_weight("comments") < 0.0);

@@ -141,6 +141,12 @@ fn boilerplate_is_dropped() {
     ] {
         assert!(!out.text.contains(gone), "{gone:?} in {:?}", out.text);
     }
+    assert!(
+        out.markdown
+            .starts_with("# Tides explained\n\nThe tide rises"),
+        "{}",
+        out.markdown
+    );
     assert_eq!(
         out.text.matches("The tide rises").count(),
         2,
@@ -187,4 +193,19 @@ fn page_without_text_gives_empty_output() {
     let out = run("<html><body><script>var x = 1;</script><img src=a.png></body></html>");
     assert!(out.text.is_empty());
     assert_eq!(out.quality, 0);
+}
+
+#[test]
+fn ten_thousand_levels_deep_are_walked_without_recursion() {
+    // The public functions refuse such pages before parsing (see `MAX_NESTING`); the engine
+    // itself must still cope with any tree it is given.
+    let depth = 10_000;
+    let html = format!(
+        "<html><body>{}<p>{PARAGRAPH}</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let out = run(&html);
+    assert_eq!(out.text, PARAGRAPH);
+    assert_eq!(out.markdown, PARAGRAPH);
 }
