@@ -8,6 +8,11 @@
 const BOILER_PARTS: &[&str] = &[
     "comment",
     "sidebar",
+    "message-user",
+    "userextras",
+    "postprofile",
+    "signature",
+    "avatar",
     "popup",
     "modal",
     "newsletter",
