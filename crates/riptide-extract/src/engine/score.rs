@@ -4,7 +4,6 @@
 //! again with boilerplate marks by class and id as well, except on the ancestors of that first
 //! choice (a page wrapper named `layout--sidebar-right` is not a sidebar).
 
-use super::signals;
 use super::tag::Tag;
 use super::tree::{NONE, Tree};
 
@@ -22,6 +21,8 @@ pub(crate) struct Scores {
     pub(crate) junk: Vec<bool>,
     /// Visible non-space characters below the node, before any boilerplate is dropped.
     raw: Vec<u32>,
+    /// Commas and sentence ends of each text node.
+    own_punct: Vec<u32>,
     /// Visible non-space characters below the node, junk excluded.
     pub(crate) text: Vec<u32>,
     /// The part of `text` inside links.
@@ -41,6 +42,7 @@ impl Scores {
         let mut s = Scores {
             junk: vec![false; n],
             raw: vec![0; n],
+            own_punct: vec![0; n],
             text: vec![0; n],
             link: vec![0; n],
             punct: vec![0; n],
@@ -79,7 +81,7 @@ impl Scores {
         for i in (0..tree.len()).rev() {
             let node = &tree.nodes[i];
             match node.tag {
-                None => self.raw[i] = count_text(tree.str(node.text)).0,
+                None => (self.raw[i], self.own_punct[i]) = count_text(tree.str(node.text)),
                 Some(Tag::Invisible) => self.raw[i] = 0,
                 Some(_) => {}
             }
@@ -110,15 +112,14 @@ impl Scores {
             let attrs = tree.attrs(i);
             let by_tag = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Control)
                 || attrs.boiler_role;
-            let signal = tree.str(attrs.signal);
+            let names = attrs.names;
             let named = !attrs.content_mark
                 && !matches!(tag, Tag::Html | Tag::Body | Tag::Main | Tag::Article);
             // Consent overlays go whatever their size; other names only below wrapper size.
-            let overlay = named && signals::is_overlay(signal);
+            let overlay = named && names.overlay;
             let by_class = named
                 && protected.is_some_and(|p| !p[i])
-                && ((signals::is_boilerplate(signal) && !signals::is_content(signal))
-                    || signals::is_hard_boilerplate(signal));
+                && ((names.boilerplate && !names.content) || names.hard);
             if overlay || ((by_tag || by_class) && share < WRAPPER_SHARE) {
                 self.junk[i] = true;
             }
@@ -142,9 +143,8 @@ impl Scores {
             let node = &tree.nodes[i];
             match node.tag {
                 None => {
-                    let (text, punct) = count_text(tree.str(node.text));
-                    self.text[i] = text;
-                    self.punct[i] = punct;
+                    self.text[i] = self.raw[i];
+                    self.punct[i] = self.own_punct[i];
                 }
                 Some(Tag::A) => self.link[i] = self.text[i],
                 Some(tag)

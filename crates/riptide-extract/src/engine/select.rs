@@ -2,7 +2,6 @@
 //! the whole article, plus the siblings that continue it.
 
 use super::score::Scores;
-use super::signals;
 use super::tag::Tag;
 use super::tree::{NONE, Tree};
 
@@ -40,7 +39,7 @@ fn candidate_score(tree: &Tree, s: &Scores, i: usize) -> f32 {
         _ => 0.0,
     };
     let attrs = tree.attrs(i);
-    let mut bonus = signals::class_weight(tree.str(attrs.signal));
+    let mut bonus = attrs.names.weight;
     if attrs.content_mark {
         bonus += 25.0;
     }

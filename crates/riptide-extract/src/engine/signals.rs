@@ -171,6 +171,37 @@ const BOILER_TEXTS: &[&str] = &[
     "toggle navigation",
 ];
 
+/// What an element's class and id say, decided once per element when the arena is built.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Names {
+    /// Names boilerplate ([`is_boilerplate`]).
+    pub(crate) boilerplate: bool,
+    /// Names content ([`is_content`]).
+    pub(crate) content: bool,
+    /// Names a consent overlay ([`is_overlay`]).
+    pub(crate) overlay: bool,
+    /// Names boilerplate that no content word redeems ([`is_hard_boilerplate`]).
+    pub(crate) hard: bool,
+    /// The Readability-style class weight ([`class_weight`]).
+    pub(crate) weight: f32,
+}
+
+impl Names {
+    /// Classify a lower-cased `class id` string.
+    pub(crate) fn of(signal: &str) -> Names {
+        if signal.is_empty() {
+            return Names::default();
+        }
+        Names {
+            boilerplate: is_boilerplate(signal),
+            content: is_content(signal),
+            overlay: is_overlay(signal),
+            hard: is_hard_boilerplate(signal),
+            weight: class_weight(signal),
+        }
+    }
+}
+
 /// Whether a lower-cased `class id` string marks the element as boilerplate.
 pub(crate) fn is_boilerplate(signal: &str) -> bool {
     if signal.is_empty() {

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use dom_query::{Document, NodeData, NodeId};
 
+use super::signals::Names;
 use super::tag::Tag;
 
 /// "No node" in parent links.
@@ -39,6 +40,8 @@ impl Span {
 pub(crate) struct Attrs {
     /// `class` and `id`, lower-cased, joined by a space (truncated to a few hundred bytes).
     pub(crate) signal: Span,
+    /// What `signal` says.
+    pub(crate) names: Names,
     /// `href` of links.
     pub(crate) href: Span,
     /// The image source: `src`, or a lazy-loading attribute when `src` is a placeholder.
@@ -238,6 +241,7 @@ impl Tree {
                 start: u32::try_from(start).unwrap_or(0),
                 len: u32::try_from(self.pool.len() - start).unwrap_or(0),
             };
+            out.names = Names::of(self.str(out.signal));
         }
         out
     }
