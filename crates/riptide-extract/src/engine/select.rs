@@ -13,6 +13,10 @@ const WIDEN_DENSITY: f32 = 0.35;
 /// is replaced by `<main>` (see [`within_main`]).
 const MAIN_SHARE: f32 = 0.5;
 
+/// A selection holding less than this share of the body's text (boilerplate excluded) is
+/// replaced by the page's `<main>` or body: the page is a set of items, not one text.
+const MIN_SHARE: f32 = 0.15;
+
 /// Below this winning score no container reads like prose (see [`select`]).
 const WEAK_SCORE: f32 = 5.0;
 
@@ -85,9 +89,7 @@ pub(crate) fn select(tree: &Tree, s: &Scores) -> Selection {
     // No container reads like prose: the page is a set of short items (a product page, a
     // shop), and its `<main>` (or body) is the content, without the link-dense parts.
     if top == NONE as usize || best < WEAK_SCORE {
-        let root = (0..tree.len())
-            .find(|&i| tree.tag(i) == Some(Tag::Main) && !s.junk[i] && s.text[i] > 0)
-            .unwrap_or(body);
+        let root = main_or_body(tree, s, body);
         return Selection {
             roots: vec![root],
             top: root,
@@ -138,6 +140,15 @@ pub(crate) fn select(tree: &Tree, s: &Scores) -> Selection {
     }
     top = widen(tree, s, top, body);
     top = within_main(tree, s, top);
+    // A winner holding a small part of the page's text is one box among many items.
+    if (s.text[top] as f32) < MIN_SHARE * s.text[body] as f32 {
+        let root = main_or_body(tree, s, body);
+        return Selection {
+            roots: vec![root],
+            top: root,
+            score,
+        };
+    }
     let roots = with_siblings(tree, s, &scores, top, score);
     Selection { roots, top, score }
 }
@@ -187,6 +198,13 @@ fn common_ancestor(tree: &Tree, nodes: &[usize]) -> usize {
         a = p as usize;
     }
     a
+}
+
+/// The page's first `<main>` element with text, else its body.
+fn main_or_body(tree: &Tree, s: &Scores, body: usize) -> usize {
+    (0..tree.len())
+        .find(|&i| tree.tag(i) == Some(Tag::Main) && !s.junk[i] && s.text[i] > 0)
+        .unwrap_or(body)
 }
 
 /// When the selection is a small part of the page's `<main>` element, the page is not one
