@@ -90,10 +90,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         return Ok(());
     }
     println!("{} pages from {}", pages.len(), dir.display());
-    let mut runs = Vec::new();
-    for &engine in &engines {
-        runs.push(run(engine, &pages));
-    }
+    let runs = run_all(&engines, &pages);
     report(&pages, &runs);
     if let Some(path) = pages_out {
         let mut out = String::new();
@@ -115,30 +112,36 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-fn run(engine: Engine, pages: &[Page]) -> Run {
-    let mut f1 = Vec::with_capacity(pages.len());
-    let mut millis = Vec::with_capacity(pages.len());
-    let mut slowest = (0.0, String::new());
-    let started = Instant::now();
+/// Run every engine on every page, the engines taking turns page by page so that a change
+/// in the machine's load during the run affects them alike. Seconds count extraction only.
+fn run_all(engines: &[Engine], pages: &[Page]) -> Vec<Run> {
+    let mut runs: Vec<Run> = engines
+        .iter()
+        .map(|&engine| Run {
+            engine,
+            seconds: 0.0,
+            slowest: (0.0, String::new()),
+            f1: Vec::with_capacity(pages.len()),
+            millis: Vec::with_capacity(pages.len()),
+        })
+        .collect();
     for page in pages {
-        let t = Instant::now();
-        let text = extract_with_engine(&page.html, &page.url, &Mode::Article, engine)
-            .map(|doc| doc.text)
-            .unwrap_or_default();
-        let ms = t.elapsed().as_secs_f64() * 1e3;
-        if ms > slowest.0 {
-            slowest = (ms, format!("{}/{}", page.corpus, page.id));
+        for r in &mut runs {
+            let t = Instant::now();
+            let text = extract_with_engine(&page.html, &page.url, &Mode::Article, r.engine)
+                .map(|doc| doc.text)
+                .unwrap_or_default();
+            let elapsed = t.elapsed().as_secs_f64();
+            let ms = elapsed * 1e3;
+            r.seconds += elapsed;
+            if ms > r.slowest.0 {
+                r.slowest = (ms, format!("{}/{}", page.corpus, page.id));
+            }
+            r.millis.push(ms);
+            r.f1.push(word_f1(&text, &page.reference));
         }
-        millis.push(ms);
-        f1.push(word_f1(&text, &page.reference));
     }
-    Run {
-        engine,
-        seconds: started.elapsed().as_secs_f64(),
-        slowest,
-        f1,
-        millis,
-    }
+    runs
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> (f64, usize) {
