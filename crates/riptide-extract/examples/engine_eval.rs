@@ -41,6 +41,8 @@ struct Run {
     slowest: (f64, String),
     f1: Vec<f64>,
     millis: Vec<f64>,
+    /// Pages whose markdown breaks a rule (see [`markdown_problem`]).
+    bad_markdown: Vec<String>,
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -123,15 +125,21 @@ fn run_all(engines: &[Engine], pages: &[Page]) -> Vec<Run> {
             slowest: (0.0, String::new()),
             f1: Vec::with_capacity(pages.len()),
             millis: Vec::with_capacity(pages.len()),
+            bad_markdown: Vec::new(),
         })
         .collect();
     for page in pages {
         for r in &mut runs {
             let t = Instant::now();
-            let text = extract_with_engine(&page.html, &page.url, &Mode::Article, r.engine)
-                .map(|doc| doc.text)
-                .unwrap_or_default();
+            let (text, markdown) =
+                extract_with_engine(&page.html, &page.url, &Mode::Article, r.engine)
+                    .map(|doc| (doc.text, doc.markdown))
+                    .unwrap_or_default();
             let elapsed = t.elapsed().as_secs_f64();
+            if let Some(problem) = markdown_problem(&markdown) {
+                r.bad_markdown
+                    .push(format!("{}/{}: {problem}", page.corpus, page.id));
+            }
             let ms = elapsed * 1e3;
             r.seconds += elapsed;
             if ms > r.slowest.0 {
@@ -142,6 +150,34 @@ fn run_all(engines: &[Engine], pages: &[Page]) -> Vec<Run> {
         }
     }
     runs
+}
+
+/// The first break of the markdown rules: an empty heading, or a line indented by four
+/// spaces outside a fenced code block (source indentation read as code).
+fn markdown_problem(md: &str) -> Option<String> {
+    let mut fenced = false;
+    for line in md.lines() {
+        // Block quote marks come first; what follows them is the line proper.
+        let mut line = line;
+        while let Some(rest) = line.strip_prefix("> ") {
+            line = rest;
+        }
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        if line.starts_with("    ") {
+            return Some(format!("indented line {line:?}"));
+        }
+        let hashes = line.len() - line.trim_start_matches('#').len();
+        if (1..=6).contains(&hashes) && line[hashes..].trim().is_empty() {
+            return Some(format!("empty heading {line:?}"));
+        }
+    }
+    None
 }
 
 fn mean(values: impl Iterator<Item = f64>) -> (f64, usize) {
@@ -179,11 +215,16 @@ fn report(pages: &[Page], runs: &[Run]) {
     }
     for r in runs {
         println!(
-            "{}: total {:.1} s, slowest page {:.1} ms ({})",
+            "{}: total {:.1} s, slowest page {:.1} ms ({}), markdown rule broken on {} pages{}",
             r.engine.name(),
             r.seconds,
             r.slowest.0,
-            r.slowest.1
+            r.slowest.1,
+            r.bad_markdown.len(),
+            r.bad_markdown
+                .iter()
+                .map(|b| format!("\n  {b}"))
+                .collect::<String>()
         );
     }
 }

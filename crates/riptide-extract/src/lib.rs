@@ -42,7 +42,7 @@ pub use words::{WORDS_PER_MINUTE, reading_time_minutes, word_count};
 /// The version of this library, reported by the guest's `health-check` and `get-info`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The name and version of the content-extraction engine used for `article` mode by default.
+/// The name of the content-extraction engine used for `article` mode by default.
 pub const ENGINE: &str = Engine::DEFAULT.describe();
 
 /// The main-content engines of `article` mode.
@@ -75,7 +75,7 @@ impl Engine {
         }
     }
 
-    /// The engine's name and version.
+    /// The engine's name (with the version, for the external engine).
     pub const fn describe(self) -> &'static str {
         match self {
             Engine::Native => "riptide native engine",

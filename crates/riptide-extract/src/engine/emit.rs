@@ -280,7 +280,8 @@ impl Writer<'_> {
                 self.block(Break::Paragraph);
                 if self.pre == 0 {
                     self.flush();
-                    self.md.push_str("```\n");
+                    self.md.push_str("```");
+                    self.pre_md("\n");
                 }
                 self.pre += 1;
             }
@@ -357,8 +358,9 @@ impl Writer<'_> {
             Tag::Pre => {
                 self.pre = self.pre.saturating_sub(1);
                 if self.pre == 0 {
-                    if !self.md.ends_with('\n') {
-                        self.md.push('\n');
+                    let line_start = format!("\n{}", self.prefix());
+                    if !self.md.ends_with(&line_start) {
+                        self.md.push_str(&line_start);
                     }
                     self.md.push_str("```");
                     self.brk = Break::Paragraph;
@@ -434,7 +436,7 @@ impl Writer<'_> {
             self.space = true;
             if self.pre > 0 {
                 self.text.push('\n');
-                self.md.push('\n');
+                self.pre_md("\n");
             }
             return;
         }
@@ -527,11 +529,28 @@ impl Writer<'_> {
         }
     }
 
+    /// Write code verbatim, each new line starting with the block quote and list prefix, so
+    /// that a code block inside a quote or a list item stays inside it.
+    fn pre_md(&mut self, raw: &str) {
+        let prefix = self.prefix();
+        if prefix.is_empty() {
+            self.md.push_str(raw);
+            return;
+        }
+        for (k, line) in raw.split('\n').enumerate() {
+            if k > 0 {
+                self.md.push('\n');
+                self.md.push_str(&prefix);
+            }
+            self.md.push_str(line);
+        }
+    }
+
     fn text_node(&mut self, raw: &str) {
         if self.pre > 0 {
             self.flush();
             self.text.push_str(raw);
-            self.md.push_str(raw);
+            self.pre_md(raw);
             return;
         }
         let mut words = raw.split_whitespace().peekable();

@@ -209,3 +209,16 @@ fn ten_thousand_levels_deep_are_walked_without_recursion() {
     assert_eq!(out.text, PARAGRAPH);
     assert_eq!(out.markdown, PARAGRAPH);
 }
+
+#[test]
+fn code_inside_a_quote_stays_inside_it() {
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}</p><blockquote><p>Config:</p><pre>server {{\n    root /www;\n}}</pre></blockquote>"
+    )));
+    assert!(
+        out.markdown
+            .contains("> ```\n> server {\n>     root /www;\n> }\n> ```"),
+        "{}",
+        out.markdown
+    );
+}
