@@ -21,10 +21,14 @@
 //! assert_eq!(doc.language.as_deref(), Some("en"));
 //! ```
 
+mod content;
 mod depth;
 mod dom;
+mod engine;
 mod lang;
 mod meta;
+#[cfg_attr(not(feature = "trafilatura"), path = "trafilatura_off.rs")]
+mod trafilatura;
 mod words;
 
 use std::collections::HashSet;
@@ -38,8 +42,61 @@ pub use words::{WORDS_PER_MINUTE, reading_time_minutes, word_count};
 /// The version of this library, reported by the guest's `health-check` and `get-info`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The name and version of the content-extraction engine used for `article` mode.
-pub const ENGINE: &str = "rs-trafilatura 0.2";
+/// The name of the content-extraction engine used for `article` mode by default.
+pub const ENGINE: &str = Engine::DEFAULT.describe();
+
+/// The main-content engines of `article` mode.
+///
+/// ```
+/// use riptide_extract::{Engine, Mode, extract_with_engine};
+/// let html = "<article><h1>Tides</h1><p>Tides are the rise and fall of sea levels, caused by \
+///             the Moon and the Sun, twice a day.</p></article>";
+/// let doc = extract_with_engine(html, "https://ocean.example/", &Mode::Article, Engine::Native)
+///     .unwrap();
+/// assert!(doc.text.contains("rise and fall"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Engine {
+    /// This crate's own single-parse engine.
+    Native,
+    /// The `rs-trafilatura` crate; available with the `trafilatura` cargo feature.
+    Trafilatura,
+}
+
+impl Engine {
+    /// The engine [`extract`] uses.
+    pub const DEFAULT: Engine = Engine::Native;
+
+    /// A short name for reports and command lines.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Engine::Native => "native",
+            Engine::Trafilatura => "trafilatura",
+        }
+    }
+
+    /// The engine's name (with the version, for the external engine).
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Engine::Native => "riptide native engine",
+            Engine::Trafilatura => "rs-trafilatura 0.2",
+        }
+    }
+
+    /// Whether this build of the library includes the engine.
+    pub const fn is_available(self) -> bool {
+        match self {
+            Engine::Native => true,
+            Engine::Trafilatura => cfg!(feature = "trafilatura"),
+        }
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::DEFAULT
+    }
+}
 
 /// The largest HTML document the library accepts, in bytes (32 MiB).
 ///
@@ -47,8 +104,8 @@ pub const ENGINE: &str = "rs-trafilatura 0.2";
 /// protects the library when it is called directly.
 pub const MAX_HTML_BYTES: usize = 32 * 1024 * 1024;
 
-/// In article mode, documents nested deeper than this (measured on the parsed tree) skip the
-/// main-content scorer, whose cost grows with depth × nodes (a chain of 1,000 nested `div`s
+/// In article mode with [`Engine::Trafilatura`], documents nested deeper than this (measured on
+/// the parsed tree) skip the main-content scorer, whose cost grows with depth × nodes (a chain of 1,000 nested `div`s
 /// takes a second natively), and get the visible text of the body with a quality score of 10.
 /// Real pages rarely nest more than a hundred levels.
 pub const ARTICLE_MAX_DEPTH: usize = 400;
@@ -204,6 +261,40 @@ pub fn extract_with_stats(
     url: &str,
     mode: &Mode,
 ) -> Result<(Extracted, Stats), ExtractError> {
+    extract_with_engine_stats(html, url, mode, Engine::DEFAULT)
+}
+
+/// Like [`extract`], with the main-content engine of `article` mode chosen by the caller (for
+/// comparisons; the other modes do not depend on it).
+///
+/// # Errors
+/// As for [`extract`], and [`ExtractError::UnsupportedMode`] for an engine this build does not
+/// include (see [`Engine::is_available`]).
+pub fn extract_with_engine(
+    html: &str,
+    url: &str,
+    mode: &Mode,
+    engine: Engine,
+) -> Result<Extracted, ExtractError> {
+    extract_with_engine_stats(html, url, mode, engine).map(|(doc, _)| doc)
+}
+
+/// Like [`extract_with_stats`], with the engine chosen by the caller.
+///
+/// # Errors
+/// As for [`extract_with_engine`].
+pub fn extract_with_engine_stats(
+    html: &str,
+    url: &str,
+    mode: &Mode,
+    engine: Engine,
+) -> Result<(Extracted, Stats), ExtractError> {
+    if !engine.is_available() {
+        return Err(ExtractError::UnsupportedMode(format!(
+            "the {} engine is not part of this build (cargo feature `trafilatura`)",
+            engine.name()
+        )));
+    }
     if html.len() > MAX_HTML_BYTES {
         return Err(ExtractError::ResourceLimit(format!(
             "the HTML is {} bytes; this extractor accepts at most {MAX_HTML_BYTES} bytes",
@@ -231,6 +322,10 @@ pub fn extract_with_stats(
     };
     let mut fallback_meta = None;
     match mode {
+        Mode::Article if engine == Engine::Native => {
+            let content = engine::extract(&document, &base, metadata.title());
+            fill_content(&mut out, content, &mut fallback_meta);
+        }
         Mode::Article if depth > ARTICLE_MAX_DEPTH => {
             // The article scorer's cost grows with depth × nodes; past this depth the
             // visible text of the body is the answer, with a low confidence.
@@ -238,13 +333,8 @@ pub fn extract_with_stats(
             out.quality_score = Some(if out.text.is_empty() { 0 } else { 10 });
         }
         Mode::Article => {
-            let article = article(html, &page_url, &base)?;
-            out.text = article.text;
-            out.markdown = article.markdown;
-            out.links = article.links;
-            out.media = article.media;
-            out.quality_score = Some(article.quality);
-            fallback_meta = Some(article.metadata);
+            let content = trafilatura::article(html, &page_url, &base)?;
+            fill_content(&mut out, content, &mut fallback_meta);
         }
         Mode::Full => fill_visible_body(&document, &base, &mut out),
         Mode::Metadata => {}
@@ -355,60 +445,18 @@ pub fn compile_selectors(selectors: &[String]) -> Result<Vec<Matcher>, ExtractEr
         .collect()
 }
 
-struct Article {
-    text: String,
-    markdown: String,
-    links: Vec<String>,
-    media: Vec<String>,
-    quality: u8,
-    metadata: rs_trafilatura::Metadata,
-}
-
-fn article(html: &str, page_url: &Url, base: &Url) -> Result<Article, ExtractError> {
-    let options = rs_trafilatura::Options {
-        include_links: true,
-        include_images: true,
-        include_tables: true,
-        output_markdown: true,
-        url: Some(page_url.to_string()),
-        ..rs_trafilatura::Options::default()
-    };
-    let result = rs_trafilatura::extract_with_options(html, &options)
-        .map_err(|e| ExtractError::Extractor(e.to_string()))?;
-    let (links, media) = match result.content_html.as_deref() {
-        Some(content) if !content.is_empty() => {
-            let fragment = Document::fragment(content);
-            let root = fragment.root();
-            (dom::links(&root, base), dom::media(&root, base))
-        }
-        _ => (Vec::new(), Vec::new()),
-    };
-    let mut media = media;
-    media.extend(
-        result
-            .images
-            .iter()
-            .filter_map(|image| dom::resolve(base, &image.src)),
-    );
-    dedup_in_order(&mut media);
-    let text = words::normalise_blocks(&result.content_text);
-    let quality = if text.is_empty() {
-        0
-    } else {
-        // extraction_quality is a predicted F1 in 0..=1; the cast is safe after clamping.
-        (result.extraction_quality.clamp(0.0, 1.0) * 100.0).round() as u8
-    };
-    Ok(Article {
-        markdown: result
-            .content_markdown
-            .map(|m| m.trim().to_string())
-            .unwrap_or_default(),
-        text,
-        links,
-        media,
-        quality,
-        metadata: result.metadata,
-    })
+/// Copy an engine's result into `out`, keeping its metadata as the fallback.
+fn fill_content(
+    out: &mut Extracted,
+    content: content::Content,
+    fallback: &mut Option<meta::Fallback>,
+) {
+    out.text = content.text;
+    out.markdown = content.markdown;
+    out.links = content.links;
+    out.media = content.media;
+    out.quality_score = Some(content.quality);
+    *fallback = content.metadata;
 }
 
 /// Text, markdown, links and media of everything visible in the body (full mode).
@@ -422,7 +470,7 @@ fn fill_visible_body(document: &Document, base: &Url, out: &mut Extracted) {
 }
 
 /// Remove later duplicates, keeping the first occurrence of each value.
-fn dedup_in_order(values: &mut Vec<String>) {
+pub(crate) fn dedup_in_order(values: &mut Vec<String>) {
     let mut seen = HashSet::new();
     values.retain(|v| seen.insert(v.clone()));
 }

@@ -49,6 +49,19 @@ pub(crate) struct Metadata {
     language: Option<String>,
 }
 
+/// Metadata a content engine found on its own, used where [`Metadata`] found nothing.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Fallback {
+    /// Title.
+    pub(crate) title: Option<String>,
+    /// Author names.
+    pub(crate) author: Option<String>,
+    /// Site name.
+    pub(crate) site_name: Option<String>,
+    /// Description.
+    pub(crate) description: Option<String>,
+}
+
 /// The `<meta>` tags of a page as (key, content) pairs, keys lower-cased.
 struct MetaTags(Vec<(String, String)>);
 
@@ -201,8 +214,13 @@ impl Metadata {
         }
     }
 
+    /// The page title, as decided from all sources.
+    pub(crate) fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
     /// Copy the metadata into `out`, falling back on what the content extractor found.
-    pub(crate) fn fill(&self, out: &mut Extracted, fallback: Option<&rs_trafilatura::Metadata>) {
+    pub(crate) fn fill(&self, out: &mut Extracted, fallback: Option<&Fallback>) {
         out.title = self
             .title
             .clone()
@@ -219,7 +237,7 @@ impl Metadata {
             .clone()
             .or_else(|| {
                 fallback
-                    .and_then(|f| f.sitename.clone())
+                    .and_then(|f| f.site_name.clone())
                     .map(|t| collapse(&t))
             })
             .filter(|t| !t.is_empty());

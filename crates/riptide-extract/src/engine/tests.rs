@@ -1,0 +1,224 @@
+//! Behaviour of the whole engine on small pages.
+
+use dom_query::Document;
+use url::Url;
+
+use super::extract;
+use crate::content::Content;
+
+fn run(html: &str) -> Content {
+    run_titled(html, None)
+}
+
+fn run_titled(html: &str, title: Option<&str>) -> Content {
+    let base = Url::parse("https://news.example/a/b/page.html").expect("a valid URL");
+    extract(&Document::from(html), &base, title)
+}
+
+const PARAGRAPH: &str = "The tide rises twice a day, pulled by the Moon and, to a lesser \
+                         degree, by the Sun, and coastal towns plan their harbours around it.";
+
+fn page(content: &str) -> String {
+    format!(
+        "<html><body><nav><ul><li><a href=/>Home</a></li><li><a href=/world>World</a></li>\
+         </ul></nav><article>{content}</article><footer>Copyright 2024 News Corp</footer>\
+         </body></html>"
+    )
+}
+
+#[test]
+fn adjacent_blocks_are_separated() {
+    let out = run(&page(&format!(
+        "<h2>A</h2><p>B {PARAGRAPH}</p><div>C</div><p>D</p>"
+    )));
+    assert!(out.text.starts_with("A\n\nB The tide"), "{:?}", out.text);
+    assert!(out.text.ends_with("\n\nC\n\nD"), "{:?}", out.text);
+    assert!(
+        out.markdown.starts_with("## A\n\nB The tide"),
+        "{:?}",
+        out.markdown
+    );
+}
+
+#[test]
+fn inline_elements_keep_their_spaces() {
+    let out = run(&page(&format!(
+        "<p>See <a href='/x'>the <b>tide</b> page</a> now. {PARAGRAPH}</p>"
+    )));
+    assert!(
+        out.text.starts_with("See the tide page now."),
+        "{:?}",
+        out.text
+    );
+    assert!(
+        out.markdown
+            .starts_with("See [the tide page](https://news.example/x) now."),
+        "{:?}",
+        out.markdown
+    );
+}
+
+#[test]
+fn links_and_images_are_made_absolute() {
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH} <a href='../c.html'>more</a></p><p><img src='img/t.png' alt='Tide [chart]'></p>"
+    )));
+    assert!(
+        out.markdown
+            .contains("[more](https://news.example/a/c.html)"),
+        "{}",
+        out.markdown
+    );
+    assert!(
+        out.markdown
+            .contains("![Tide chart](https://news.example/a/b/img/t.png)"),
+        "{}",
+        out.markdown
+    );
+    assert_eq!(out.links, ["https://news.example/a/c.html"]);
+    assert_eq!(out.media, ["https://news.example/a/b/img/t.png"]);
+}
+
+#[test]
+fn empty_headings_are_not_written() {
+    let out = run(&page(&format!(
+        "<h2> </h2><h3><span></span></h3><p>{PARAGRAPH}</p>"
+    )));
+    assert!(!out.markdown.contains('#'), "{}", out.markdown);
+}
+
+#[test]
+fn source_indentation_never_becomes_code() {
+    let html = page(&format!(
+        "\n        <p>\n            {PARAGRAPH}\n        </p>\n        <ul>\n          <li>\n              one\n          </li>\n          <li>two<ul><li>deep<ul><li>deeper</li></ul></li></ul></li>\n        </ul>\n        <pre>  kept\n      indented</pre>"
+    ));
+    let out = run(&html);
+    let mut fenced = false;
+    for line in out.markdown.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        assert!(
+            fenced || !line.starts_with("    "),
+            "indented line {line:?} in\n{}",
+            out.markdown
+        );
+    }
+    assert!(
+        out.markdown.contains("```\n  kept\n      indented\n```"),
+        "{}",
+        out.markdown
+    );
+    assert!(
+        out.markdown.contains("- one\n- two\n  - deep\n  - deeper"),
+        "{}",
+        out.markdown
+    );
+}
+
+#[test]
+fn boilerplate_is_dropped() {
+    let html = page(&format!(
+        "<h1>Tides explained</h1><p>{PARAGRAPH}</p><div class='ad'>Buy now</div>\
+         <p>Advertisement</p><p>Continue reading the main story</p>\
+         <div class='share-tools'><a href=/fb>Facebook</a> <a href=/tw>Twitter</a></div>\
+         <p>{PARAGRAPH}</p><section class='related-links'><h2>Related</h2><ul><li><a href=/1>One \
+         related story</a></li><li><a href=/2>Another related story</a></li></ul></section>\
+         <div id='comments'><p>First comment: {PARAGRAPH}</p></div>"
+    ));
+    let out = run_titled(&html, Some("Tides explained"));
+    for gone in [
+        "Home",
+        "Copyright",
+        "Buy now",
+        "Advertisement",
+        "Continue reading",
+        "Facebook",
+        "related story",
+        "First comment",
+        "Tides explained",
+    ] {
+        assert!(!out.text.contains(gone), "{gone:?} in {:?}", out.text);
+    }
+    assert!(
+        out.markdown
+            .starts_with("# Tides explained\n\nThe tide rises"),
+        "{}",
+        out.markdown
+    );
+    assert_eq!(
+        out.text.matches("The tide rises").count(),
+        2,
+        "{}",
+        out.text
+    );
+}
+
+#[test]
+fn data_tables_become_pipe_tables() {
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}</p><table><tr><th>Port</th><th>High tide</th></tr>\
+         <tr><td>Brest</td><td>06:12</td></tr></table>"
+    )));
+    assert!(
+        out.markdown
+            .contains("| Port | High tide |\n| --- | --- |\n| Brest | 06:12 |"),
+        "{}",
+        out.markdown
+    );
+    assert!(out.text.contains("Brest 06:12"), "{}", out.text);
+}
+
+#[test]
+fn block_quotes_and_inline_code() {
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}</p><blockquote><p>Time and tide wait for no one.</p></blockquote>\
+         <p>Run <code>tide --now</code> to see it.</p>"
+    )));
+    assert!(
+        out.markdown.contains("> Time and tide wait for no one."),
+        "{}",
+        out.markdown
+    );
+    assert!(
+        out.markdown.contains("Run `tide --now` to see it."),
+        "{}",
+        out.markdown
+    );
+}
+
+#[test]
+fn page_without_text_gives_empty_output() {
+    let out = run("<html><body><script>var x = 1;</script><img src=a.png></body></html>");
+    assert!(out.text.is_empty());
+    assert_eq!(out.quality, 0);
+}
+
+#[test]
+fn ten_thousand_levels_deep_are_walked_without_recursion() {
+    // The public functions refuse such pages before parsing (see `MAX_NESTING`); the engine
+    // itself must still cope with any tree it is given.
+    let depth = 10_000;
+    let html = format!(
+        "<html><body>{}<p>{PARAGRAPH}</p>{}</body></html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let out = run(&html);
+    assert_eq!(out.text, PARAGRAPH);
+    assert_eq!(out.markdown, PARAGRAPH);
+}
+
+#[test]
+fn code_inside_a_quote_stays_inside_it() {
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}</p><blockquote><p>Config:</p><pre>server {{\n    root /www;\n}}</pre></blockquote>"
+    )));
+    assert!(
+        out.markdown
+            .contains("> ```\n> server {\n>     root /www;\n> }\n> ```"),
+        "{}",
+        out.markdown
+    );
+}

@@ -1,0 +1,343 @@
+//! The engine's own view of a parsed page: a flat arena of elements and text nodes in
+//! document (pre-)order, built in one walk of the `dom_query` tree.
+//!
+//! Pre-order makes the subtree of node `i` the index range `i..end(i)`, so that bottom-up
+//! sums are a reverse loop and "is inside" is a range check; nothing here recurses.
+
+use std::ops::Range;
+
+use dom_query::{Document, NodeData, NodeId};
+
+use super::signals::Names;
+use super::tag::Tag;
+
+/// "No node" in parent links.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// The longest class + id string kept per element for the signal patterns, in bytes.
+const MAX_SIGNAL: usize = 200;
+
+/// A piece of [`Tree::pool`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    /// Whether the span holds no text.
+    pub(crate) fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    fn range(self) -> Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+}
+
+/// Element attribute facts the engine uses.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Attrs {
+    /// `class` and `id`, lower-cased, joined by a space (truncated to a few hundred bytes).
+    pub(crate) signal: Span,
+    /// What `signal` says.
+    pub(crate) names: Names,
+    /// `href` of links.
+    pub(crate) href: Span,
+    /// The image source: `src`, or a lazy-loading attribute when `src` is a placeholder.
+    pub(crate) src: Span,
+    /// `alt` of images.
+    pub(crate) alt: Span,
+    /// Hidden from readers by `aria-hidden="true"`. (The `hidden` attribute and inline
+    /// `display:none` are not trusted: script-rendered pages ship their whole content in a
+    /// hidden wrapper, and tabs and accordions hide parts of the main content; on the
+    /// evaluation corpus, trusting them costs more than it gains.)
+    pub(crate) hidden: bool,
+    /// A landmark role that is never main content (navigation, banner, contentinfo…).
+    pub(crate) boiler_role: bool,
+    /// Marked as the main content (`itemprop="articleBody"`, `role="main"`).
+    pub(crate) content_mark: bool,
+}
+
+/// One node of the arena.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Node {
+    /// The element class, or `None` for a text node.
+    pub(crate) tag: Option<Tag>,
+    /// The parent's index, [`NONE`] for the root.
+    pub(crate) parent: u32,
+    /// One past the last node of this node's subtree.
+    pub(crate) end: u32,
+    /// The text of a text node.
+    pub(crate) text: Span,
+    /// Index into [`Tree::attrs`] for elements.
+    pub(crate) attrs: u32,
+}
+
+/// The arena.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    /// Nodes in document order; index 0 is the document root.
+    pub(crate) nodes: Vec<Node>,
+    /// Attribute facts, one entry per element.
+    pub(crate) attrs: Vec<Attrs>,
+    /// All strings of the tree.
+    pool: String,
+    /// The first `data-preloaded` attribute (script data some sites render from).
+    pub(crate) preloaded: Option<Span>,
+}
+
+impl Tree {
+    /// Build the arena from a parsed document, skipping comments, doctypes and processing
+    /// instructions.
+    pub(crate) fn build(document: &Document) -> Tree {
+        let dom = &document.tree;
+        let mut tree = Tree {
+            nodes: Vec::new(),
+            attrs: vec![Attrs::default()],
+            pool: String::new(),
+            preloaded: None,
+        };
+        // (dom node, arena parent); a `None` entry closes the arena node on top of `open`.
+        let mut stack: Vec<Option<(NodeId, u32)>> = vec![Some((dom.root_id(), NONE))];
+        let mut open: Vec<u32> = Vec::new();
+        while let Some(entry) = stack.pop() {
+            let Some((id, parent)) = entry else {
+                if let Some(index) = open.pop() {
+                    tree.nodes[index as usize].end = tree.len_u32();
+                }
+                continue;
+            };
+            let index = tree.len_u32();
+            let children = dom.query_node(&id, |node| {
+                let mut node_out = Node {
+                    tag: None,
+                    parent,
+                    end: index + 1,
+                    text: Span::default(),
+                    attrs: 0,
+                };
+                let descend = match &node.data {
+                    NodeData::Document | NodeData::Fragment => {
+                        node_out.tag = Some(Tag::Inline);
+                        true
+                    }
+                    NodeData::Text { contents } => {
+                        node_out.text = tree.push_str(contents);
+                        false
+                    }
+                    NodeData::Element(element) => {
+                        let name = element.name.local.as_ref();
+                        let tag = Tag::of(name);
+                        node_out.tag = Some(tag);
+                        node_out.attrs = u32::try_from(tree.attrs.len()).unwrap_or(0);
+                        let attrs = tree.read_attrs(tag, element);
+                        tree.attrs.push(attrs);
+                        true
+                    }
+                    _ => return None,
+                };
+                tree.nodes.push(node_out);
+                if descend { node.first_child } else { None }
+            });
+            let Some(Some(first_child)) = children else {
+                continue;
+            };
+            open.push(index);
+            stack.push(None);
+            // Children are pushed in reverse so that they pop in document order.
+            let mut kids = Vec::new();
+            let mut next = Some(first_child);
+            while let Some(kid) = next {
+                kids.push(kid);
+                next = dom.query_node(&kid, |n| n.next_sibling).flatten();
+            }
+            stack.extend(kids.into_iter().rev().map(|kid| Some((kid, index))));
+        }
+        tree
+    }
+
+    fn len_u32(&self) -> u32 {
+        u32::try_from(self.nodes.len()).unwrap_or(NONE - 1)
+    }
+
+    fn push_str(&mut self, s: &str) -> Span {
+        let start = u32::try_from(self.pool.len()).unwrap_or(0);
+        self.pool.push_str(s);
+        Span {
+            start,
+            len: u32::try_from(s.len()).unwrap_or(0),
+        }
+    }
+
+    fn read_attrs(&mut self, tag: Tag, element: &dom_query::Element) -> Attrs {
+        let mut out = Attrs::default();
+        let mut class = None;
+        let mut id = None;
+        let mut lazy = None;
+        for attr in &element.attrs {
+            let value: &str = attr.value.as_ref();
+            match attr.name.local.as_ref() {
+                "class" => class = Some(value),
+                "id" => id = Some(value),
+                "aria-hidden" => out.hidden = value.trim().eq_ignore_ascii_case("true"),
+                "role" => {
+                    let role = value.trim().to_ascii_lowercase();
+                    out.boiler_role = matches!(
+                        role.as_str(),
+                        "navigation"
+                            | "banner"
+                            | "contentinfo"
+                            | "complementary"
+                            | "dialog"
+                            | "alertdialog"
+                            | "search"
+                            | "menu"
+                            | "menubar"
+                            | "toolbar"
+                    );
+                    out.content_mark |= role == "main";
+                }
+                "itemprop" => {
+                    out.content_mark |= value.to_ascii_lowercase().contains("articlebody");
+                }
+                "href" if tag == Tag::A => out.href = self.push_str(value.trim()),
+                "src" if tag == Tag::Img => {
+                    let v = value.trim();
+                    if !v.is_empty() && !v.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+                    {
+                        out.src = self.push_str(v);
+                    }
+                }
+                "data-src" | "data-lazy-src" | "data-original" | "data-url" if tag == Tag::Img => {
+                    lazy = Some(value);
+                }
+                "alt" if tag == Tag::Img => out.alt = self.push_str(value.trim()),
+                "data-preloaded" if self.preloaded.is_none() => {
+                    self.preloaded = Some(self.push_str(value));
+                }
+                _ => {}
+            }
+        }
+        if out.src.is_empty()
+            && let Some(lazy) = lazy
+        {
+            out.src = self.push_str(lazy.trim());
+        }
+        if class.is_some() || id.is_some() {
+            let start = self.pool.len();
+            for part in [class, id].into_iter().flatten() {
+                if self.pool.len() > start {
+                    self.pool.push(' ');
+                }
+                for c in part.chars() {
+                    if self.pool.len() - start >= MAX_SIGNAL {
+                        break;
+                    }
+                    self.pool.push(c.to_ascii_lowercase());
+                }
+            }
+            out.signal = Span {
+                start: u32::try_from(start).unwrap_or(0),
+                len: u32::try_from(self.pool.len() - start).unwrap_or(0),
+            };
+            out.names = Names::of(self.str(out.signal));
+        }
+        out
+    }
+
+    /// The text of a span.
+    pub(crate) fn str(&self, span: Span) -> &str {
+        self.pool.get(span.range()).unwrap_or("")
+    }
+
+    /// The number of nodes.
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The attribute facts of node `i` (defaults for text nodes).
+    pub(crate) fn attrs(&self, i: usize) -> &Attrs {
+        &self.attrs[self.nodes[i].attrs as usize]
+    }
+
+    /// The children of node `i`, in order.
+    pub(crate) fn children(&self, i: usize) -> Children<'_> {
+        Children {
+            nodes: &self.nodes,
+            next: i + 1,
+            end: self.nodes[i].end as usize,
+        }
+    }
+
+    /// The element class of node `i`; `None` for text.
+    pub(crate) fn tag(&self, i: usize) -> Option<Tag> {
+        self.nodes[i].tag
+    }
+
+    /// The first `<body>` element, or the root.
+    pub(crate) fn body(&self) -> usize {
+        self.nodes
+            .iter()
+            .position(|n| n.tag == Some(Tag::Body))
+            .unwrap_or(0)
+    }
+}
+
+/// Iterator over a node's children.
+pub(crate) struct Children<'a> {
+    nodes: &'a [Node],
+    next: usize,
+    end: usize,
+}
+
+impl Iterator for Children<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.next >= self.end {
+            return None;
+        }
+        let current = self.next;
+        self.next = self.nodes[current].end as usize;
+        Some(current)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arena_is_in_document_order_with_subtree_ranges() {
+        let doc =
+            Document::from("<div class='A b' id=Main><p>x<a href='/y'>y</a></p><p>z</p></div>");
+        let tree = Tree::build(&doc);
+        let div = (0..tree.len())
+            .find(|&i| tree.tag(i) == Some(Tag::Div))
+            .expect("a div");
+        let kids: Vec<usize> = tree.children(div).collect();
+        assert_eq!(kids.len(), 2);
+        assert_eq!(
+            tree.nodes[kids[1]].end as usize,
+            tree.nodes[div].end as usize
+        );
+        assert_eq!(tree.str(tree.attrs(div).signal), "a b main");
+        let a = (0..tree.len())
+            .find(|&i| tree.tag(i) == Some(Tag::A))
+            .expect("a link");
+        assert_eq!(tree.str(tree.attrs(a).href), "/y");
+        assert_eq!(tree.nodes[a].parent as usize, kids[0]);
+    }
+
+    #[test]
+    fn hidden_markup_is_flagged() {
+        let doc = Document::from("<p aria-hidden=TRUE>a</p><p hidden>b</p><p>c</p>");
+        let tree = Tree::build(&doc);
+        let hidden: Vec<bool> = (0..tree.len())
+            .filter(|&i| tree.tag(i) == Some(Tag::P))
+            .map(|i| tree.attrs(i).hidden)
+            .collect();
+        assert_eq!(hidden, [true, false, false]);
+    }
+}
