@@ -342,7 +342,7 @@ pub fn keep_section(old: &str, new: &str) -> String {
                 "knobs",
                 "table",
                 "The sandbox tax, one knob at a time",
-                &body,
+                body.trim(),
             )
         }
         _ => new.to_string(),
