@@ -1,4 +1,4 @@
-//! Build the Riptide guest component for `wasm32-wasip2`.
+//! Build the Riptide guest component for `wasm32-wasip2`, and pre-initialize it ([`preinit`]).
 //!
 //! The guest is compiled by a nested `cargo build --release --target wasm32-wasip2` into its
 //! own target directory (`target/guest` of the workspace), so it never contends for the lock
@@ -30,7 +30,8 @@ pub enum GuestBuildError {
     /// The directory is not the Riptide workspace.
     #[error(
         "{0} is not the Riptide workspace (no crates/riptide-guest/Cargo.toml there); \
-         build from a checkout of the repository or set RIPTIDE_GUEST_WASM to a built component"
+         build from a checkout of the repository (the published `riptide` crate ships its component \
+         in `riptide-component`)"
     )]
     NotAWorkspace(PathBuf),
     /// `cargo` could not be started.

@@ -124,8 +124,8 @@ pub struct Startup {
     pub compile_load: f64,
     /// Of which loading the compiled component from the cache.
     pub cached_load: f64,
-    /// `Pool::build_filled` with a warm artifact cache: waits for the hot tier (warm-up
-    /// included), as `Pool::build` did before it filled in the background.
+    /// `Pool::build_filled` with a warm artifact cache: waits for the hot tier to be
+    /// instantiated, as `Pool::build` did before it filled in the background.
     #[serde(default)]
     pub cached_filled: f64,
     /// compile / cached.
