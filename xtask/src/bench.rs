@@ -455,10 +455,9 @@ fn analysis(report: &Report) -> String {
 
 /// What the figures of this run say about where the time goes, computed from them.
 fn notes(report: &Report) -> String {
-    let class =
-        |s: &report::StrategyFigures, c: &str| s.classes.get(c).cloned().unwrap_or_default();
+    let class = |s, c| report.class(s, c);
+    let ratio = report::ratio;
     let st = &report.strategies;
-    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     let mut out = String::from("\nWhere the time goes, from this run's figures:\n\n");
     let (native_median, reuse_median) = (
         class(&st.native, "median").c1.p50_us,

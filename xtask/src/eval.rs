@@ -5,7 +5,7 @@
 //! the reference (word F1, shingle F1, metadata) and timed. Other extraction crates can be
 //! added with `--engines` for a native comparison. See `docs/quality.md` for the results.
 
-mod corpus;
+pub mod corpus;
 mod engines;
 mod report;
 mod score;

@@ -323,28 +323,18 @@ fn measure(build: &GuestBuild, rounds: usize) -> Result<(), String> {
         &build.workspace().join("docs").join("benchmarks.md"),
         "knobs",
         "table",
-        "The sandbox tax, one knob at a time",
+        HEADING,
         &table,
     )
 }
 
+/// The heading of the knobs section in `docs/benchmarks.md`.
+const HEADING: &str = "The sandbox tax, one knob at a time";
+
 /// Keep the knobs section of `old` (a previous `docs/benchmarks.md`) in `new`.
 pub fn keep_section(old: &str, new: &str) -> String {
-    let begin = "<!-- knobs:table:begin -->";
-    let end = "<!-- knobs:table:end -->";
-    match (old.find(begin), old.find(end)) {
-        (Some(b), Some(e)) if b < e => {
-            let inner = &old[b..e];
-            // The body without the markers and the generated-by line.
-            let body = inner.lines().skip(2).collect::<Vec<_>>().join("\n");
-            crate::docs::splice(
-                new,
-                "knobs",
-                "table",
-                "The sandbox tax, one knob at a time",
-                body.trim(),
-            )
-        }
-        _ => new.to_string(),
+    match crate::docs::section(old, "knobs", "table") {
+        Some(body) => crate::docs::splice(new, "knobs", "table", HEADING, body),
+        None => new.to_string(),
     }
 }

@@ -21,15 +21,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-/// Why an entry could not be used, or the cache at all.
-#[derive(Debug)]
-pub(crate) enum Refusal {
-    /// The directory may not be trusted (the message says why); compile in memory.
-    UnsafeDirectory(String),
-    /// No usable entry (missing, unauthenticated, rejected): compile and store.
-    Miss(String),
-}
-
 /// The secret that authenticates entries: created on first use, 0600.
 const SECRET_FILE: &str = "secret.key";
 const SECRET_LEN: usize = 32;
@@ -52,12 +43,42 @@ fn read_nofollow(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(data)
 }
 
+/// The owner of `meta` when it is not this user (always `None` off Unix).
+fn foreign_owner(meta: &std::fs::Metadata) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let me = unsafe { libc::geteuid() };
+        (meta.uid() != me).then_some(meta.uid())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
+/// The permission bits of `meta` (0 off Unix).
+fn mode(meta: &std::fs::Metadata) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.mode() & 0o777
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
+    }
+}
+
 /// Check that `dir` (created 0700 when missing) belongs to this user and is writable by no
 /// one else.
 ///
 /// # Errors
 /// A sentence saying what is wrong with it.
-pub(crate) fn trusted_dir(dir: &Path) -> Result<(), String> {
+fn trusted_dir(dir: &Path) -> Result<(), String> {
     if !dir.exists() {
         create_private_dir(dir).map_err(|e| {
             format!(
@@ -77,25 +98,18 @@ pub(crate) fn trusted_dir(dir: &Path) -> Result<(), String> {
     if !meta.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = unsafe { libc::geteuid() };
-        if meta.uid() != me {
-            return Err(format!(
-                "the cache directory {} belongs to user {}, not to this user ({me})",
-                dir.display(),
-                meta.uid()
-            ));
-        }
-        if meta.mode() & 0o022 != 0 {
-            return Err(format!(
-                "the cache directory {} is writable by others (mode {:o}); make it 0700",
-                dir.display(),
-                meta.mode() & 0o777
-            ));
-        }
+    if let Some(owner) = foreign_owner(&meta) {
+        return Err(format!(
+            "the cache directory {} belongs to user {owner}, not to this user",
+            dir.display()
+        ));
+    }
+    if mode(&meta) & 0o022 != 0 {
+        return Err(format!(
+            "the cache directory {} is writable by others (mode {:o}); make it 0700",
+            dir.display(),
+            mode(&meta)
+        ));
     }
     Ok(())
 }
@@ -158,20 +172,14 @@ fn secret(dir: &Path) -> Result<[u8; SECRET_LEN], String> {
     let path = dir.join(SECRET_FILE);
     match open_nofollow(&path) {
         Ok(mut file) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::MetadataExt;
-                let meta = file
-                    .metadata()
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                // SAFETY: geteuid has no preconditions and cannot fail.
-                let me = unsafe { libc::geteuid() };
-                if meta.uid() != me || meta.mode() & 0o077 != 0 {
-                    return Err(format!(
-                        "the cache secret {} must belong to this user with mode 0600",
-                        path.display()
-                    ));
-                }
+            let meta = file
+                .metadata()
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            if foreign_owner(&meta).is_some() || mode(&meta) & 0o077 != 0 {
+                return Err(format!(
+                    "the cache secret {} must belong to this user with mode 0600",
+                    path.display()
+                ));
             }
             let mut key = [0u8; SECRET_LEN];
             file.read_exact(&mut key)
@@ -202,64 +210,71 @@ fn mac(key: &[u8; SECRET_LEN], data: &[u8]) -> blake3::Hash {
     blake3::keyed_hash(key, data)
 }
 
-/// An entry's files.
+/// An entry of a trusted cache directory, with the directory's secret.
 pub(crate) struct Entry {
     pub(crate) artifact: PathBuf,
     mac: PathBuf,
     dir: PathBuf,
+    key: [u8; SECRET_LEN],
 }
 
 impl Entry {
-    /// The entry named `key` in `dir`.
-    pub(crate) fn new(dir: &Path, key: &str) -> Entry {
-        Entry {
+    /// The entry named `key` in `dir`, once `dir` is checked (created when missing) and its
+    /// secret read (created when missing).
+    ///
+    /// # Errors
+    /// Why the directory may not be trusted: the pool then compiles in memory.
+    pub(crate) fn open(dir: &Path, key: &str) -> Result<Entry, String> {
+        trusted_dir(dir)?;
+        Ok(Entry {
             artifact: dir.join(format!("{key}.cwasm")),
             mac: dir.join(format!("{key}.mac")),
+            key: secret(dir)?,
             dir: dir.to_path_buf(),
-        }
+        })
     }
 
     /// Load the entry: read, authenticate, deserialize those bytes.
-    pub(crate) fn load(&self, engine: &Engine) -> Result<Component, Refusal> {
-        trusted_dir(&self.dir).map_err(Refusal::UnsafeDirectory)?;
-        let key = secret(&self.dir).map_err(Refusal::UnsafeDirectory)?;
+    ///
+    /// # Errors
+    /// Why there is no usable entry (missing, not authenticated, rejected): compile and
+    /// [`store`](Self::store).
+    pub(crate) fn load(&self, engine: &Engine) -> Result<Component, String> {
         let Ok(expected) = read_nofollow(&self.mac) else {
-            return Err(Refusal::Miss("no cache entry yet; compiled".into()));
+            return Err("no cache entry yet; compiled".into());
         };
         let data = read_nofollow(&self.artifact)
-            .map_err(|e| Refusal::Miss(format!("cache entry unreadable ({e}); recompiled")))?;
+            .map_err(|e| format!("cache entry unreadable ({e}); recompiled"))?;
         let expected = std::str::from_utf8(&expected)
             .ok()
             .and_then(|hex| blake3::Hash::from_hex(hex.trim()).ok());
         // blake3::Hash compares in constant time.
-        if expected != Some(mac(&key, &data)) {
-            return Err(Refusal::Miss(
+        if expected != Some(mac(&self.key, &data)) {
+            return Err(
                 "cache entry not authenticated (written by someone else, or corrupt); recompiled"
                     .into(),
-            ));
+            );
         }
         // SAFETY: these bytes are exactly what this user's pool serialized for this engine
         // configuration (the entry's name covers it): their keyed hash matches, under a
         // secret only this user can read. They are deserialized from memory, so no later
         // change of the file can reach them.
-        unsafe { Component::deserialize(engine, &data) }.map_err(|e| {
-            Refusal::Miss(format!(
-                "cache entry rejected by wasmtime ({e}); recompiled"
-            ))
-        })
+        unsafe { Component::deserialize(engine, &data) }
+            .map_err(|e| format!("cache entry rejected by wasmtime ({e}); recompiled"))
     }
 
     /// Store `component` as this entry.
+    ///
+    /// # Errors
+    /// What failed while writing.
     pub(crate) fn store(&self, component: &Component) -> Result<(), String> {
-        trusted_dir(&self.dir)?;
-        let key = secret(&self.dir)?;
         let data = component.serialize().map_err(|e| e.to_string())?;
         // The artifact first: a crash in between leaves an entry that fails authentication.
         write_new(&self.dir, &self.artifact, &data, 0o600).map_err(|e| e.to_string())?;
         write_new(
             &self.dir,
             &self.mac,
-            format!("{}\n", mac(&key, &data).to_hex()).as_bytes(),
+            format!("{}\n", mac(&self.key, &data).to_hex()).as_bytes(),
             0o600,
         )
         .map_err(|e| e.to_string())

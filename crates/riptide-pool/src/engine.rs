@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
-use crate::cache::{Entry, Refusal};
+use crate::cache::Entry;
 use crate::config::PoolConfig;
 use crate::error::PoolError;
 
@@ -118,7 +118,15 @@ pub(crate) fn load_component(
     let Some(dir) = cache_dir else {
         return in_memory(None);
     };
-    let entry = Entry::new(dir, &cache_key(engine, bytes));
+    let entry = match Entry::open(dir, &cache_key(engine, bytes)) {
+        Ok(entry) => entry,
+        Err(why) => {
+            return in_memory(Some(format!(
+                "warning: {why}; the artifact cache is not used and the component was compiled \
+                 in memory"
+            )));
+        }
+    };
     let note = match entry.load(engine) {
         Ok(component) => {
             return Ok((
@@ -131,13 +139,7 @@ pub(crate) fn load_component(
                 },
             ));
         }
-        Err(Refusal::UnsafeDirectory(why)) => {
-            return in_memory(Some(format!(
-                "warning: {why}; the artifact cache is not used and the component was compiled \
-                 in memory"
-            )));
-        }
-        Err(Refusal::Miss(note)) => Some(note),
+        Err(note) => Some(note),
     };
     let component = compile(engine, bytes)?;
     let note = match entry.store(&component) {

@@ -159,8 +159,9 @@ struct Inner {
     hot_target: AtomicUsize,
     live: Arc<AtomicUsize>,
     /// Warm and cold leases handed out whose instance does not exist yet (it is instantiated
-    /// when the call runs): they count as slots in use for the warm/cold decision.
-    reserved: AtomicUsize,
+    /// when the call runs): they count as slots in use for the warm/cold decision. Counted by
+    /// [`Reservation`]s.
+    reserved: Arc<AtomicUsize>,
     high_water: AtomicUsize,
     metrics: Metrics,
     circuit: CircuitBreaker,
@@ -195,12 +196,15 @@ impl Inner {
         }
     }
 
-    /// Instantiate the component into a new Store, counted as created for `tier`; `reserved`
-    /// when it is the instance of a warm or cold lease (see [`Inner::take`]).
-    fn instantiate(&self, tier: Tier, reserved: bool) -> Result<Instance, PoolError> {
-        if reserved {
-            self.reserved.fetch_sub(1, SeqCst);
-        }
+    /// Instantiate the component into a new Store, counted as created for `tier`; with the
+    /// reservation of the warm or cold lease it is made for (see [`Inner::take`]), which it
+    /// ends.
+    fn instantiate(
+        &self,
+        tier: Tier,
+        reservation: Option<Reservation>,
+    ) -> Result<Instance, PoolError> {
+        drop(reservation);
         let mut store = host::new_store(&self.engine, self.config.memory_limit_bytes);
         // Deadline for start-up code; reset before every call.
         store.set_epoch_deadline(self.deadline_ticks);
@@ -237,35 +241,37 @@ impl Inner {
         self.emit(PoolEvent::InstanceDiscarded { reason });
     }
 
-    /// Take an instance for a request: reusable, then hot; `None` when a new one is to be
-    /// instantiated (on the blocking thread of the call, never on an async worker), with the
-    /// tier it will count for.
-    fn take(&self) -> (Option<Instance>, Tier) {
+    /// Take an instance for a request: reusable, then hot; else a reserved slot, whose
+    /// instance is made on the blocking thread of the call (never on an async worker); with
+    /// the tier it counts for.
+    fn take(&self) -> (Slot, Tier) {
         let now = self.clock.now();
         if let (Some(reuse), Isolation::Reuse { max_age, .. }) =
             (&self.reuse, self.config.isolation)
         {
             while let Some(instance) = reuse.pop() {
                 if now.duration_since(instance.born) < max_age {
-                    return (Some(instance), Tier::Hot);
+                    return (Slot::Ready(instance), Tier::Hot);
                 }
                 self.discard(instance, DiscardReason::Expired);
             }
         }
         if let Some(instance) = self.hot.pop() {
             let _ = self.wake.try_send(());
-            return (Some(instance), Tier::Hot);
+            return (Slot::Ready(instance), Tier::Hot);
         }
         let _ = self.wake.try_send(());
         // A slot beyond the most ever used at once is one wasmtime has not used yet: cold.
         // Leases whose instance is still to be made count as slots in use.
-        let claimed = self.live.load(SeqCst) + self.reserved.fetch_add(1, SeqCst) + 1;
+        self.reserved.fetch_add(1, SeqCst);
+        let reservation = Reservation(Arc::clone(&self.reserved));
+        let claimed = self.live.load(SeqCst) + self.reserved.load(SeqCst);
         let tier = if claimed <= self.high_water.fetch_max(claimed, SeqCst) {
             Tier::Warm
         } else {
             Tier::Cold
         };
-        (None, tier)
+        (Slot::Reserved(reservation), tier)
     }
 
     /// After a successful call under `Reuse`: keep the instance for the next request, unless
@@ -342,7 +348,7 @@ impl Inner {
             self.discard(instance, DiscardReason::Surplus);
         }
         while self.hot.len() < target && !self.stopping() {
-            match self.instantiate(Tier::Hot, false) {
+            match self.instantiate(Tier::Hot, None) {
                 Ok(instance) => {
                     if let Err(instance) = self.hot.push(instance) {
                         self.discard(instance, DiscardReason::Surplus);
@@ -433,8 +439,9 @@ impl<'a> PoolBuilder<'a> {
     /// Validate the configuration and the component, compile (or load from the artifact
     /// cache), pre-instantiate and start the background threads. The hot tier is filled on the
     /// refill thread (instantiation only: a hot instance is in exactly the state of a warm or
-    /// cold one, the component's pre-initialized state), so this returns as soon as the component is ready: a request that comes
-    /// before the fill is done gets a warm or cold instance instead of a hot one. Use
+    /// cold one, the component's pre-initialized state), so this returns as soon as the
+    /// component is ready: a request that comes before the fill is done gets a warm or cold
+    /// instance instead of a hot one. Use
     /// [`build_filled`](Self::build_filled) to wait for the hot tier.
     ///
     /// # Errors
@@ -506,7 +513,7 @@ impl<'a> PoolBuilder<'a> {
             permits: Arc::new(Semaphore::new(config.max_instances)),
             hot_target: AtomicUsize::new(hot.initial),
             live: Arc::new(AtomicUsize::new(0)),
-            reserved: AtomicUsize::new(0),
+            reserved: Arc::new(AtomicUsize::new(0)),
             high_water: AtomicUsize::new(0),
             metrics: Metrics::new(),
             circuit: CircuitBreaker::new(config.circuit.clone(), Arc::clone(&self.clock)),
@@ -615,6 +622,28 @@ fn spawn_refiller(weak: Weak<Inner>, wake: Receiver<()>) -> Result<(), PoolError
         .map_err(|e| PoolError::Engine(format!("could not start the refill thread: {e}")))
 }
 
+/// What a lease serves its call with.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per lease, moved once into the call; boxing would allocate per request"
+)]
+enum Slot {
+    /// A hot or reusable instance.
+    Ready(Instance),
+    /// A slot for an instance the call makes.
+    Reserved(Reservation),
+}
+
+/// A warm or cold slot claimed before its instance exists: counted in `Inner::reserved` until
+/// the instance is made or the lease ends, however it ends.
+struct Reservation(Arc<AtomicUsize>);
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, SeqCst);
+    }
+}
+
 /// One admitted call, from `acquire` to its end, however it ends: it holds the in-use count
 /// and the circuit breaker's admission. [`finish`](Self::finish) records the outcome; dropped
 /// without it (the lease dropped unused, the task never run or cancelled, a panic), the call
@@ -656,8 +685,8 @@ impl Drop for Call {
 /// instance and frees its place.
 pub struct Lease {
     inner: Arc<Inner>,
-    /// The hot or reusable instance; `None` when the call instantiates a new one.
-    instance: Option<Instance>,
+    /// The instance, or the slot reserved for the one the call makes; `None` once taken.
+    slot: Option<Slot>,
     /// Held until the call ends; `None` once [`run`](Self::run) took it.
     permit: Option<OwnedSemaphorePermit>,
     /// The in-use count and the breaker's admission, until the call ends.
@@ -695,29 +724,30 @@ impl Lease {
         R: OutputSize + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
-        let (Some(permit), Some(call)) = (self.permit.take(), self.call.take()) else {
+        let (Some(permit), Some(call), Some(slot)) =
+            (self.permit.take(), self.call.take(), self.slot.take())
+        else {
             return Err(PoolError::ShutDown);
         };
-        let ready = self.instance.take();
         let tier = self.tier;
         let acquire_started = self.acquire_started;
         let (tx, rx) = tokio::sync::oneshot::channel();
         tokio::task::spawn_blocking(move || {
-            let mut instance = match ready {
-                Some(instance) => instance,
-                None => match inner.instantiate(tier, true) {
-                    Ok(instance) => {
-                        inner.metrics.acquire.record(acquire_started.elapsed());
-                        instance
-                    }
-                    Err(e) => {
-                        inner.metrics.calls_failed.fetch_add(1, Relaxed);
-                        call.finish(false);
-                        let _ = tx.send(Err(e));
-                        drop(permit);
-                        return;
-                    }
-                },
+            let made = match slot {
+                Slot::Ready(instance) => Ok(instance),
+                Slot::Reserved(reservation) => inner
+                    .instantiate(tier, Some(reservation))
+                    .inspect(|_| inner.metrics.acquire.record(acquire_started.elapsed())),
+            };
+            let mut instance = match made {
+                Ok(instance) => instance,
+                Err(e) => {
+                    inner.metrics.calls_failed.fetch_add(1, Relaxed);
+                    call.finish(false);
+                    let _ = tx.send(Err(e));
+                    drop(permit);
+                    return;
+                }
             };
             let (outcome, disposition) = execute(&inner, &mut instance, f);
             let failed =
@@ -754,16 +784,11 @@ impl Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        // Dropped without `run`: free the place (the call, if any, ends with no outcome), and
-        // discard the instance if it has one (or give back the slot reserved for it).
+        // Dropped without `run`: the call (if any) ends with no outcome, a reserved slot is
+        // given back with its reservation, and an instance is discarded.
         drop(self.call.take());
-        if self.permit.take().is_some() {
-            match self.instance.take() {
-                Some(instance) => self.inner.discard(instance, DiscardReason::Cancelled),
-                None => {
-                    self.inner.reserved.fetch_sub(1, SeqCst);
-                }
-            }
+        if let Some(Slot::Ready(instance)) = self.slot.take() {
+            self.inner.discard(instance, DiscardReason::Cancelled);
         }
     }
 }
@@ -779,9 +804,8 @@ fn is_copy_limit(error: &wasmtime::Error) -> bool {
     })
 }
 
-/// Why a guest call that failed with `error` failed: the
-/// memory cap, the output cap (the copy was stopped), the deadline (epoch interruption, or
-/// fuel), or any other trap.
+/// Why a guest call that failed with `error` failed: the memory cap, the output cap (the copy
+/// was stopped), the deadline (epoch interruption, or fuel), or any other trap.
 fn failure_reason(error: &wasmtime::Error, state: &HostState) -> DiscardReason {
     if state.hit_memory_limit() {
         DiscardReason::MemoryLimit
@@ -995,16 +1019,16 @@ impl Pool {
                 return Err(PoolError::CircuitOpen { retry_after });
             }
         };
-        let (instance, tier) = inner.take();
+        let (slot, tier) = inner.take();
         // A warm or cold lease is acquired once its instance exists: recorded by `run`.
-        if instance.is_some() {
+        if let Slot::Ready(_) = slot {
             inner.metrics.acquire.record(started.elapsed());
         }
         inner.metrics.hits[tier.index()].fetch_add(1, Relaxed);
         inner.emit(PoolEvent::TierHit { tier });
         Ok(Lease {
             inner: Arc::clone(inner),
-            instance,
+            slot: Some(slot),
             permit: Some(permit),
             call: Some(call),
             tier,

@@ -3,14 +3,15 @@
 //! pages; and `riptide extract` of one article of about 115 KB, wall time with a warm artifact
 //! cache.
 
-use std::io::{Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::io::Write as _;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use super::util::median;
+use crate::eval::corpus::{self, Corpus, Page};
 
 /// What was measured.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -32,56 +33,20 @@ pub struct CliFigures {
     pub runs: usize,
 }
 
-/// A page of the batch.
-struct Page {
-    url: String,
-    html: String,
-}
-
-/// The first `n` WCXB dev pages whose page type is `article`, by file name.
+/// The first `n` WCXB dev pages whose page type is `article`, by id (the eval's loader).
 fn article_pages(corpus: &Path, n: usize) -> Result<Vec<Page>, String> {
-    let truth_dir = corpus.join("wcxb-dev").join("ground-truth");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&truth_dir)
-        .map_err(|e| format!("{}: {e}", truth_dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    names.sort();
     let mut pages = Vec::new();
-    for truth_path in names {
+    for page in corpus::list(corpus, Corpus::Wcxb)? {
         if pages.len() >= n {
             break;
         }
-        let text = std::fs::read_to_string(&truth_path)
-            .map_err(|e| format!("{}: {e}", truth_path.display()))?;
-        let truth: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", truth_path.display()))?;
-        if truth["_internal"]["page_type"]["primary"] != "article" {
-            continue;
+        let page = page.load()?;
+        if page.page_type == "article" {
+            pages.push(page);
         }
-        let Some(stem) = truth_path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        let html_path = corpus
-            .join("wcxb-dev")
-            .join("html")
-            .join(format!("{stem}.html.gz"));
-        let file =
-            std::fs::File::open(&html_path).map_err(|e| format!("{}: {e}", html_path.display()))?;
-        let mut html = String::new();
-        flate2::read::GzDecoder::new(file)
-            .read_to_string(&mut html)
-            .map_err(|e| format!("{}: {e}", html_path.display()))?;
-        pages.push(Page {
-            url: truth["url"]
-                .as_str()
-                .unwrap_or("https://example.com/")
-                .to_string(),
-            html,
-        });
     }
     if pages.is_empty() {
-        return Err(format!("no article pages in {}", truth_dir.display()));
+        return Err(format!("no WCXB article pages in {}", corpus.display()));
     }
     Ok(pages)
 }

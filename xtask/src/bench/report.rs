@@ -6,6 +6,11 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+/// `a / b`, or 0 when `b` was not measured.
+pub fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
 /// Latency figures of one (strategy, page class, concurrency).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Latency {
@@ -272,7 +277,8 @@ fn target(source: &str, name: &str, target: &str, measured: String, met: bool) -
 }
 
 impl Report {
-    fn class(&self, strategy: &StrategyFigures, class: &str) -> ClassFigures {
+    /// The figures of `strategy` on one page class (zeros when it was not measured).
+    pub fn class(&self, strategy: &StrategyFigures, class: &str) -> ClassFigures {
         strategy.classes.get(class).cloned().unwrap_or_default()
     }
 
@@ -358,7 +364,6 @@ impl Report {
         const CLASSES: [&str; 4] = ["tiny", "small", "median", "large"];
         let s = &self.strategies;
         let n = self.concurrency;
-        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
         let per_class = |f: &dyn Fn(&str) -> f64| -> Vec<(&'static str, f64)> {
             CLASSES.iter().map(|c| (*c, f(c))).collect()
         };
