@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use riptide::{
     CircuitConfig, Error, ExtractedContent, ExtractionMode, Extractor, HotConfig, PoolConfig,
+    PoolError,
 };
 use riptide_guest_build::GuestBuild;
 use tokio::sync::Mutex;
@@ -232,23 +233,23 @@ async fn leaks(extractor: &Extractor, name: &str) -> usize {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let m = pool.metrics();
-        let slots = pool
-            .engine()
-            .pooling_allocator_metrics()
-            .map_or(0, |p| usize::try_from(p.component_instances()).unwrap_or(0));
-        let missing_permits = max.saturating_sub(pool.available_permits());
-        let untracked = m.live_instances.abs_diff(m.hot_depth + m.reuse_depth);
-        let unknown_slots = slots.abs_diff(m.live_instances);
-        let total = missing_permits + m.in_use + untracked + unknown_slots;
-        if (total == 0 && m.hot_depth == m.hot_target) || Instant::now() >= deadline {
+        let slots = usize::try_from(m.status.allocator.component_instances).unwrap_or(usize::MAX);
+        let missing_permits = max.saturating_sub(pool.status().available);
+        let untracked = m
+            .status
+            .live_instances
+            .abs_diff(m.status.hot_depth + m.status.reuse_depth);
+        let unknown_slots = slots.abs_diff(m.status.live_instances);
+        let total = missing_permits + m.status.in_use + untracked + unknown_slots;
+        if (total == 0 && m.status.hot_depth == m.status.hot_target) || Instant::now() >= deadline {
             println!(
                 "  {name:<8} permits {}/{max}, in use {}, live instances {} (hot {}, target {}), \
                  pooling component instances {slots}",
-                pool.available_permits(),
-                m.in_use,
-                m.live_instances,
-                m.hot_depth,
-                m.hot_target
+                pool.status().available,
+                m.status.in_use,
+                m.status.live_instances,
+                m.status.hot_depth,
+                m.status.hot_target
             );
             return total;
         }
@@ -295,7 +296,7 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
             (Err(e), Some(kind)) => {
                 e.kind() == *kind
                     && (*name != "panic"
-                        || matches!(&e, Error::Trap { message } if message.contains(PANIC_MESSAGE)))
+                        || matches!(&e, Error::Pool(PoolError::Trap { message }) if message.contains(PANIC_MESSAGE)))
             }
             // Per-request isolation: the leak guest never sees anything run before its
             // request, whatever the tier.
@@ -587,8 +588,8 @@ async fn soak(
         real_m.calls_ok,
         real_m.calls_failed,
         real_m.exhausted,
-        real_m.call_p50_ns as f64 / 1e6,
-        real_m.call_p99_ns as f64 / 1e6
+        real_m.call.p50_ns as f64 / 1e6,
+        real_m.call.p99_ns as f64 / 1e6
     );
     println!(
         "hostile pool                calls ok {}, failed {}, discards {:?}",

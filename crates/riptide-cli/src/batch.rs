@@ -96,7 +96,7 @@ fn parse_line(raw: &str) -> Result<(Value, String, String, ExtractionMode), Valu
     };
     let mode = match (line.mode.as_deref(), line.selectors) {
         (None, Some(selectors)) => ExtractionMode::Custom(selectors),
-        (Some(name), selectors) => match name.parse::<ExtractionMode>() {
+        (Some(name), selectors) => match riptide::mode(name, Vec::new()) {
             Ok(ExtractionMode::Custom(_)) => ExtractionMode::Custom(selectors.unwrap_or_default()),
             Ok(mode) => {
                 if selectors.is_some() {
@@ -108,7 +108,7 @@ fn parse_line(raw: &str) -> Result<(Value, String, String, ExtractionMode), Valu
                 }
                 mode
             }
-            Err(e) => return Err(error_line(&id, e.kind(), &e.to_string())),
+            Err(e) => return Err(error_line(&id, e.kind(), &crate::report(&e))),
         },
         (None, None) => ExtractionMode::Article,
     };
@@ -122,7 +122,7 @@ async fn answer(extractor: Extractor, raw: String) -> (Value, bool) {
     };
     match extractor.extract(html, &url, mode).await {
         Ok(doc) => (json!({ "id": id, "ok": doc }), true),
-        Err(e) => (error_line(&id, e.kind(), &e.to_string()), false),
+        Err(e) => (error_line(&id, e.kind(), &crate::report(&e)), false),
     }
 }
 

@@ -124,7 +124,7 @@ fn main() {
         }
     }
     for kind in InputError::KINDS {
-        assert!(seen.contains(&kind), "no example for {kind}");
+        assert!(seen.contains(kind), "no example for {kind}");
     }
     let _ = v
         .check_request(html, url, Mode::Article)

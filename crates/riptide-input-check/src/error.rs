@@ -22,7 +22,10 @@ use crate::text::{Quoted, human_size};
 /// );
 /// assert!(matches!(err, InputError::UrlScheme { .. }));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr, strum::VariantNames,
+)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum InputError {
     /// The HTML is larger than [`Limits::max_html_bytes`](crate::Limits::max_html_bytes).
@@ -177,23 +180,10 @@ impl InputError {
     /// ```
     /// assert!(riptide_input_check::InputError::KINDS.contains(&"html_too_large"));
     /// ```
-    pub const KINDS: [&'static str; 13] = [
-        "html_too_large",
-        "html_empty",
-        "html_binary",
-        "url_invalid",
-        "url_scheme",
-        "url_no_host",
-        "url_too_long",
-        "mode_unknown",
-        "selectors_missing",
-        "selectors_too_many",
-        "selector_empty",
-        "selector_too_long",
-        "selector_invalid",
-    ];
+    pub const KINDS: &'static [&'static str] = <Self as strum::VariantNames>::VARIANTS;
 
-    /// A stable, `snake_case` name of the error, for JSON output and batch error lines.
+    /// A stable, `snake_case` name of the error (the variant's name), for JSON output and
+    /// batch error lines.
     ///
     /// ```
     /// use riptide_input_check::InputValidator;
@@ -202,21 +192,7 @@ impl InputError {
     /// assert_eq!(err.kind(), "html_empty");
     /// ```
     pub fn kind(&self) -> &'static str {
-        match self {
-            Self::HtmlTooLarge { .. } => "html_too_large",
-            Self::HtmlEmpty { .. } => "html_empty",
-            Self::HtmlBinary { .. } => "html_binary",
-            Self::UrlInvalid { .. } => "url_invalid",
-            Self::UrlScheme { .. } => "url_scheme",
-            Self::UrlNoHost { .. } => "url_no_host",
-            Self::UrlTooLong { .. } => "url_too_long",
-            Self::ModeUnknown { .. } => "mode_unknown",
-            Self::SelectorsMissing => "selectors_missing",
-            Self::SelectorsTooMany { .. } => "selectors_too_many",
-            Self::SelectorEmpty { .. } => "selector_empty",
-            Self::SelectorTooLong { .. } => "selector_too_long",
-            Self::SelectorInvalid { .. } => "selector_invalid",
-        }
+        self.into()
     }
 }
 

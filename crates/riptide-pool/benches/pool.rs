@@ -141,13 +141,13 @@ fn acquire(c: &mut Criterion) {
             while done < timed_count {
                 // Untimed: fill the hot tier, as the refill thread does between requests.
                 hot.maintain_now();
-                let ready = hot.metrics().hot_depth as u64;
+                let ready = hot.status().hot_depth as u64;
                 let n = ready.min(timed_count - done).max(1);
                 let (elapsed, leases) = rt.block_on(async {
                     let mut leases = Vec::with_capacity(n as usize);
                     let started = Instant::now();
                     for _ in 0..n {
-                        leases.push(hot.acquire().await.expect("an instance"));
+                        leases.push(hot.get().await.expect("an instance"));
                     }
                     (started.elapsed(), leases)
                 });
@@ -178,8 +178,11 @@ fn acquire(c: &mut Criterion) {
     // its instance when its call runs: timed is acquire, instantiation on the call's blocking
     // thread and a trivial call (`get-modes`).
     rt.block_on(async {
-        let lease = warm.acquire().await.expect("an instance");
-        lease.run(|b, s| b.call_get_modes(s)).await.expect("a call")
+        let lease = warm.get().await.expect("an instance");
+        lease
+            .call(|b, s| b.call_get_modes(s))
+            .await
+            .expect("a call")
     });
     group.bench_function("warm (acquire + instantiate + get-modes)", |b| {
         b.iter_custom(|iters| {
@@ -187,9 +190,12 @@ fn acquire(c: &mut Criterion) {
             for _ in 0..iters {
                 let started = Instant::now();
                 let tier = rt.block_on(async {
-                    let lease = warm.acquire().await.expect("an instance");
+                    let lease = warm.get().await.expect("an instance");
                     let tier = lease.tier();
-                    lease.run(|b, s| b.call_get_modes(s)).await.expect("a call");
+                    lease
+                        .call(|b, s| b.call_get_modes(s))
+                        .await
+                        .expect("a call");
                     tier
                 });
                 timed += started.elapsed();
@@ -262,7 +268,14 @@ fn requests(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let doc = rt
-                    .block_on(pool.extract(TINY.into(), TINY_URL.into(), ExtractionMode::Article))
+                    .block_on(async {
+                        pool.get()
+                            .await?
+                            .call(|guest, store| {
+                                guest.call_extract(store, TINY, TINY_URL, &ExtractionMode::Article)
+                            })
+                            .await
+                    })
                     .expect("the sandbox answers")
                     .expect("the guest extracts");
                 black_box(doc.text.len())

@@ -170,11 +170,7 @@ impl Default for PoolConfig {
         let max_instances = (cores * 2).max(4);
         PoolConfig {
             max_instances,
-            hot: HotConfig {
-                max: max_instances.min(16),
-                initial: cores.min(max_instances),
-                ..HotConfig::default()
-            },
+            hot: PoolConfig::default_hot(max_instances),
             acquire_timeout: Duration::from_secs(10),
             call_timeout: Duration::from_secs(10),
             epoch_tick: Duration::from_millis(5),
@@ -182,7 +178,7 @@ impl Default for PoolConfig {
             memory_limit_bytes: 512 << 20,
             max_output_bytes: 64 << 20,
             isolation: Isolation::PerRequest,
-            keep_resident_bytes: 64 << 20,
+            keep_resident_bytes: DEFAULT_KEEP_RESIDENT,
             table_keep_resident_bytes: 1 << 20,
             circuit: CircuitConfig::default(),
             artifact_cache: true,
@@ -214,6 +210,23 @@ impl PoolConfig {
     pub fn builder() -> PoolConfigBuilder {
         PoolConfigBuilder {
             config: PoolConfig::default(),
+            max_instances: None,
+            hot: None,
+            hot_size: None,
+            keep_resident_bytes: None,
+        }
+    }
+
+    /// The default hot tier for `max_instances`: up to 16 instances, as many at start as
+    /// there are cores.
+    fn default_hot(max_instances: usize) -> HotConfig {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let max = max_instances.min(16);
+        HotConfig {
+            max,
+            initial: cores.min(max),
+            min: HotConfig::default().min.min(cores.min(max)),
+            ..HotConfig::default()
         }
     }
 
@@ -358,38 +371,56 @@ impl PoolConfig {
     }
 }
 
+/// Linear memory kept resident per released slot unless set otherwise (64 MiB).
+const DEFAULT_KEEP_RESIDENT: usize = 64 << 20;
+
 /// The longest duration any setting may have (a year): longer ones are refused, so that
 /// adding one to an instant can never overflow.
 const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// Builds a validated [`PoolConfig`].
+///
+/// Each setter sets its own field and nothing else. The fields whose defaults depend on
+/// others — the hot tier's sizes on `max_instances`, `keep_resident_bytes` on
+/// `memory_limit_bytes` — take those defaults in [`build`](Self::build), from the values then
+/// set, unless they were set themselves; every invalid combination is a [`ConfigError`] from
+/// `build`, never a panic or a silent change.
+///
+/// ```
+/// use riptide_pool::PoolConfig;
+/// let config = PoolConfig::builder().max_instances(2).build()?;
+/// assert!(config.hot.max <= 2); // the default hot tier follows max_instances
+///
+/// let err = PoolConfig::builder().max_instances(2).hot_size(4, 4).build().unwrap_err();
+/// assert_eq!(err.field, "hot.max");
+/// assert!(PoolConfig::builder().max_instances(0).build().is_err());
+/// # Ok::<(), riptide_pool::ConfigError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct PoolConfigBuilder {
     config: PoolConfig,
+    max_instances: Option<usize>,
+    hot: Option<HotConfig>,
+    hot_size: Option<(usize, usize)>,
+    keep_resident_bytes: Option<usize>,
 }
 
 impl PoolConfigBuilder {
     /// Requests served at once.
     pub fn max_instances(mut self, n: usize) -> Self {
-        self.config.max_instances = n;
-        self.config.hot.max = self.config.hot.max.min(n);
-        self.config.hot.initial = self
-            .config
-            .hot
-            .initial
-            .clamp(self.config.hot.min, self.config.hot.max);
+        self.max_instances = Some(n);
         self
     }
-    /// Hot tier: initial target and capacity (`min` stays as is unless larger than `initial`).
+    /// Hot tier: initial target and capacity (the other hot-tier settings keep their
+    /// defaults, `min` at most `initial`).
     pub fn hot_size(mut self, initial: usize, max: usize) -> Self {
-        self.config.hot.initial = initial;
-        self.config.hot.max = max;
-        self.config.hot.min = self.config.hot.min.min(initial);
+        self.hot_size = Some((initial, max));
         self
     }
     /// Replace the whole hot-tier configuration.
     pub fn hot(mut self, hot: HotConfig) -> Self {
-        self.config.hot = hot;
+        self.hot = Some(hot);
+        self.hot_size = None;
         self
     }
     /// Wait for a free instance at most this long.
@@ -415,7 +446,6 @@ impl PoolConfigBuilder {
     /// Linear memory cap of one instance.
     pub fn memory_limit_bytes(mut self, bytes: usize) -> Self {
         self.config.memory_limit_bytes = bytes;
-        self.config.keep_resident_bytes = self.config.keep_resident_bytes.min(bytes);
         self
     }
     /// Largest result a call may return.
@@ -428,9 +458,10 @@ impl PoolConfigBuilder {
         self.config.isolation = isolation;
         self
     }
-    /// Linear memory kept resident per released slot.
+    /// Linear memory kept resident per released slot (default: 64 MiB, at most
+    /// `memory_limit_bytes`).
     pub fn keep_resident_bytes(mut self, bytes: usize) -> Self {
-        self.config.keep_resident_bytes = bytes;
+        self.keep_resident_bytes = Some(bytes);
         self
     }
     /// Circuit breaker thresholds.
@@ -453,13 +484,31 @@ impl PoolConfigBuilder {
         self.config.validate_wit = on;
         self
     }
-    /// Validate and return the configuration.
+    /// Fill in the defaults that depend on the values set, validate and return the
+    /// configuration.
     ///
     /// # Errors
     /// A [`ConfigError`] naming the field and what to change.
     pub fn build(self) -> Result<PoolConfig, ConfigError> {
-        self.config.validate()?;
-        Ok(self.config)
+        let mut config = self.config;
+        if let Some(n) = self.max_instances {
+            config.max_instances = n;
+        }
+        config.hot = match (self.hot, self.hot_size) {
+            (Some(hot), _) => hot,
+            (None, Some((initial, max))) => HotConfig {
+                initial,
+                max,
+                min: HotConfig::default().min.min(initial),
+                ..HotConfig::default()
+            },
+            (None, None) => PoolConfig::default_hot(config.max_instances),
+        };
+        config.keep_resident_bytes = self
+            .keep_resident_bytes
+            .unwrap_or(DEFAULT_KEEP_RESIDENT.min(config.memory_limit_bytes));
+        config.validate()?;
+        Ok(config)
     }
 }
 

@@ -49,7 +49,10 @@ pub(crate) fn engine(config: &PoolConfig) -> Result<Engine, PoolError> {
         .memory_init_cow(true)
         .parallel_compilation(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
-    Engine::new(&wasm).map_err(|e| PoolError::Engine(format!("{e:#}")))
+    Engine::new(&wasm).map_err(|e| PoolError::Engine {
+        what: "the engine configuration",
+        source: crate::error::cause(e),
+    })
 }
 
 /// How the component was obtained.
@@ -162,9 +165,7 @@ pub(crate) fn load_component(
 }
 
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<Component, PoolError> {
-    Component::new(engine, bytes).map_err(|e| {
-        PoolError::Load(format!(
-            "{e:#} (is it a WebAssembly component built for the riptide:extractor world?)"
-        ))
+    Component::new(engine, bytes).map_err(|e| PoolError::Load {
+        source: crate::error::cause(e),
     })
 }

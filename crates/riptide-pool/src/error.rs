@@ -1,13 +1,35 @@
 //! The pool's error type.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::ConfigError;
 
+/// The underlying error of a failure the pool reports: wasmtime's or the operating system's,
+/// kept whole so that `source()` walks to the root cause.
+pub type Cause = Arc<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Keep a wasmtime error (and its chain of causes) as a [`Cause`].
+pub(crate) fn cause(error: wasmtime::Error) -> Cause {
+    Arc::from(Box::<dyn std::error::Error + Send + Sync + 'static>::from(
+        error,
+    ))
+}
+
 /// Everything that can go wrong between a request and the guest's answer.
 ///
-/// Each message says what happened and what to change.
-#[derive(Debug, Clone, thiserror::Error)]
+/// Each message says what happened and what to change; [`source`](std::error::Error::source)
+/// gives wasmtime's or the system's own error where there is one, and [`kind`](Self::kind) a
+/// stable name for logs and JSON.
+///
+/// ```
+/// use riptide_pool::PoolError;
+/// let err = PoolError::ShutDown;
+/// assert_eq!(err.kind(), "shut_down");
+/// ```
+#[derive(Debug, Clone, thiserror::Error, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+#[non_exhaustive]
 pub enum PoolError {
     /// The configuration is invalid.
     #[error(transparent)]
@@ -19,14 +41,35 @@ pub enum PoolError {
         report: String,
     },
     /// The component could not be compiled or loaded.
-    #[error("could not load the component: {0}")]
-    Load(String),
-    /// The wasmtime engine could not be set up.
-    #[error("could not set up the WebAssembly engine: {0}")]
-    Engine(String),
+    #[error(
+        "could not compile or load the component (is it a WebAssembly component built for \
+         the riptide:extractor world?)"
+    )]
+    #[strum(serialize = "component_load")]
+    Load {
+        /// wasmtime's error.
+        #[source]
+        source: Cause,
+    },
+    /// The wasmtime engine or one of the pool's threads could not be set up.
+    #[error("could not set up the WebAssembly engine ({what})")]
+    Engine {
+        /// The part that failed.
+        what: &'static str,
+        /// wasmtime's or the system's error.
+        #[source]
+        source: Cause,
+    },
     /// Instantiating the component failed.
-    #[error("could not instantiate the component: {0}")]
-    Instantiate(String),
+    #[error(
+        "could not instantiate the component; check that it imports only the WASI interfaces \
+         the pool provides"
+    )]
+    Instantiate {
+        /// wasmtime's error.
+        #[source]
+        source: Cause,
+    },
     /// No instance became free in time.
     #[error(
         "no instance became free within {waited:?} ({max_instances} in use); raise max_instances \
@@ -88,21 +131,40 @@ pub enum PoolError {
 }
 
 impl PoolError {
-    /// A stable snake_case name of the variant, for logs and JSON output.
+    /// A stable snake_case name of the variant, for logs and JSON output (`timeout`,
+    /// `component_load`, …).
     pub fn kind(&self) -> &'static str {
-        match self {
-            PoolError::Config(_) => "config",
-            PoolError::InvalidComponent { .. } => "invalid_component",
-            PoolError::Load(_) => "component_load",
-            PoolError::Engine(_) => "engine",
-            PoolError::Instantiate(_) => "instantiate",
-            PoolError::PoolExhausted { .. } => "pool_exhausted",
-            PoolError::CircuitOpen { .. } => "circuit_open",
-            PoolError::Timeout { .. } => "timeout",
-            PoolError::MemoryLimit { .. } => "memory_limit",
-            PoolError::Trap { .. } => "trap",
-            PoolError::OutputTooLarge { .. } => "output_too_large",
-            PoolError::ShutDown => "shut_down",
-        }
+        self.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_snake_case_names_of_the_variants() {
+        let load = PoolError::Load {
+            source: cause(wasmtime::Error::msg("bad magic")),
+        };
+        assert_eq!(load.kind(), "component_load");
+        assert_eq!(
+            PoolError::PoolExhausted {
+                waited: Duration::ZERO,
+                max_instances: 1
+            }
+            .kind(),
+            "pool_exhausted"
+        );
+        assert_eq!(PoolError::ShutDown.kind(), "shut_down");
+    }
+
+    #[test]
+    fn the_cause_is_kept_as_the_source() {
+        let err = PoolError::Instantiate {
+            source: cause(wasmtime::Error::msg("unknown import wasi:http/types")),
+        };
+        let source = std::error::Error::source(&err).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("unknown import wasi:http/types"));
     }
 }

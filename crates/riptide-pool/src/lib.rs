@@ -22,8 +22,11 @@
 //! - **Circuit breaker** ([`CircuitBreaker`]) and **metrics** ([`MetricsSnapshot`], with a
 //!   Prometheus rendering) and an optional [`EventListener`].
 //!
-//! Guest calls run on tokio's blocking threads, so a long extraction never stalls other
-//! tasks of the runtime.
+//! The surface is that of the pool crates people know (deadpool, bb8): [`Pool::builder`],
+//! [`Pool::get`] → a [`PooledInstance`] guard whose [`call`](PooledInstance::call) runs one
+//! guest call (and whose `Drop` gives an unused instance back), [`Pool::status`] and
+//! [`Pool::metrics`]. Guest calls run on tokio's blocking threads, so a long extraction never
+//! stalls other tasks of the runtime.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -33,13 +36,18 @@
 //!     .config(PoolConfig::builder().max_instances(8).build()?)
 //!     .build()?;
 //! let result = pool
-//!     .extract("<h1>Hi</h1><p>Text.</p>".into(), "https://example.com/".into(), ExtractionMode::Article)
+//!     .get()
+//!     .await?
+//!     .call(|guest, store| {
+//!         guest.call_extract(store, "<h1>Hi</h1><p>Text.</p>", "https://example.com/", &ExtractionMode::Article)
+//!     })
 //!     .await?;
 //! println!("{:?}", result.map(|doc| doc.title));
 //! println!("{}", pool.metrics().to_prometheus());
 //! # Ok(()) }
 //! ```
 
+mod builder;
 mod cache;
 mod circuit;
 mod clock;
@@ -47,56 +55,87 @@ mod config;
 mod engine;
 mod error;
 mod events;
+mod guard;
 pub mod host;
 mod metrics;
+mod output;
 mod pool;
+mod shared;
+mod threads;
 mod tuner;
 
-/// Host bindings of the `riptide:extractor@0.2.0` world, generated from `wit/`.
+/// Host bindings of the `riptide:extractor@0.2.0` world, generated from `wit/`: the one
+/// definition of the types a guest returns (the facade re-exports them). They compare with
+/// `==` and (de)serialize with serde, field names as in the WIT in snake_case.
+///
+/// ```
+/// use riptide_pool::bindings::{ExtractionError, ExtractionMode};
+/// assert_eq!(ExtractionMode::Custom(vec!["h1".into()]).name(), "custom");
+/// let err = ExtractionError::ResourceLimit("too deep".into());
+/// assert_eq!((err.case(), err.message()), ("resource_limit", "too deep"));
+/// ```
 pub mod bindings {
     wasmtime::component::bindgen!({
         world: "extractor",
         path: "wit",
+        additional_derives: [serde::Serialize, serde::Deserialize, PartialEq, Eq],
     });
+
+    impl ExtractionMode {
+        /// The mode's WIT case name (`article`, `full`, `metadata`, `custom`).
+        pub fn name(&self) -> &'static str {
+            match self {
+                ExtractionMode::Article => "article",
+                ExtractionMode::Full => "full",
+                ExtractionMode::Metadata => "metadata",
+                ExtractionMode::Custom(_) => "custom",
+            }
+        }
+    }
+
+    impl ExtractionError {
+        /// The WIT case name in snake_case (`invalid_html`, `resource_limit`, …).
+        pub fn case(&self) -> &'static str {
+            match self {
+                ExtractionError::InvalidHtml(_) => "invalid_html",
+                ExtractionError::NetworkError(_) => "network_error",
+                ExtractionError::ParseError(_) => "parse_error",
+                ExtractionError::ResourceLimit(_) => "resource_limit",
+                ExtractionError::ExtractorError(_) => "extractor_error",
+                ExtractionError::InternalError(_) => "internal_error",
+                ExtractionError::UnsupportedMode(_) => "unsupported_mode",
+            }
+        }
+
+        /// The guest's message.
+        pub fn message(&self) -> &str {
+            match self {
+                ExtractionError::InvalidHtml(m)
+                | ExtractionError::NetworkError(m)
+                | ExtractionError::ParseError(m)
+                | ExtractionError::ResourceLimit(m)
+                | ExtractionError::ExtractorError(m)
+                | ExtractionError::InternalError(m)
+                | ExtractionError::UnsupportedMode(m) => m,
+            }
+        }
+    }
 }
 
+pub use builder::PoolBuilder;
 pub use circuit::{Admission, CircuitBreaker, CircuitState};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{CircuitConfig, ConfigError, HotConfig, Isolation, PoolConfig, PoolConfigBuilder};
 pub use engine::{LoadInfo, default_cache_dir};
-pub use error::PoolError;
+pub use error::{Cause, PoolError};
 pub use events::{DiscardReason, EventListener, PoolEvent, Tier};
-pub use metrics::{MetricsSnapshot, TierCounts};
-pub use pool::{Lease, OutputSize, Pool, PoolBuilder, StartupInfo};
+pub use guard::PooledInstance;
+pub use metrics::{Latency, MetricsSnapshot, TierCounts};
+pub use output::OutputSize;
+pub use pool::{Pool, StartupInfo};
+pub use shared::{AllocatorUsage, Status};
 pub use tuner::HotTuner;
 
-/// The WASI interfaces the pool links for the guest (WASI 0.2, synchronous).
-pub const HOST_INTERFACES: &[&str] = &[
-    "wasi:cli/environment",
-    "wasi:cli/exit",
-    "wasi:cli/stdin",
-    "wasi:cli/stdout",
-    "wasi:cli/stderr",
-    "wasi:cli/terminal-input",
-    "wasi:cli/terminal-output",
-    "wasi:cli/terminal-stdin",
-    "wasi:cli/terminal-stdout",
-    "wasi:cli/terminal-stderr",
-    "wasi:clocks/monotonic-clock",
-    "wasi:clocks/wall-clock",
-    "wasi:filesystem/types",
-    "wasi:filesystem/preopens",
-    "wasi:io/error",
-    "wasi:io/poll",
-    "wasi:io/streams",
-    "wasi:random/random",
-    "wasi:random/insecure",
-    "wasi:random/insecure-seed",
-    "wasi:sockets/network",
-    "wasi:sockets/instance-network",
-    "wasi:sockets/udp",
-    "wasi:sockets/udp-create-socket",
-    "wasi:sockets/tcp",
-    "wasi:sockets/tcp-create-socket",
-    "wasi:sockets/ip-name-lookup",
-];
+/// The WASI interfaces the pool links for the guest (WASI 0.2, synchronous): the list the
+/// component is validated against, so that both sides agree by construction.
+pub use riptide_wit_check::DEFAULT_WASI_IMPORTS as HOST_INTERFACES;

@@ -1,82 +1,94 @@
-//! Counters, an acquire-latency histogram, snapshots and their Prometheus rendering.
+//! Counters, latency histograms (`hdrhistogram`), snapshots and their Prometheus exposition
+//! (`prometheus-client`).
 
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
 
+use parking_lot::Mutex;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, NoLabelSet};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::registry::Registry;
 use serde::Serialize;
 
 use crate::circuit::CircuitState;
 use crate::events::{DiscardReason, Tier};
+use crate::shared::Status;
 
-/// A lock-free log-linear histogram of durations in nanoseconds: 8 buckets per power of two,
-/// so a percentile is off by at most 1/16 of its value.
+/// Upper bounds (seconds) of the Prometheus histogram buckets of the latencies.
+const BUCKETS_SECONDS: [f64; 18] = [
+    25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3, 5e-3, 10e-3, 25e-3, 50e-3, 100e-3, 250e-3,
+    500e-3, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Durations recorded in nanoseconds, 1 ns to an hour, with three significant digits.
 #[derive(Debug)]
 pub(crate) struct Histogram {
-    buckets: Box<[AtomicU64]>,
-}
-
-const BUCKETS: usize = 62 * 8;
-
-fn bucket_of(v: u64) -> usize {
-    if v < 8 {
-        return usize::try_from(v).unwrap_or(0);
-    }
-    let e = 63 - v.leading_zeros() as usize;
-    let m = usize::try_from((v >> (e - 3)) & 7).unwrap_or(0);
-    ((e - 2) * 8 + m).min(BUCKETS - 1)
-}
-
-/// The middle of a bucket's range.
-fn bucket_mid(i: usize) -> u64 {
-    if i < 8 {
-        return i as u64;
-    }
-    let e = i / 8 + 2;
-    let m = (i % 8) as u64;
-    let low = (8 + m) << (e - 3);
-    low + (1u64 << (e - 3)) / 2
+    samples: Mutex<hdrhistogram::Histogram<u64>>,
+    /// Exact sum of the samples (the histogram keeps only rounded values).
+    sum_ns: AtomicU64,
 }
 
 impl Histogram {
     pub(crate) fn new() -> Self {
+        let samples = hdrhistogram::Histogram::new_with_bounds(1, 3_600_000_000_000, 3)
+            .unwrap_or_else(|_| hdrhistogram::Histogram::new(3).expect("3 significant digits"));
         Histogram {
-            buckets: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
+            samples: Mutex::new(samples),
+            sum_ns: AtomicU64::new(0),
         }
     }
 
     pub(crate) fn record(&self, d: Duration) {
         let ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-        self.buckets[bucket_of(ns)].fetch_add(1, Relaxed);
+        self.samples.lock().saturating_record(ns.max(1));
+        self.sum_ns.fetch_add(ns, Relaxed);
     }
 
-    /// The `q` quantile (0..=1) in nanoseconds; 0 with no samples.
-    pub(crate) fn quantile(&self, q: f64) -> u64 {
-        let counts: Vec<u64> = self.buckets.iter().map(|b| b.load(Relaxed)).collect();
-        let total: u64 = counts.iter().sum();
-        if total == 0 {
-            return 0;
-        }
+    /// The samples so far: count, sum, median, 99th percentile and cumulative buckets.
+    pub(crate) fn snapshot(&self) -> Latency {
+        let samples = self.samples.lock();
+        let count = samples.len();
+        let quantile = |q: f64| {
+            if count == 0 {
+                0
+            } else {
+                samples.value_at_quantile(q)
+            }
+        };
         #[allow(
             clippy::cast_possible_truncation,
             clippy::cast_sign_loss,
-            clippy::cast_precision_loss
+            reason = "bucket bounds are positive and far below u64::MAX nanoseconds"
         )]
-        let rank = ((q.clamp(0.0, 1.0) * total as f64).ceil() as u64).max(1);
-        let mut seen = 0;
-        for (i, c) in counts.iter().enumerate() {
-            seen += c;
-            if seen >= rank {
-                return bucket_mid(i);
-            }
+        let buckets = BUCKETS_SECONDS
+            .iter()
+            .map(|&le| (le, samples.count_between(0, (le * 1e9) as u64)))
+            .collect();
+        Latency {
+            count,
+            sum_ns: self.sum_ns.load(Relaxed),
+            p50_ns: quantile(0.5),
+            p99_ns: quantile(0.99),
+            buckets,
         }
-        bucket_mid(BUCKETS - 1)
     }
+}
 
-    #[cfg(test)]
-    pub(crate) fn count(&self) -> u64 {
-        self.buckets.iter().map(|b| b.load(Relaxed)).sum()
-    }
+/// A latency distribution at one moment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Latency {
+    /// Samples recorded.
+    pub count: u64,
+    /// Their sum, in nanoseconds.
+    pub sum_ns: u64,
+    /// Median, in nanoseconds (0 with no samples; within 0.1 %).
+    pub p50_ns: u64,
+    /// 99th percentile, in nanoseconds (0 with no samples; within 0.1 %).
+    pub p99_ns: u64,
+    /// Cumulative counts: samples at or below each upper bound, in seconds.
+    pub buckets: Vec<(f64, u64)>,
 }
 
 /// The live counters of a pool.
@@ -149,26 +161,12 @@ pub struct MetricsSnapshot {
     pub exhausted: u64,
     /// Requests refused with `CircuitOpen`.
     pub circuit_rejections: u64,
-    /// Instances serving a request now.
-    pub in_use: usize,
-    /// Instances waiting in the hot tier now.
-    pub hot_depth: usize,
-    /// Reusable instances waiting (`Reuse` isolation only).
-    pub reuse_depth: usize,
-    /// The hot tier's current target size.
-    pub hot_target: usize,
-    /// Instances alive (hot, reusable and in use).
-    pub live_instances: usize,
-    /// Acquire latency (request → callable instance), median, in nanoseconds.
-    pub acquire_p50_ns: u64,
-    /// Acquire latency, 99th percentile, in nanoseconds.
-    pub acquire_p99_ns: u64,
-    /// Guest call latency, median, in nanoseconds.
-    pub call_p50_ns: u64,
-    /// Guest call latency, 99th percentile, in nanoseconds.
-    pub call_p99_ns: u64,
-    /// The circuit breaker's state.
-    pub circuit: CircuitState,
+    /// Acquire latency: request → callable instance.
+    pub acquire: Latency,
+    /// Guest call latency.
+    pub call: Latency,
+    /// The pool's state when the snapshot was taken.
+    pub status: Status,
 }
 
 impl MetricsSnapshot {
@@ -192,7 +190,8 @@ impl MetricsSnapshot {
             .map_or(0, |(_, n)| *n)
     }
 
-    /// The snapshot in the Prometheus text exposition format.
+    /// The snapshot in the Prometheus text exposition format (version 0.0.4): counters,
+    /// gauges of the [`Status`], and the latencies as histograms.
     ///
     /// ```no_run
     /// # fn f(pool: &riptide_pool::Pool) {
@@ -201,140 +200,129 @@ impl MetricsSnapshot {
     /// # }
     /// ```
     pub fn to_prometheus(&self) -> String {
-        let mut out = String::new();
-        let mut counter = |name: &str, help: &str, kind: &str, rows: Vec<(String, String)>| {
-            let _ = writeln!(out, "# HELP riptide_pool_{name} {help}");
-            let _ = writeln!(out, "# TYPE riptide_pool_{name} {kind}");
-            for (labels, value) in rows {
-                let _ = writeln!(out, "riptide_pool_{name}{labels} {value}");
+        let mut registry = Registry::with_prefix("riptide_pool");
+        registry.register_collector(Box::new(self.clone()));
+        let mut text = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &registry);
+        text
+    }
+}
+
+impl Collector for MetricsSnapshot {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let tiers = [Tier::Hot, Tier::Warm, Tier::Cold];
+        for (name, help, counts) in [
+            ("hits", "Requests served, by tier.", &self.hits),
+            (
+                "instantiations",
+                "Instances created, by tier.",
+                &self.instantiations,
+            ),
+        ] {
+            let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
+            for tier in tiers {
+                metric
+                    .encode_family(&[("tier", tier.as_str())])?
+                    .encode_counter::<NoLabelSet, _, u64>(&counts.get(tier), None)?;
             }
-        };
-        let tiers = |counts: &TierCounts| {
-            [Tier::Hot, Tier::Warm, Tier::Cold]
-                .iter()
-                .map(|t| {
-                    (
-                        format!("{{tier=\"{}\"}}", t.as_str()),
-                        counts.get(*t).to_string(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        counter(
-            "hits_total",
-            "Requests served, by tier.",
-            "counter",
-            tiers(&self.hits),
-        );
-        counter(
-            "instantiations_total",
-            "Instances created, by tier.",
-            "counter",
-            tiers(&self.instantiations),
-        );
-        counter(
-            "discards_total",
+        }
+        let mut metric = encoder.encode_descriptor(
+            "discards",
             "Instances dropped, by reason.",
-            "counter",
-            self.discards
-                .iter()
-                .map(|(r, n)| (format!("{{reason=\"{}\"}}", r.as_str()), n.to_string()))
-                .collect(),
-        );
-        let plain = |v: String| vec![(String::new(), v)];
-        counter(
-            "calls_ok_total",
-            "Guest calls that returned.",
-            "counter",
-            plain(self.calls_ok.to_string()),
-        );
-        counter(
-            "calls_failed_total",
-            "Guest calls that trapped, timed out or hit a limit.",
-            "counter",
-            plain(self.calls_failed.to_string()),
-        );
-        counter(
-            "exhausted_total",
-            "Requests refused with PoolExhausted.",
-            "counter",
-            plain(self.exhausted.to_string()),
-        );
-        counter(
-            "circuit_rejections_total",
-            "Requests refused while the circuit breaker was open.",
-            "counter",
-            plain(self.circuit_rejections.to_string()),
-        );
-        counter(
-            "in_use",
-            "Instances serving a request.",
-            "gauge",
-            plain(self.in_use.to_string()),
-        );
-        counter(
-            "hot_depth",
-            "Instances waiting in the hot tier.",
-            "gauge",
-            plain(self.hot_depth.to_string()),
-        );
-        counter(
-            "reuse_depth",
-            "Reusable instances waiting.",
-            "gauge",
-            plain(self.reuse_depth.to_string()),
-        );
-        counter(
-            "hot_target",
-            "Target size of the hot tier.",
-            "gauge",
-            plain(self.hot_target.to_string()),
-        );
-        counter(
-            "live_instances",
-            "Instances alive.",
-            "gauge",
-            plain(self.live_instances.to_string()),
-        );
-        #[allow(clippy::cast_precision_loss)]
-        let secs = |ns: u64| format!("{:.9}", ns as f64 / 1e9);
-        counter(
-            "acquire_seconds",
-            "Acquire latency quantiles.",
-            "gauge",
-            vec![
-                ("{quantile=\"0.5\"}".into(), secs(self.acquire_p50_ns)),
-                ("{quantile=\"0.99\"}".into(), secs(self.acquire_p99_ns)),
-            ],
-        );
-        counter(
-            "call_seconds",
-            "Guest call latency quantiles.",
-            "gauge",
-            vec![
-                ("{quantile=\"0.5\"}".into(), secs(self.call_p50_ns)),
-                ("{quantile=\"0.99\"}".into(), secs(self.call_p99_ns)),
-            ],
-        );
-        counter(
+            None,
+            MetricType::Counter,
+        )?;
+        for (reason, n) in &self.discards {
+            metric
+                .encode_family(&[("reason", reason.as_str())])?
+                .encode_counter::<NoLabelSet, _, u64>(n, None)?;
+        }
+        for (name, help, value) in [
+            ("calls_ok", "Guest calls that returned.", self.calls_ok),
+            (
+                "calls_failed",
+                "Guest calls that trapped, timed out or hit a limit.",
+                self.calls_failed,
+            ),
+            (
+                "exhausted",
+                "Requests refused with PoolExhausted.",
+                self.exhausted,
+            ),
+            (
+                "circuit_rejections",
+                "Requests refused while the circuit breaker was open.",
+                self.circuit_rejections,
+            ),
+        ] {
+            encoder
+                .encode_descriptor(name, help, None, MetricType::Counter)?
+                .encode_counter::<NoLabelSet, _, u64>(&value, None)?;
+        }
+        let status = &self.status;
+        for (name, help, value) in [
+            ("in_use", "Instances serving a request.", status.in_use),
+            ("available", "Places free for a request.", status.available),
+            (
+                "waiting",
+                "Requests waiting for a free place.",
+                status.waiting,
+            ),
+            (
+                "hot_depth",
+                "Instances waiting in the hot tier.",
+                status.hot_depth,
+            ),
+            (
+                "reuse_depth",
+                "Reusable instances waiting.",
+                status.reuse_depth,
+            ),
+            (
+                "hot_target",
+                "Target size of the hot tier.",
+                status.hot_target,
+            ),
+            ("live_instances", "Instances alive.", status.live_instances),
+        ] {
+            encoder
+                .encode_descriptor(name, help, None, MetricType::Gauge)?
+                .encode_gauge(&(u64::try_from(value).unwrap_or(u64::MAX)))?;
+        }
+        let mut metric = encoder.encode_descriptor(
             "circuit_state",
             "Circuit breaker state (1 for the current one).",
-            "gauge",
-            [
-                CircuitState::Closed,
-                CircuitState::Open,
-                CircuitState::HalfOpen,
-            ]
-            .iter()
-            .map(|s| {
-                (
-                    format!("{{state=\"{}\"}}", s.as_str()),
-                    u8::from(*s == self.circuit).to_string(),
-                )
-            })
-            .collect(),
-        );
-        out
+            None,
+            MetricType::Gauge,
+        )?;
+        for state in [
+            CircuitState::Closed,
+            CircuitState::Open,
+            CircuitState::HalfOpen,
+        ] {
+            metric
+                .encode_family(&[("state", state.as_str())])?
+                .encode_gauge(&u64::from(state == status.circuit))?;
+        }
+        for (name, help, latency) in [
+            (
+                "acquire_seconds",
+                "Acquire latency: request to callable instance.",
+                &self.acquire,
+            ),
+            ("call_seconds", "Guest call latency.", &self.call),
+        ] {
+            #[allow(
+                clippy::cast_precision_loss,
+                reason = "seconds as f64, as Prometheus has them"
+            )]
+            let sum = latency.sum_ns as f64 / 1e9;
+            encoder
+                .encode_descriptor(name, help, None, MetricType::Histogram)?
+                .encode_histogram::<NoLabelSet>(sum, latency.count, &latency.buckets, None)?;
+        }
+        Ok(())
     }
 }
 
@@ -343,28 +331,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn buckets_are_monotonic_and_tight() {
-        let mut last = 0;
-        for v in [0u64, 1, 7, 8, 9, 15, 16, 17, 100, 1_000, 65_535, 1 << 40] {
-            let b = bucket_of(v);
-            assert!(b >= last, "{v}");
-            last = b;
-            let mid = bucket_mid(b);
-            assert!(mid.abs_diff(v) <= v / 8 + 1, "{v} -> {mid}");
-        }
-    }
-
-    #[test]
-    fn quantiles_follow_the_samples() {
+    fn quantiles_and_buckets_follow_the_samples() {
         let h = Histogram::new();
         for us in 1..=100u64 {
             h.record(Duration::from_micros(us));
         }
-        assert_eq!(h.count(), 100);
-        let p50 = h.quantile(0.5);
-        assert!((46_000..=54_000).contains(&p50), "{p50}");
-        let p99 = h.quantile(0.99);
-        assert!((92_000..=105_000).contains(&p99), "{p99}");
-        assert_eq!(Histogram::new().quantile(0.5), 0);
+        let l = h.snapshot();
+        assert_eq!(l.count, 100);
+        assert_eq!(l.sum_ns, (1..=100u64).sum::<u64>() * 1000);
+        assert!((49_900..=50_100).contains(&l.p50_ns), "{}", l.p50_ns);
+        assert!((98_900..=99_100).contains(&l.p99_ns), "{}", l.p99_ns);
+        // Samples at or below 25, 50 and 100 µs: cumulative.
+        assert_eq!(&l.buckets[..3], &[(25e-6, 25), (50e-6, 50), (100e-6, 100)]);
+        assert_eq!(Histogram::new().snapshot().p50_ns, 0);
     }
 }

@@ -8,6 +8,7 @@
 //! returns to its baseline, and the next healthy request succeeds.
 
 mod common;
+use common::GuestCalls;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -72,18 +73,15 @@ struct Capacity {
 
 fn capacity(pool: &Pool) -> Capacity {
     let m = pool.metrics();
-    let slots = pool
-        .engine()
-        .pooling_allocator_metrics()
-        .expect("the engine uses the pooling allocator");
+    let slots = m.status.allocator;
     Capacity {
-        in_use: m.in_use,
-        permits: pool.available_permits(),
-        live_instances: m.live_instances,
-        component_instances: slots.component_instances(),
-        core_instances: slots.core_instances(),
-        memories: slots.memories(),
-        tables: slots.tables(),
+        in_use: m.status.in_use,
+        permits: pool.status().available,
+        live_instances: m.status.live_instances,
+        component_instances: slots.component_instances,
+        core_instances: slots.core_instances,
+        memories: slots.memories,
+        tables: slots.tables,
     }
 }
 
@@ -96,8 +94,8 @@ async fn settled(pool: &Pool) -> Capacity {
         let c = capacity(pool);
         if c.in_use == 0
             && c.permits == pool.config().max_instances
-            && m.hot_depth == m.hot_target
-            && c.live_instances == m.hot_target + m.reuse_depth
+            && m.status.hot_depth == m.status.hot_target
+            && c.live_instances == m.status.hot_target + m.status.reuse_depth
             && c.component_instances == c.live_instances as u64
         {
             return c;
@@ -357,7 +355,7 @@ async fn shutdown_returns_with_every_place_blocked_in_a_host_call() {
         let err = call.await.unwrap().unwrap_err();
         assert_eq!(err.kind(), "timeout", "{err:?}");
     }
-    assert_eq!(pool.metrics().live_instances, 0);
+    assert_eq!(pool.metrics().status.live_instances, 0);
 }
 
 #[tokio::test]
@@ -400,10 +398,10 @@ async fn every_tier_serves_an_instance_that_ran_nothing_before() {
         for i in 0..4 {
             // The probe first: the very first request of the pool without a hot tier takes a
             // never-used slot (cold); later ones a used slot (warm).
-            let lease = pool.acquire().await.unwrap();
+            let lease = pool.get().await.unwrap();
             let tier = lease.tier();
             let leaked = lease
-                .run(|b, s| {
+                .call(|b, s| {
                     b.call_extract(s, "<p>probe</p>", "http://leak/", &ExtractionMode::Article)
                 })
                 .await
@@ -570,7 +568,7 @@ async fn the_circuit_opens_under_a_stream_of_panics_and_closes_after_recovery() 
             "trap"
         );
     }
-    assert_eq!(pool.circuit_state(), CircuitState::Open);
+    assert_eq!(pool.status().circuit, CircuitState::Open);
     let err = extract(&pool, "https://example.com/").await.unwrap_err();
     assert!(
         matches!(err, PoolError::CircuitOpen { retry_after } if retry_after <= Duration::from_secs(5)),
@@ -578,8 +576,8 @@ async fn the_circuit_opens_under_a_stream_of_panics_and_closes_after_recovery() 
     );
     clock.advance(Duration::from_secs(6));
     healthy_request_succeeds(&pool).await;
-    assert_eq!(pool.circuit_state(), CircuitState::HalfOpen);
+    assert_eq!(pool.status().circuit, CircuitState::HalfOpen);
     healthy_request_succeeds(&pool).await;
-    assert_eq!(pool.circuit_state(), CircuitState::Closed);
+    assert_eq!(pool.status().circuit, CircuitState::Closed);
     settled(&pool).await;
 }

@@ -26,11 +26,13 @@ use common::component;
 use proptest::prelude::*;
 use riptide_pool::bindings::{ExtractedContent, ExtractionError, ExtractionMode};
 use riptide_pool::{
-    CircuitConfig, DiscardReason, HotConfig, Isolation, Lease, ManualClock, OutputSize, Pool,
-    PoolError, Tier, TierCounts,
+    CircuitConfig, DiscardReason, HotConfig, Isolation, ManualClock, OutputSize, Pool, PoolError,
+    PooledInstance, Tier, TierCounts,
 };
 
 const MAX_INSTANCES: usize = 3;
+/// The hot tier's capacity (`hot.max`).
+const HOT_CAPACITY: usize = 2;
 const IDLE_EXPIRY: Duration = Duration::from_secs(60);
 /// The clock moves in quarters of the idle expiry.
 const QUARTER: Duration = Duration::from_secs(15);
@@ -179,12 +181,12 @@ fn observe(pool: &Pool) -> State {
         calls_ok: m.calls_ok,
         calls_failed: m.calls_failed,
         exhausted: m.exhausted,
-        in_use: m.in_use,
-        hot_depth: m.hot_depth,
-        reuse_depth: m.reuse_depth,
-        hot_target: m.hot_target,
-        live: m.live_instances,
-        permits: pool.available_permits(),
+        in_use: m.status.in_use,
+        hot_depth: m.status.hot_depth,
+        reuse_depth: m.status.reuse_depth,
+        hot_target: m.status.hot_target,
+        live: m.status.live_instances,
+        permits: pool.status().available,
     }
 }
 
@@ -314,6 +316,10 @@ impl Model {
                 self.discard(DiscardReason::Expired);
             }
         }
+        while self.hot.len() > self.target {
+            self.hot.pop_front();
+            self.discard(DiscardReason::Surplus);
+        }
         while self.hot.len() < self.target {
             let instance = self.instantiate(Tier::Hot, false);
             self.hot.push_back(instance);
@@ -408,11 +414,26 @@ impl Model {
         });
     }
 
-    /// A lease dropped unused: its instance, if it had one, is discarded.
+    /// A guard dropped unused: its instance, if it had one, goes back untouched (a reused
+    /// one to the reusable queue, any other to the hot tier) while there is room, and is
+    /// discarded otherwise.
     fn cancel(&mut self, instance: Option<ModelInstance>) {
         self.held -= 1;
         match instance {
-            Some(_) => self.discard(DiscardReason::Cancelled),
+            Some(instance) if instance.uses > 0 && self.max_age().is_some() => {
+                if self.reuse.len() < MAX_INSTANCES {
+                    self.reuse.push_back(instance);
+                } else {
+                    self.discard(DiscardReason::Cancelled);
+                }
+            }
+            Some(instance) => {
+                if self.hot.len() < HOT_CAPACITY {
+                    self.hot.push_back(instance);
+                } else {
+                    self.discard(DiscardReason::Cancelled);
+                }
+            }
             None => self.pending -= 1,
         }
     }
@@ -460,9 +481,9 @@ async fn converge(pool: &Pool, model: &Model, context: &str) {
     assert_conserved(&seen, context);
 }
 
-async fn complete(lease: Lease) -> Probe {
+async fn complete(lease: PooledInstance) -> Probe {
     lease
-        .run(|b, s| {
+        .call(|b, s| {
             let served_before = b.call_health_check(&mut *s)?.extraction_count;
             let doc = b.call_extract(s, SMALL_PAGE, URL, &ExtractionMode::Full)?;
             Ok(Probe {
@@ -474,12 +495,12 @@ async fn complete(lease: Lease) -> Probe {
         .expect("a call on a healthy instance succeeds")
 }
 
-async fn fail(lease: Lease, failure: Failure) -> (Option<u64>, PoolError) {
+async fn fail(lease: PooledInstance, failure: Failure) -> (Option<u64>, PoolError) {
     // What the guest's counter said, recorded on the blocking thread before the failure.
     let seen = Arc::new(Mutex::new(None));
     let record = Arc::clone(&seen);
     let result = lease
-        .run(move |b, s| {
+        .call(move |b, s| {
             *record.lock().unwrap() = b.call_health_check(&mut *s)?.extraction_count;
             let doc = match failure {
                 Failure::Timeout => {
@@ -514,7 +535,7 @@ async fn run_case(setup: Setup, ops: Vec<Op>) {
         .max_instances(MAX_INSTANCES)
         .hot(HotConfig {
             min: 0,
-            max: 2,
+            max: HOT_CAPACITY,
             initial: setup.hot,
             auto_tune: false,
             // Also the refill thread's idle wake-up: keep it out of the way.
@@ -539,12 +560,12 @@ async fn run_case(setup: Setup, ops: Vec<Op>) {
     let mut model = Model::new(setup);
     converge(&pool, &model, "at start").await;
 
-    let mut held: Vec<(Lease, Option<ModelInstance>, Tier)> = Vec::new();
+    let mut held: Vec<(PooledInstance, Option<ModelInstance>, Tier)> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         let context = format!("after op {step} {op:?} of {ops:?} with {setup:?}");
         match *op {
             Op::Acquire => {
-                let result = pool.acquire().await;
+                let result = pool.get().await;
                 match (model.acquire(), result) {
                     (Some((instance, tier)), Ok(lease)) => {
                         assert_eq!(lease.tier(), tier, "tier {context}");

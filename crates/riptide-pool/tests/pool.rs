@@ -1,6 +1,7 @@
 //! The pool with the real guest component: tiers, isolation, limits, cache, shutdown.
 
 mod common;
+use common::GuestCalls;
 
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ async fn requests_are_served_hot_and_each_instance_serves_one_request() {
         .build_filled()
         .unwrap();
     assert_eq!(
-        pool.metrics().hot_depth,
+        pool.metrics().status.hot_depth,
         2,
         "the hot tier is filled at start"
     );
@@ -39,8 +40,25 @@ async fn requests_are_served_hot_and_each_instance_serves_one_request() {
         1,
         "per-request isolation drops the Store"
     );
-    assert_eq!(m.in_use, 0);
-    assert!(m.acquire_p50_ns > 0);
+    assert_eq!(m.status.in_use, 0);
+    assert!(m.acquire.p50_ns > 0);
+    assert_eq!((m.call.count, m.acquire.count), (1, 1));
+    // The exposition: counters by label, gauges of the status, latencies as histograms.
+    let text = m.to_prometheus();
+    for line in [
+        "riptide_pool_hits_total{tier=\"hot\"} 1",
+        "riptide_pool_calls_ok_total 1",
+        "riptide_pool_in_use 0",
+        "# TYPE riptide_pool_call_seconds histogram",
+        "riptide_pool_call_seconds_count 1",
+        "riptide_pool_call_seconds_bucket{le=\"+Inf\"} 1",
+        "riptide_pool_circuit_state{state=\"closed\"} 1",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line:?} missing in:\n{text}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -116,9 +134,9 @@ async fn waiting_past_acquire_timeout_is_pool_exhausted() {
         .config(config)
         .build_filled()
         .unwrap();
-    let held = pool.acquire().await.unwrap();
+    let held = pool.get().await.unwrap();
     assert_eq!(held.tier(), Tier::Hot);
-    let err = pool.acquire().await.unwrap_err();
+    let err = pool.get().await.unwrap_err();
     assert!(
         matches!(
             err,
@@ -132,7 +150,7 @@ async fn waiting_past_acquire_timeout_is_pool_exhausted() {
     assert!(err.to_string().contains("raise max_instances"));
     drop(held);
     assert_eq!(
-        pool.available_permits(),
+        pool.status().available,
         1,
         "a dropped lease frees its place"
     );
@@ -151,8 +169,8 @@ async fn shutdown_refuses_new_requests_and_releases_instances() {
     pool.shutdown().await;
     assert!(matches!(pool.get_modes().await, Err(PoolError::ShutDown)));
     let m = pool.metrics();
-    assert_eq!(m.hot_depth, 0);
-    assert_eq!(m.live_instances, 0);
+    assert_eq!(m.status.hot_depth, 0);
+    assert_eq!(m.status.live_instances, 0);
 }
 
 #[tokio::test]
@@ -225,7 +243,7 @@ async fn not_a_component_is_refused_before_compiling() {
         )
         .build_filled()
         .unwrap_err();
-    assert!(matches!(err, PoolError::Load(_)), "{err}");
+    assert!(matches!(err, PoolError::Load { .. }), "{err}");
 }
 
 #[tokio::test]
@@ -257,7 +275,7 @@ async fn a_component_that_does_not_match_the_world_is_refused_with_the_full_repo
         .build_filled()
         .unwrap_err();
     assert!(
-        matches!(err, PoolError::Instantiate(_) | PoolError::Load(_)),
+        matches!(err, PoolError::Instantiate { .. } | PoolError::Load { .. }),
         "{err}"
     );
 }

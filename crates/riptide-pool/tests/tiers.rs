@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use common::{PAGE, component, config, settle};
 use riptide_pool::bindings::{ExtractedContent, ExtractionError, ExtractionMode};
 use riptide_pool::{
-    DiscardReason, EventListener, HotConfig, Lease, ManualClock, MetricsSnapshot, OutputSize, Pool,
-    PoolBuilder, PoolEvent, Tier,
+    DiscardReason, EventListener, HotConfig, ManualClock, MetricsSnapshot, OutputSize, Pool,
+    PoolBuilder, PoolEvent, PooledInstance, Tier,
 };
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -88,9 +88,9 @@ impl OutputSize for Probe {
 }
 
 /// Serve one request on the lease; the instance must be one nobody used.
-async fn serve(lease: Lease) {
+async fn serve(lease: PooledInstance) {
     let probe = lease
-        .run(|b, s| {
+        .call(|b, s| {
             let served_before = b.call_health_check(&mut *s)?.extraction_count;
             let doc = b.call_extract(s, PAGE, "https://example.com/", &ExtractionMode::Full)?;
             Ok(Probe { served_before, doc })
@@ -123,7 +123,7 @@ async fn wait_for(
 async fn idle_with_hot(pool: &Pool, depth: usize) -> MetricsSnapshot {
     settle(pool).await;
     wait_for(pool, "the hot tier is refilled", |m| {
-        m.in_use == 0 && m.hot_depth == depth && m.live_instances == depth
+        m.status.in_use == 0 && m.status.hot_depth == depth && m.status.live_instances == depth
     })
     .await
 }
@@ -131,7 +131,7 @@ async fn idle_with_hot(pool: &Pool, depth: usize) -> MetricsSnapshot {
 fn conserved(m: &MetricsSnapshot) {
     let created = m.instantiations.hot + m.instantiations.warm + m.instantiations.cold;
     let dropped: u64 = m.discards.iter().map(|(_, n)| n).sum();
-    assert_eq!(created - dropped, m.live_instances as u64, "{m:?}");
+    assert_eq!(created - dropped, m.status.live_instances as u64, "{m:?}");
 }
 
 /// `build` leaves the first fill to the refill thread: a request that comes at once is
@@ -141,7 +141,7 @@ fn conserved(m: &MetricsSnapshot) {
 async fn build_fills_the_hot_tier_in_the_background() {
     let clock = ManualClock::new();
     let pool = builder(&clock, hot(0, 2, 2, false, HOUR)).build().unwrap();
-    let lease = pool.acquire().await.unwrap();
+    let lease = pool.get().await.unwrap();
     let tier = lease.tier();
     serve(lease).await;
     let m = idle_with_hot(&pool, 2).await;
@@ -162,7 +162,7 @@ async fn requests_hit_the_hot_tier_while_it_is_filled_and_each_hit_is_replaced()
     let pool = pool(&clock, hot(0, 2, 2, false, HOUR), None);
     idle_with_hot(&pool, 2).await;
     for _ in 0..5 {
-        let lease = pool.acquire().await.unwrap();
+        let lease = pool.get().await.unwrap();
         assert_eq!(lease.tier(), Tier::Hot);
         serve(lease).await;
         idle_with_hot(&pool, 2).await;
@@ -179,15 +179,15 @@ async fn requests_hit_the_hot_tier_while_it_is_filled_and_each_hit_is_replaced()
     // Held requests do not stop the refill: the hot tier is apart from max_instances.
     let mut held = Vec::new();
     for n in 1..=3 {
-        let lease = pool.acquire().await.unwrap();
+        let lease = pool.get().await.unwrap();
         assert_eq!(lease.tier(), Tier::Hot, "hit {n}, the tier was refilled");
         held.push(lease);
         wait_for(&pool, "refilled while requests are held", |m| {
-            m.hot_depth == 2 && m.live_instances == 2 + n
+            m.status.hot_depth == 2 && m.status.live_instances == 2 + n
         })
         .await;
     }
-    assert_eq!(pool.available_permits(), 1);
+    assert_eq!(pool.status().available, 1);
     for lease in held {
         serve(lease).await;
     }
@@ -203,7 +203,7 @@ async fn warm_and_cold_follow_the_most_instances_ever_alive() {
     let pool = pool(&clock, hot(0, 0, 0, false, HOUR), None);
     idle_with_hot(&pool, 0).await;
 
-    let first = pool.acquire().await.unwrap();
+    let first = pool.get().await.unwrap();
     assert_eq!(
         first.tier(),
         Tier::Cold,
@@ -212,9 +212,9 @@ async fn warm_and_cold_follow_the_most_instances_ever_alive() {
     serve(first).await;
     idle_with_hot(&pool, 0).await;
 
-    let again = pool.acquire().await.unwrap();
+    let again = pool.get().await.unwrap();
     assert_eq!(again.tier(), Tier::Warm, "the slot was used before");
-    let second = pool.acquire().await.unwrap();
+    let second = pool.get().await.unwrap();
     assert_eq!(
         second.tier(),
         Tier::Cold,
@@ -224,9 +224,9 @@ async fn warm_and_cold_follow_the_most_instances_ever_alive() {
     serve(second).await;
     idle_with_hot(&pool, 0).await;
 
-    let a = pool.acquire().await.unwrap();
-    let b = pool.acquire().await.unwrap();
-    let c = pool.acquire().await.unwrap();
+    let a = pool.get().await.unwrap();
+    let b = pool.get().await.unwrap();
+    let c = pool.get().await.unwrap();
     assert_eq!(
         [a.tier(), b.tier(), c.tier()],
         [Tier::Warm, Tier::Warm, Tier::Cold],
@@ -263,7 +263,7 @@ async fn idle_hot_instances_expire_after_the_idle_time_and_are_replaced() {
 
     // t = 30 s: one hot instance is used; its replacement is 30 s younger than the other.
     clock.advance(Duration::from_secs(30));
-    serve(pool.acquire().await.unwrap()).await;
+    serve(pool.get().await.unwrap()).await;
     let m = idle_with_hot(&pool, 2).await;
     assert_eq!(m.instantiations.hot, 3);
     recorder.take();
@@ -273,14 +273,14 @@ async fn idle_hot_instances_expire_after_the_idle_time_and_are_replaced() {
     pool.maintain_now();
     let m = pool.metrics();
     assert_eq!(m.discarded(DiscardReason::Expired), 0);
-    assert_eq!((m.hot_depth, m.instantiations.hot), (2, 3));
+    assert_eq!((m.status.hot_depth, m.instantiations.hot), (2, 3));
 
     // t = 60 s: the instance made at start expires and is replaced; the one made at 30 s stays.
     clock.advance(Duration::from_secs(1));
     pool.maintain_now();
     let m = pool.metrics();
     assert_eq!(m.discarded(DiscardReason::Expired), 1);
-    assert_eq!((m.hot_depth, m.live_instances), (2, 2));
+    assert_eq!((m.status.hot_depth, m.status.live_instances), (2, 2));
     assert_eq!(m.instantiations.hot, 4);
     assert_eq!(
         recorder.take(),
@@ -294,15 +294,15 @@ async fn idle_hot_instances_expire_after_the_idle_time_and_are_replaced() {
     pool.maintain_now();
     let m = pool.metrics();
     assert_eq!(m.discarded(DiscardReason::Expired), 2);
-    assert_eq!((m.hot_depth, m.instantiations.hot), (2, 5));
+    assert_eq!((m.status.hot_depth, m.instantiations.hot), (2, 5));
 
     // Long idle: every hot instance is dropped and replaced by a fresh one, which still serves.
     clock.advance(Duration::from_secs(600));
     pool.maintain_now();
     let m = pool.metrics();
     assert_eq!(m.discarded(DiscardReason::Expired), 4);
-    assert_eq!((m.hot_depth, m.live_instances), (2, 2));
-    let lease = pool.acquire().await.unwrap();
+    assert_eq!((m.status.hot_depth, m.status.live_instances), (2, 2));
+    let lease = pool.get().await.unwrap();
     assert_eq!(lease.tier(), Tier::Hot);
     serve(lease).await;
     let m = idle_with_hot(&pool, 2).await;
@@ -319,14 +319,14 @@ async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() 
 
     // Demand with an empty hot tier: every request misses.
     for _ in 0..3 {
-        let lease = pool.acquire().await.unwrap();
+        let lease = pool.get().await.unwrap();
         assert_ne!(lease.tier(), Tier::Hot);
         serve(lease).await;
     }
     settle(&pool).await;
     pool.maintain_now();
     assert_eq!(
-        pool.metrics().hot_target,
+        pool.metrics().status.hot_target,
         0,
         "the tuner waits for its interval"
     );
@@ -334,20 +334,23 @@ async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() 
     clock.advance(HOUR);
     pool.maintain_now();
     let m = pool.metrics();
-    assert_eq!(m.hot_target, 2, "3 misses: +3, capped at half the capacity");
+    assert_eq!(
+        m.status.hot_target, 2,
+        "3 misses: +3, capped at half the capacity"
+    );
     let m = wait_for(&pool, "the hot tier is filled to the new target", |m| {
-        m.hot_depth >= 2
+        m.status.hot_depth >= 2
     })
     .await;
     assert_eq!(m.hits.warm + m.hits.cold, 3);
 
     // With the tier filled, the same demand is served hot; no miss keeps the target.
     for _ in 0..3 {
-        let lease = pool.acquire().await.unwrap();
+        let lease = pool.get().await.unwrap();
         assert_eq!(lease.tier(), Tier::Hot);
         serve(lease).await;
         settle(&pool).await;
-        wait_for(&pool, "refilled", |m| m.hot_depth >= 2).await;
+        wait_for(&pool, "refilled", |m| m.status.hot_depth >= 2).await;
     }
     let m = pool.metrics();
     assert_eq!(m.hits.hot, 3);
@@ -360,9 +363,12 @@ async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() 
         pool.maintain_now();
         let m = pool.metrics();
         let expected = 2usize.saturating_sub((interval / 4) as usize);
-        assert_eq!(m.hot_target, expected, "after {interval} calm intervals");
-        assert_eq!(m.hot_depth, expected, "trimmed to the target");
-        assert_eq!(m.live_instances, expected);
+        assert_eq!(
+            m.status.hot_target, expected,
+            "after {interval} calm intervals"
+        );
+        assert_eq!(m.status.hot_depth, expected, "trimmed to the target");
+        assert_eq!(m.status.live_instances, expected);
         let dropped = m.discarded(DiscardReason::Surplus);
         let first = *surplus.get_or_insert(dropped);
         assert_eq!(
@@ -372,19 +378,26 @@ async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() 
         );
     }
     let m = pool.metrics();
-    assert_eq!((m.hot_target, m.hot_depth, m.live_instances), (0, 0, 0));
+    assert_eq!(
+        (
+            m.status.hot_target,
+            m.status.hot_depth,
+            m.status.live_instances
+        ),
+        (0, 0, 0)
+    );
     conserved(&m);
 
     // Demand again: one miss in an interval grows the target by one.
-    let lease = pool.acquire().await.unwrap();
+    let lease = pool.get().await.unwrap();
     assert_ne!(lease.tier(), Tier::Hot);
     serve(lease).await;
     settle(&pool).await;
     clock.advance(HOUR);
     pool.maintain_now();
-    assert_eq!(pool.metrics().hot_target, 1);
-    wait_for(&pool, "filled to 1", |m| m.hot_depth >= 1).await;
-    let lease = pool.acquire().await.unwrap();
+    assert_eq!(pool.metrics().status.hot_target, 1);
+    wait_for(&pool, "filled to 1", |m| m.status.hot_depth >= 1).await;
+    let lease = pool.get().await.unwrap();
     assert_eq!(lease.tier(), Tier::Hot);
     serve(lease).await;
 }
@@ -398,20 +411,20 @@ async fn no_instance_joins_a_tier_after_shutdown_returned() {
         let pool = pool(&clock, hot(4, 4, 4, false, HOUR), None);
         // Take hot instances so that the refill thread is busy instantiating replacements.
         for _ in 0..2 {
-            let lease = pool.acquire().await.unwrap();
-            lease.run(|b, s| b.call_get_modes(s)).await.unwrap();
+            let lease = pool.get().await.unwrap();
+            lease.call(|b, s| b.call_get_modes(s)).await.unwrap();
         }
         pool.shutdown().await;
         let m = pool.metrics();
         assert_eq!(
-            (m.live_instances, m.hot_depth),
+            (m.status.live_instances, m.status.hot_depth),
             (0, 0),
             "round {round}: right after shutdown"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
         let m = pool.metrics();
         assert_eq!(
-            (m.live_instances, m.hot_depth),
+            (m.status.live_instances, m.status.hot_depth),
             (0, 0),
             "round {round}: nothing came late"
         );
@@ -433,10 +446,10 @@ async fn a_panicking_listener_leaks_nothing() {
         .build_filled()
         .unwrap();
     for _ in 0..3 {
-        serve(pool.acquire().await.unwrap()).await;
+        serve(pool.get().await.unwrap()).await;
     }
     let m = idle_with_hot(&pool, 1).await;
-    assert_eq!(m.in_use, 0);
-    assert_eq!(pool.available_permits(), 4);
+    assert_eq!(m.status.in_use, 0);
+    assert_eq!(pool.status().available, 4);
     conserved(&m);
 }

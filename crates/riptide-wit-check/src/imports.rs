@@ -9,8 +9,14 @@ use crate::package::{ItemName, VersionMatch, item_name, track};
 use crate::render;
 use crate::report::Severity;
 
-/// The WASI 0.2 interfaces wasmtime-wasi 48's p2 synchronous linker provides.
-pub(crate) const DEFAULT_WASI_IMPORTS: &[&str] = &[
+/// The WASI 0.2 interfaces wasmtime-wasi 48's p2 synchronous linker provides: the imports a
+/// component may have by default (see
+/// [`Validator::allow_import`](crate::Validator::allow_import) for more).
+///
+/// ```
+/// assert!(riptide_wit_check::DEFAULT_WASI_IMPORTS.contains(&"wasi:io/poll"));
+/// ```
+pub const DEFAULT_WASI_IMPORTS: &[&str] = &[
     "wasi:cli/environment",
     "wasi:cli/exit",
     "wasi:cli/stdin",

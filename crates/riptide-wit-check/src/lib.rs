@@ -49,5 +49,6 @@ struct ReadmeDoctest;
 pub use digest::ComponentDigest;
 pub use error::WitCheckError;
 pub use expected::{BUNDLED_WIT, BUNDLED_WORLD, ExpectedWorld};
+pub use imports::DEFAULT_WASI_IMPORTS;
 pub use report::{Issue, Severity, ValidationReport};
 pub use validator::Validator;

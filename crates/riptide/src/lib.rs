@@ -19,20 +19,52 @@
 //! `Extractor` is `Clone + Send + Sync`: clone it into as many tasks as you like.
 
 mod error;
-mod types;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::Error;
 pub use riptide_input_check::{InputError, Limits as InputLimits};
+pub use riptide_pool::bindings::{
+    ComponentInfo, ExtractedContent, ExtractionError, ExtractionMode, ExtractionStats, HealthStatus,
+};
 pub use riptide_pool::{
     CircuitConfig, EventListener, HotConfig, Isolation, MetricsSnapshot, PoolConfig, PoolError,
-    PoolEvent,
+    PoolEvent, Status,
 };
-pub use types::{
-    ComponentInfo, ExtractedContent, ExtractionMode, ExtractionStats, GuestError, HealthStatus,
-};
+
+/// The mode named `name` (`article`, `full` or `metadata`, any case); `custom` takes the CSS
+/// selectors to extract.
+///
+/// ```
+/// use riptide::ExtractionMode;
+/// assert_eq!(riptide::mode("Metadata", Vec::new())?, ExtractionMode::Metadata);
+/// assert_eq!(riptide::mode("custom", vec!["h1".into()])?, ExtractionMode::Custom(vec!["h1".into()]));
+/// assert_eq!(riptide::mode("summary", Vec::new()).unwrap_err().kind(), "mode_unknown");
+/// # Ok::<(), riptide::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidInput`] for a name that is not a mode.
+pub fn mode(name: &str, selectors: Vec<String>) -> Result<ExtractionMode, Error> {
+    use riptide_input_check::ModeName;
+    Ok(match riptide_input_check::parse_mode_name(name)? {
+        ModeName::Article => ExtractionMode::Article,
+        ModeName::Full => ExtractionMode::Full,
+        ModeName::Metadata => ExtractionMode::Metadata,
+        ModeName::Custom => ExtractionMode::Custom(selectors),
+    })
+}
+
+/// The mode as the input checks see it (a crate that depends on nothing of ours has its own).
+fn input_mode(mode: &ExtractionMode) -> riptide_input_check::Mode<'_> {
+    match mode {
+        ExtractionMode::Article => riptide_input_check::Mode::Article,
+        ExtractionMode::Full => riptide_input_check::Mode::Full,
+        ExtractionMode::Metadata => riptide_input_check::Mode::Metadata,
+        ExtractionMode::Custom(selectors) => riptide_input_check::Mode::Custom(selectors),
+    }
+}
 
 /// Checking a component against the `riptide:extractor` world before it runs (the pool does
 /// it at start; `riptide validate` exposes it).
@@ -119,7 +151,8 @@ impl ExtractorBuilder {
     /// start the pool.
     ///
     /// # Errors
-    /// [`Error::ComponentRead`] or [`Error::ComponentLoad`].
+    /// [`Error::ComponentRead`], or [`Error::Pool`] when the component cannot be validated,
+    /// compiled or instantiated.
     pub async fn build(self) -> Result<Extractor, Error> {
         let bytes: std::borrow::Cow<'static, [u8]> = match self.source {
             Source::Bundled => bundled_component().into(),
@@ -127,7 +160,7 @@ impl ExtractorBuilder {
             Source::Path(path) => std::fs::read(&path)
                 .map_err(|e| Error::ComponentRead {
                     path: path.clone(),
-                    message: e.to_string(),
+                    source: Arc::new(e),
                 })?
                 .into(),
         };
@@ -141,7 +174,11 @@ impl ExtractorBuilder {
             builder.build()
         })
         .await
-        .map_err(|e| Error::ComponentLoad(format!("the loading task failed: {e}")))??;
+        .unwrap_or_else(|e| match e.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            // The runtime is shutting down.
+            Err(_) => Err(PoolError::ShutDown),
+        })?;
         Ok(Extractor {
             inner: Arc::new(Inner {
                 pool,
@@ -187,8 +224,8 @@ impl Extractor {
     /// instance runs the extraction.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`], [`Error::Extraction`] (the guest's own verdict),
-    /// [`Error::Trap`], [`Error::Timeout`] or [`Error::Pool`].
+    /// [`Error::InvalidInput`], [`Error::Extraction`] (the guest's own verdict) or
+    /// [`Error::Pool`] (a trap, the deadline, a limit, an exhausted or shut-down pool).
     pub async fn extract(
         &self,
         html: impl Into<String>,
@@ -198,15 +235,11 @@ impl Extractor {
         let html = html.into();
         self.inner
             .input
-            .check_request(&html, url, mode.as_input())?;
-        let result = self
-            .inner
-            .pool
-            .extract(html, url.to_string(), mode.into_wit())
-            .await?;
-        result
-            .map(Into::into)
-            .map_err(|e| Error::Extraction(e.into()))
+            .check_request(&html, url, input_mode(&mode))?;
+        let url = url.to_string();
+        self.call(move |guest, store| guest.call_extract(store, &html, &url, &mode))
+            .await?
+            .map_err(Error::Extraction)
     }
 
     /// Like [`extract`](Self::extract), with figures measured inside the guest.
@@ -222,15 +255,11 @@ impl Extractor {
         let html = html.into();
         self.inner
             .input
-            .check_request(&html, url, mode.as_input())?;
-        let result = self
-            .inner
-            .pool
-            .extract_with_stats(html, url.to_string(), mode.into_wit())
-            .await?;
-        result
-            .map(|(c, s)| (c.into(), s.into()))
-            .map_err(|e| Error::Extraction(e.into()))
+            .check_request(&html, url, input_mode(&mode))?;
+        let url = url.to_string();
+        self.call(move |guest, store| guest.call_extract_with_stats(store, &html, &url, &mode))
+            .await?
+            .map_err(Error::Extraction)
     }
 
     /// Whether `html` parses into a document whose body has content.
@@ -240,8 +269,9 @@ impl Extractor {
     pub async fn validate_html(&self, html: impl Into<String>) -> Result<bool, Error> {
         let html = html.into();
         self.inner.input.check_html(&html)?;
-        let result = self.inner.pool.validate_html(html).await?;
-        result.map_err(|e| Error::Extraction(e.into()))
+        self.call(move |guest, store| guest.call_validate_html(store, &html))
+            .await?
+            .map_err(Error::Extraction)
     }
 
     /// The guest's health report.
@@ -249,7 +279,8 @@ impl Extractor {
     /// # Errors
     /// A sandbox failure.
     pub async fn health(&self) -> Result<HealthStatus, Error> {
-        Ok(self.inner.pool.health_check().await?.into())
+        self.call(|guest, store| guest.call_health_check(store))
+            .await
     }
 
     /// Static facts about the component.
@@ -257,7 +288,7 @@ impl Extractor {
     /// # Errors
     /// A sandbox failure.
     pub async fn info(&self) -> Result<ComponentInfo, Error> {
-        Ok(self.inner.pool.get_info().await?.into())
+        self.call(|guest, store| guest.call_get_info(store)).await
     }
 
     /// The modes the component supports.
@@ -265,12 +296,31 @@ impl Extractor {
     /// # Errors
     /// A sandbox failure.
     pub async fn modes(&self) -> Result<Vec<String>, Error> {
-        Ok(self.inner.pool.get_modes().await?)
+        self.call(|guest, store| guest.call_get_modes(store)).await
+    }
+
+    /// One guest call on an instance of the pool (a request of its own).
+    async fn call<R, F>(&self, f: F) -> Result<R, Error>
+    where
+        F: FnOnce(
+                &riptide_pool::bindings::Extractor,
+                &mut wasmtime::Store<riptide_pool::host::HostState>,
+            ) -> wasmtime::Result<R>
+            + Send
+            + 'static,
+        R: riptide_pool::OutputSize + Send + 'static,
+    {
+        Ok(self.inner.pool.get().await?.call(f).await?)
     }
 
     /// The pool's metrics.
     pub fn metrics(&self) -> MetricsSnapshot {
         self.inner.pool.metrics()
+    }
+
+    /// The pool's state now (places in use, tier depths, circuit breaker).
+    pub fn status(&self) -> Status {
+        self.inner.pool.status()
     }
 
     /// The pool itself, for advanced use (custom calls, tier inspection).

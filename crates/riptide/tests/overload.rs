@@ -37,7 +37,7 @@ const HTML: &str = "<html><body><p>overload</p></body></html>";
 
 async fn settle(extractor: &Extractor) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while extractor.pool().available_permits() < 2 || extractor.metrics().in_use > 0 {
+    while extractor.pool().status().available < 2 || extractor.metrics().status.in_use > 0 {
         assert!(Instant::now() < deadline, "{:?}", extractor.metrics());
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
@@ -116,7 +116,7 @@ async fn shutdown_finishes_in_flight_requests_and_rejects_new_ones() {
         })
         .collect();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while extractor.metrics().in_use < 2 {
+    while extractor.metrics().status.in_use < 2 {
         assert!(Instant::now() < deadline, "{:?}", extractor.metrics());
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
@@ -138,7 +138,7 @@ async fn shutdown_finishes_in_flight_requests_and_rejects_new_ones() {
             Instant::now()
         })
     };
-    while !extractor.pool().is_shut_down() {
+    while !extractor.pool().status().shut_down {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     // New requests are refused at once, with a clear error.
@@ -175,7 +175,7 @@ async fn shutdown_finishes_in_flight_requests_and_rejects_new_ones() {
         "shutdown returned before the in-flight requests could finish"
     );
     let m = extractor.metrics();
-    assert_eq!(m.in_use, 0);
-    assert_eq!(m.live_instances, 0, "{m:?}");
+    assert_eq!(m.status.in_use, 0);
+    assert_eq!(m.status.live_instances, 0, "{m:?}");
     assert_eq!(m.calls_ok, 2);
 }

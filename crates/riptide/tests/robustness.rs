@@ -3,7 +3,7 @@
 
 mod common;
 
-use riptide::{Error, ExtractionMode, Extractor, GuestError};
+use riptide::{Error, ExtractionError, ExtractionMode, Extractor};
 
 fn extractor() -> Extractor {
     common::extractor(4)
@@ -44,7 +44,7 @@ async fn a_document_nested_100k_levels_deep_is_a_resource_limit_error() {
             .await
             .expect_err("100k levels are refused");
         assert!(
-            matches!(&err, Error::Extraction(GuestError::ResourceLimit(m)) if m.contains("100000 levels deep")),
+            matches!(&err, Error::Extraction(ExtractionError::ResourceLimit(m)) if m.contains("100000 levels deep")),
             "{mode:?}: expected a resource-limit error naming the depth, got {err}"
         );
     }

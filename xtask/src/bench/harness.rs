@@ -398,7 +398,7 @@ async fn acquire_tiers(
     // A cold lease instantiates on the call's blocking thread: acquire, instantiate and one
     // trivial call.
     let t = Instant::now();
-    let lease = warm.acquire().await.map_err(|e| e.to_string())?;
+    let lease = warm.get().await.map_err(|e| e.to_string())?;
     if lease.tier() != Tier::Cold {
         report.warnings.push(format!(
             "first acquisition was {:?}, not cold",
@@ -406,7 +406,7 @@ async fn acquire_tiers(
         ));
     }
     lease
-        .run(|b, s| b.call_get_modes(s))
+        .call(|b, s| b.call_get_modes(s))
         .await
         .map_err(|e| e.to_string())?;
     report.cold_acquire_us = us(t.elapsed());
@@ -416,21 +416,21 @@ async fn acquire_tiers(
         for _ in 0..plan.acquire_per_round {
             // Let the refill thread put an instance back, as between real requests.
             let deadline = Instant::now() + Duration::from_secs(2);
-            while hot.metrics().hot_depth == 0 && Instant::now() < deadline {
+            while hot.metrics().status.hot_depth == 0 && Instant::now() < deadline {
                 tokio::time::sleep(Duration::from_micros(200)).await;
             }
-            let lease = hot.acquire().await.map_err(|e| e.to_string())?;
+            let lease = hot.get().await.map_err(|e| e.to_string())?;
             wrong_tier += usize::from(lease.tier() != Tier::Hot);
             lease
-                .run(|b, s| b.call_get_modes(s))
+                .call(|b, s| b.call_get_modes(s))
                 .await
                 .map_err(|e| e.to_string())?;
         }
         for _ in 0..plan.acquire_per_round {
-            let lease = warm.acquire().await.map_err(|e| e.to_string())?;
+            let lease = warm.get().await.map_err(|e| e.to_string())?;
             wrong_tier += usize::from(lease.tier() != Tier::Warm);
             lease
-                .run(|b, s| b.call_get_modes(s))
+                .call(|b, s| b.call_get_modes(s))
                 .await
                 .map_err(|e| e.to_string())?;
         }
@@ -443,11 +443,11 @@ async fn acquire_tiers(
     #[allow(clippy::cast_precision_loss)]
     {
         let h = hot.metrics();
-        report.hot_acquire_p50_ns = h.acquire_p50_ns as f64;
-        report.hot_acquire_p99_ns = h.acquire_p99_ns as f64;
+        report.hot_acquire_p50_ns = h.acquire.p50_ns as f64;
+        report.hot_acquire_p99_ns = h.acquire.p99_ns as f64;
         let w = warm.metrics();
-        report.warm_acquire_p50_us = w.acquire_p50_ns as f64 / 1e3;
-        report.warm_acquire_p99_us = w.acquire_p99_ns as f64 / 1e3;
+        report.warm_acquire_p50_us = w.acquire.p50_ns as f64 / 1e3;
+        report.warm_acquire_p99_us = w.acquire.p99_ns as f64 / 1e3;
     }
     Ok(())
 }
@@ -511,7 +511,11 @@ async fn pool_figures(
         let (html, url) = pages[i % pages.len()].clone();
         let pool = pool.clone();
         async move {
-            pool.extract(html, url, riptide_pool::bindings::ExtractionMode::Article)
+            let mode = riptide_pool::bindings::ExtractionMode::Article;
+            pool.get()
+                .await
+                .map_err(|e| e.to_string())?
+                .call(move |b, s| b.call_extract(s, &html, &url, &mode))
                 .await
                 .map_err(|e| e.to_string())
         }

@@ -253,12 +253,12 @@ impl Strategies {
             Kind::PooledFresh | Kind::PooledReuse => {
                 let pool = self.pool(kind).ok_or("not a pool")?;
                 let lease = pool
-                    .acquire()
+                    .get()
                     .await
                     .map_err(|e| format!("{}: {e}", kind.as_str()))?;
                 let tier = lease.tier();
                 let result = lease
-                    .run(move |b, s| b.call_extract(s, &html, &url, &ExtractionMode::Article))
+                    .call(move |b, s| b.call_extract(s, &html, &url, &ExtractionMode::Article))
                     .await
                     .map_err(|e| format!("{}: {e}", kind.as_str()))?;
                 (
@@ -281,8 +281,9 @@ impl Strategies {
         for pool in [&self.fresh, &self.reuse] {
             loop {
                 let m = pool.metrics();
-                let idle = pool.available_permits() == pool.config().max_instances;
-                if (idle && m.hot_depth >= m.hot_target) || Instant::now() >= deadline {
+                let idle = pool.status().available == pool.config().max_instances;
+                if (idle && m.status.hot_depth >= m.status.hot_target) || Instant::now() >= deadline
+                {
                     break;
                 }
                 tokio::time::sleep(Duration::from_millis(1)).await;
