@@ -143,21 +143,21 @@ fn acquire(c: &mut Criterion) {
                 hot.maintain_now();
                 let ready = hot.status().hot_depth as u64;
                 let n = ready.min(timed_count - done).max(1);
-                let (elapsed, leases) = rt.block_on(async {
-                    let mut leases = Vec::with_capacity(n as usize);
+                let (elapsed, guards) = rt.block_on(async {
+                    let mut guards = Vec::with_capacity(n as usize);
                     let started = Instant::now();
                     for _ in 0..n {
-                        leases.push(hot.get().await.expect("an instance"));
+                        guards.push(hot.get().await.expect("an instance"));
                     }
-                    (started.elapsed(), leases)
+                    (started.elapsed(), guards)
                 });
                 assert!(
-                    leases.iter().all(|l| l.tier() == Tier::Hot),
+                    guards.iter().all(|l| l.tier() == Tier::Hot),
                     "every timed acquisition must come from the hot tier"
                 );
                 timed += elapsed;
                 done += n;
-                drop(leases);
+                drop(guards);
             }
             #[allow(clippy::cast_precision_loss)]
             let scale = iters as f64 / timed_count as f64;
@@ -174,12 +174,12 @@ fn acquire(c: &mut Criterion) {
             .build()
             .expect("a valid config"),
     );
-    // The first call uses a fresh slot (cold); every later one is warm. A warm lease makes
+    // The first call uses a fresh slot (cold); every later one is warm. A warm guard makes
     // its instance when its call runs: timed is acquire, instantiation on the call's blocking
     // thread and a trivial call (`get-modes`).
     rt.block_on(async {
-        let lease = warm.get().await.expect("an instance");
-        lease
+        let guard = warm.get().await.expect("an instance");
+        guard
             .call(|b, s| b.call_get_modes(s))
             .await
             .expect("a call")
@@ -190,9 +190,9 @@ fn acquire(c: &mut Criterion) {
             for _ in 0..iters {
                 let started = Instant::now();
                 let tier = rt.block_on(async {
-                    let lease = warm.get().await.expect("an instance");
-                    let tier = lease.tier();
-                    lease
+                    let guard = warm.get().await.expect("an instance");
+                    let tier = guard.tier();
+                    guard
                         .call(|b, s| b.call_get_modes(s))
                         .await
                         .expect("a call");

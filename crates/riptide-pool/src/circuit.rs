@@ -179,7 +179,7 @@ impl CircuitBreaker {
             .unwrap_or(now)
     }
 
-    /// A call let through ended without an outcome (its lease was dropped unused, the task
+    /// A call let through ended without an outcome (its guard was dropped unused, the task
     /// was cancelled, the host panicked): a probe's place is given back, nothing is counted.
     pub fn abandon(&self, admission: Admission) {
         let mut inner = self.inner.lock();
@@ -355,7 +355,7 @@ mod tests {
         let (first, _) = b.allow().unwrap();
         let (second, _) = b.allow().unwrap();
         assert!(b.allow().is_err());
-        // Both probes end without an outcome (dropped leases, a panic, a cancelled task).
+        // Both probes end without an outcome (dropped guards, a panic, a cancelled task).
         b.abandon(first);
         b.abandon(second);
         let (a, _) = b.allow().expect("a new probe is admitted");

@@ -554,6 +554,55 @@ mod tests {
     }
 
     #[test]
+    fn setters_never_change_other_fields_and_order_does_not_matter() {
+        let a = PoolConfig::builder()
+            .max_instances(8)
+            .hot_size(3, 5)
+            .memory_limit_bytes(32 << 20)
+            .keep_resident_bytes(8 << 20)
+            .build()
+            .unwrap();
+        let b = PoolConfig::builder()
+            .keep_resident_bytes(8 << 20)
+            .memory_limit_bytes(32 << 20)
+            .hot_size(3, 5)
+            .max_instances(8)
+            .build()
+            .unwrap();
+        assert_eq!(a, b);
+        assert_eq!(
+            (a.hot.initial, a.hot.max, a.keep_resident_bytes),
+            (3, 5, 8 << 20)
+        );
+        // Unset dependent fields take defaults that fit the values set.
+        let small = PoolConfig::builder()
+            .max_instances(1)
+            .memory_limit_bytes(16 << 20)
+            .build()
+            .unwrap();
+        assert_eq!(small.hot.max, 1);
+        assert_eq!(small.keep_resident_bytes, 16 << 20);
+    }
+
+    #[test]
+    fn contradictory_values_are_errors_not_panics_or_silent_changes() {
+        let err = PoolConfig::builder().max_instances(0).build().unwrap_err();
+        assert_eq!(err.field, "max_instances");
+        let err = PoolConfig::builder()
+            .hot_size(4, 4)
+            .max_instances(2)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.field, "hot.max");
+        let err = PoolConfig::builder()
+            .memory_limit_bytes(16 << 20)
+            .keep_resident_bytes(32 << 20)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.field, "keep_resident_bytes");
+    }
+
+    #[test]
     fn each_bad_field_is_named() {
         let cases: Vec<(PoolConfig, &str)> = vec![
             (

@@ -16,10 +16,10 @@ use crate::host::HostState;
 use crate::output::OutputSize;
 use crate::shared::{Disposition, Instance, Shared};
 
-/// What a lease serves its call with.
+/// What a guard serves its call with.
 #[allow(
     clippy::large_enum_variant,
-    reason = "one per lease, moved once into the call; boxing would allocate per request"
+    reason = "one per guard, moved once into the call; boxing would allocate per request"
 )]
 pub(crate) enum Slot {
     /// A hot or reusable instance.
@@ -29,7 +29,7 @@ pub(crate) enum Slot {
 }
 
 /// A warm or cold slot claimed before its instance exists: counted in `Shared::reserved` until
-/// the instance is made or the lease ends, however it ends.
+/// the instance is made or the guard ends, however it ends.
 pub(crate) struct Reservation(pub(crate) Arc<AtomicUsize>);
 
 impl Drop for Reservation {
@@ -40,7 +40,7 @@ impl Drop for Reservation {
 
 /// One admitted call, from `acquire` to its end, however it ends: it holds the in-use count
 /// and the circuit breaker's admission. [`finish`](Self::finish) records the outcome; dropped
-/// without it (the lease dropped unused, the task never run or cancelled, a panic), the call
+/// without it (the guard dropped unused, the task never run or cancelled, a panic), the call
 /// counts as ended with no outcome, so a half-open breaker gets its probe place back.
 pub(crate) struct Call {
     shared: Arc<Shared>,
@@ -100,7 +100,7 @@ pub struct PooledInstance {
     /// The in-use count and the breaker's admission, until the call ends.
     pub(crate) call: Option<Call>,
     pub(crate) tier: Tier,
-    /// When `acquire` began (a warm or cold lease records its acquire latency on
+    /// When `acquire` began (a warm or cold guard records its acquire latency on
     /// instantiation).
     pub(crate) acquire_started: Instant,
 }

@@ -56,7 +56,7 @@ pub(crate) struct Shared {
     pub(crate) permits: Arc<Semaphore>,
     pub(crate) hot_target: AtomicUsize,
     pub(crate) live: Arc<AtomicUsize>,
-    /// Warm and cold leases handed out whose instance does not exist yet (it is instantiated
+    /// Warm and cold guards handed out whose instance does not exist yet (it is instantiated
     /// when the call runs): they count as slots in use for the warm/cold decision. Counted by
     /// [`Reservation`]s.
     pub(crate) reserved: Arc<AtomicUsize>,
@@ -67,7 +67,7 @@ pub(crate) struct Shared {
     pub(crate) wake: Sender<()>,
     pub(crate) closed: AtomicBool,
     /// Set when the last [`Pool`] handle is dropped: the refill thread stops filling and ends
-    /// (leases still out finish normally).
+    /// (guards still out finish normally).
     pub(crate) abandoned: Arc<AtomicBool>,
     pub(crate) deadline_ticks: u64,
     pub(crate) tuner: Mutex<(HotTuner, u64, u64)>,
@@ -96,7 +96,7 @@ impl Shared {
     }
 
     /// Instantiate the component into a new Store, counted as created for `tier`; with the
-    /// reservation of the warm or cold lease it is made for (see [`Shared::take`]), which it
+    /// reservation of the warm or cold guard it is made for (see [`Shared::take`]), which it
     /// ends.
     pub(crate) fn instantiate(
         &self,
