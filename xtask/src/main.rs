@@ -133,12 +133,12 @@ fn build_guest(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Write every fixture of `riptide_wit_check::fixtures` as a `.wasm` file, with its
+/// Write every fixture of `riptide_test_support::fixtures` as a `.wasm` file, with its
 /// description, for `riptide validate`.
 fn wit_fixtures() -> Result<(), String> {
     let dir = workspace()?.workspace().join("target").join("wit-fixtures");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for fixture in riptide_wit_check::fixtures::catalogue() {
+    for fixture in riptide_test_support::fixtures::catalogue() {
         let path = dir.join(format!("{}.wasm", fixture.name));
         std::fs::write(&path, &fixture.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         let verdict = if fixture.expect_valid {

@@ -324,7 +324,7 @@ fn info_reports_the_bundled_component() {
 fn validate_accepts_the_bundled_component_and_reports_every_broken_fixture() {
     let dir = std::path::PathBuf::from(concat!(env!("CARGO_TARGET_TMPDIR"), "/wit-fixtures"));
     std::fs::create_dir_all(&dir).unwrap();
-    for fixture in riptide_wit_check::fixtures::catalogue() {
+    for fixture in riptide_test_support::fixtures::catalogue() {
         let path = dir.join(format!("{}.wasm", fixture.name));
         std::fs::write(&path, &fixture.bytes).unwrap();
         let out = riptide(&["validate", path.to_str().unwrap()], None);

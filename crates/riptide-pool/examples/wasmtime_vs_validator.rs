@@ -1,4 +1,4 @@
-//! How each broken fixture of `riptide_wit_check::fixtures` fails, measured in one run by the
+//! How each broken fixture of `riptide_test_support::fixtures` fails, measured in one run by the
 //! three ways a host can find out:
 //!
 //! 1. the validator (`riptide-wit-check`), before anything is compiled;
@@ -17,7 +17,8 @@
 use std::time::{Duration, Instant};
 
 use riptide_pool::{bindings::Extractor, host};
-use riptide_wit_check::{ExpectedWorld, Validator, fixtures};
+use riptide_test_support::fixtures;
+use riptide_wit_check::{ExpectedWorld, Validator};
 
 /// The median of `runs` timings of `f`.
 fn median(runs: usize, mut f: impl FnMut()) -> Duration {

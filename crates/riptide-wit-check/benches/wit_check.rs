@@ -10,7 +10,8 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use riptide_wit_check::{ComponentDigest, ExpectedWorld, Validator, fixtures};
+use riptide_test_support::fixtures;
+use riptide_wit_check::{ComponentDigest, ExpectedWorld, Validator};
 
 /// The shipped guest component (committed in `crates/riptide-component`).
 const SHIPPED_GUEST: &str = concat!(

@@ -4,7 +4,8 @@
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use riptide_wit_check::{ExpectedWorld, ValidationReport, Validator, fixtures};
+use riptide_test_support::fixtures;
+use riptide_wit_check::{ExpectedWorld, ValidationReport, Validator};
 
 fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();
