@@ -14,19 +14,6 @@ use riptide::{
 use riptide_guest_build::GuestBuild;
 use tokio::sync::Mutex;
 
-const USAGE: &str = "usage: cargo xtask soak [--requests N] [--concurrency C] [--quick] [--corpus-dir DIR] [--wcxb-pages N]
-
-Sends N requests (default 10000; --quick: 1000) at concurrency C (default 16) through
-riptide::Extractor: 90% real pages (fixtures/*.html, ../shared/corpus/readability/*/source.html
-and the first --wcxb-pages (default 50) pages of ../shared/corpus/wcxb-dev when present) on the
-real component, 10% hostile requests (loop, alloc, recurse, unreachable, panic, huge (32 MiB), slow,
-leak) on the hostile component (crates/riptide-hostile-guest). Checks that every healthy result
-equals the page's result when run alone, that every hostile request fails with its expected
-error (leak: sees no other request's data), that permits, in-use counts, instances and
-pooling slots come back to their baseline, and that RSS after the run stays within
-RSS before + the memory the pools may keep resident in their released slots (slots ×
-keep_resident_bytes) + 256 MiB. Exits 1 when a check fails.";
-
 /// Allowed RSS growth from before to after the run, besides what the pooling slots may keep
 /// resident by design (`keep_resident_bytes` per released slot).
 const RSS_MARGIN_BYTES: u64 = 256 << 20;
@@ -46,49 +33,43 @@ const HANG_LIMIT: Duration = Duration::from_secs(120);
 /// What the hostile guest panics with.
 const PANIC_MESSAGE: &str = "riptide-hostile-guest panicked on purpose";
 
-#[derive(Debug)]
-struct Args {
-    requests: usize,
-    concurrency: usize,
+/// `cargo xtask soak`: sends N requests at concurrency C through riptide::Extractor: 90% real
+/// pages (fixtures/*.html, ../shared/corpus/readability/*/source.html and the first
+/// --wcxb-pages pages of ../shared/corpus/wcxb-dev when present) on the real component, 10%
+/// hostile requests (every behaviour of crates/riptide-hostile-guest in turn) on the hostile
+/// component. Checks that every healthy result equals the page's result when run alone, that
+/// every hostile request fails with its expected error (leak: sees no other request's data),
+/// that permits, in-use counts, instances and pooling slots come back to their baseline, and
+/// that RSS after the run stays within RSS before + the memory the pools may keep resident in
+/// their released slots (slots × keep_resident_bytes) + 256 MiB. Exits 1 when a check fails.
+#[derive(Debug, clap::Args)]
+pub struct SoakArgs {
+    /// Requests to send (default 10000; with --quick 1000).
+    #[arg(long, value_name = "N")]
+    requests: Option<usize>,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "C", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// 1,000 requests (unless --requests says otherwise).
+    #[arg(long)]
+    quick: bool,
+    /// The corpus (default: ../shared/corpus from the workspace root).
+    #[arg(long, value_name = "DIR")]
     corpus_dir: Option<PathBuf>,
+    /// How many WCXB pages to use.
+    #[arg(long, value_name = "N", default_value_t = 50)]
     wcxb_pages: usize,
 }
 
-fn parse(args: &[String]) -> Result<Option<Args>, String> {
-    let mut parsed = Args {
-        requests: 10_000,
-        concurrency: 16,
-        corpus_dir: None,
-        wcxb_pages: 50,
-    };
-    let mut requests = None;
-    let mut quick = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{arg} needs a value\n\n{USAGE}"))
-        };
-        let number = |v: String| {
-            v.parse::<usize>()
-                .map_err(|_| format!("{arg}: {v:?} is not a number"))
-        };
-        match arg.as_str() {
-            "--requests" => requests = Some(number(value()?)?),
-            "--concurrency" => parsed.concurrency = number(value()?)?.max(1),
-            "--quick" => quick = true,
-            "--corpus-dir" => parsed.corpus_dir = Some(PathBuf::from(value()?)),
-            "--wcxb-pages" => parsed.wcxb_pages = number(value()?)?,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(None);
-            }
-            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
-        }
+impl SoakArgs {
+    fn requests(&self) -> usize {
+        self.requests
+            .unwrap_or(if self.quick { 1_000 } else { 10_000 })
     }
-    parsed.requests = requests.unwrap_or(if quick { 1_000 } else { 10_000 });
-    Ok(Some(parsed))
+
+    fn concurrency(&self) -> usize {
+        usize::from(self.concurrency)
+    }
 }
 
 /// One real page.
@@ -366,10 +347,8 @@ async fn drive(shared: &Arc<Shared>, concurrency: usize) {
     }
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let Some(args) = parse(args)? else {
-        return Ok(());
-    };
+/// Run the task.
+pub fn run(args: &SoakArgs) -> Result<(), String> {
     let build =
         GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).map_err(|e| e.to_string())?;
     let root = build.workspace().to_path_buf();
@@ -396,7 +375,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 async fn soak(
-    args: Args,
+    args: &SoakArgs,
     pages: Vec<Page>,
     real_bytes: Vec<u8>,
     hostile_bytes: Vec<u8>,
@@ -485,13 +464,13 @@ async fn soak(
 
     // Warm-up at full concurrency (same mix), so that RSS before already includes the pooling
     // slots and allocator arenas a concurrent run uses.
-    let warmup = (args.requests / 10)
+    let warmup = (args.requests() / 10)
         .max(2 * pages.len())
-        .min(args.requests.max(100))
+        .min(args.requests().max(100))
         .min(1_000);
     println!(
         "warm-up: {warmup} requests at concurrency {}…",
-        args.concurrency
+        args.concurrency()
     );
     let shared = Arc::new(Shared {
         real,
@@ -503,7 +482,7 @@ async fn soak(
         requests: warmup,
         tally: Mutex::new(Tally::default()),
     });
-    drive(&shared, args.concurrency).await;
+    drive(&shared, args.concurrency()).await;
     let mut shared = Arc::try_unwrap(shared).map_err(|_| "a worker is still running")?;
     if leaks(&shared.real, "real").await + leaks(&shared.hostile, "hostile").await > 0 {
         return Err("the pools did not settle after the warm-up".into());
@@ -516,16 +495,17 @@ async fn soak(
         );
     }
     shared.next = AtomicUsize::new(0);
-    shared.requests = args.requests;
+    shared.requests = args.requests();
     let shared = Arc::new(shared);
 
     let rss_before = rss_bytes();
     println!(
         "soak: {} requests at concurrency {}…",
-        args.requests, args.concurrency
+        args.requests(),
+        args.concurrency()
     );
     let started = Instant::now();
-    drive(&shared, args.concurrency).await;
+    drive(&shared, args.concurrency()).await;
     let elapsed = started.elapsed();
     let shared = Arc::try_unwrap(shared).map_err(|_| "a worker is still running")?;
     println!("capacity after the run:");
@@ -533,20 +513,20 @@ async fn soak(
     let rss_after = rss_bytes();
     let tally = shared.tally.into_inner();
 
-    let hostile_total = (0..args.requests).filter(|i| i % 10 == 9).count();
-    let healthy_total = args.requests - hostile_total;
+    let hostile_total = (0..args.requests()).filter(|i| i % 10 == 9).count();
+    let healthy_total = args.requests() - hostile_total;
     let skipped = tally.healthy_skipped;
     let hostile_expected: usize = tally.hostile_expected.values().sum();
     let real_m = shared.real.metrics();
     let hostile_m = shared.hostile.metrics();
     #[allow(clippy::cast_precision_loss)]
-    let rate = args.requests as f64 / elapsed.as_secs_f64();
+    let rate = args.requests() as f64 / elapsed.as_secs_f64();
     println!();
     println!(
         "requests                    {} in {:.1} s ({rate:.0}/s), concurrency {}",
-        args.requests,
+        args.requests(),
         elapsed.as_secs_f64(),
-        args.concurrency
+        args.concurrency()
     );
     println!(
         "healthy ok (= result alone) {} of {healthy_total}{}",
