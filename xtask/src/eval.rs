@@ -142,24 +142,6 @@ fn command_line(args: &[String]) -> String {
     cmd
 }
 
-/// Today's UTC date as `YYYY-MM-DD` (civil-from-days, proleptic Gregorian).
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 /// Run the task; `raw` are its arguments as given, for the release re-run and the report.
 pub fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
     if let Some(result) = rerun_in_release(raw) {
@@ -246,7 +228,7 @@ pub fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
     let command = std::env::var("RIPTIDE_EVAL_COMMAND").unwrap_or_else(|_| command_line(raw));
     let full = report::Report {
         command,
-        date: today(),
+        date: crate::bench::util::today_utc(),
         machine: report::Machine::detect(),
         profile: if cfg!(debug_assertions) {
             "debug"

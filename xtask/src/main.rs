@@ -72,10 +72,7 @@ fn shipped(build: &GuestBuild) -> Shipped {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 fn rustc_version() -> Result<String, String> {
