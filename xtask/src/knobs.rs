@@ -14,7 +14,6 @@
 //! unit, `opt-level = "s"`, `panic = "abort"`, `+simd128`.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Instant;
 
 use riptide_benches::{Class, Workload};
@@ -160,18 +159,12 @@ pub fn run(args: &KnobsArgs) -> Result<(), String> {
     let KnobsArgs { rounds, in_release } = *args;
     let build = crate::workspace()?;
     if cfg!(debug_assertions) && !in_release {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(build.workspace())
-            .args(["run", "--release", "--quiet", "-p", "xtask", "--", "knobs"])
-            .args(["--in-release", "--rounds", &rounds.to_string()])
-            .status()
-            .map_err(|e| format!("could not run cargo run --release -p xtask: {e}"))?;
-        return if status.success() {
-            Ok(())
-        } else {
-            Err(format!("the release run failed ({status})"))
-        };
+        let args = [
+            "--in-release".to_string(),
+            "--rounds".into(),
+            rounds.to_string(),
+        ];
+        return util::run_in_release(build.workspace(), "knobs", &args);
     }
     measure(&build, rounds.max(3))
 }

@@ -6,6 +6,7 @@ mod docs;
 mod eval;
 mod knobs;
 mod soak;
+mod validation;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -38,8 +39,12 @@ enum Task {
     Bench(bench::BenchArgs),
     /// The sandbox tax one knob at a time (engine settings, guest build) → docs/benchmarks.md.
     Knobs(knobs::KnobsArgs),
-    /// 10,000 requests at concurrency 16, 10% hostile: no healthy request lost, no leak.
+    /// 10,000 requests at concurrency 16, 10% hostile: no healthy request lost, no leak →
+    /// docs/reliability.md.
     Soak(soak::SoakArgs),
+    /// What WIT validation costs and catches, against `targets` and wasmtime →
+    /// docs/validation.md.
+    Validation(validation::ValidationArgs),
 }
 
 /// `cargo xtask build-guest`.
@@ -178,7 +183,7 @@ fn wit_fixtures() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    // `cargo xtask eval` re-runs itself in release with the same arguments.
+    // `eval` and `validation` re-run themselves in release with the same arguments.
     let raw: Vec<String> = std::env::args().skip(2).collect();
     let result = match Cli::parse().task {
         Task::BuildGuest(args) => build_guest(&args),
@@ -187,6 +192,7 @@ fn main() -> ExitCode {
         Task::Bench(args) => bench::run(&args),
         Task::Soak(args) => soak::run(&args),
         Task::Knobs(args) => knobs::run(&args),
+        Task::Validation(args) => validation::run(&args, &raw),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

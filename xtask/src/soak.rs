@@ -14,6 +14,10 @@ use riptide::{
 use riptide_guest_build::GuestBuild;
 use tokio::sync::Mutex;
 
+use crate::bench::util;
+
+mod report;
+
 /// Allowed RSS growth from before to after the run, besides what the pooling slots may keep
 /// resident by design (`keep_resident_bytes` per released slot).
 const RSS_MARGIN_BYTES: u64 = 256 << 20;
@@ -59,6 +63,12 @@ pub struct SoakArgs {
     /// How many WCXB pages to use.
     #[arg(long, value_name = "N", default_value_t = 50)]
     wcxb_pages: usize,
+    /// Where to write the figures (default: docs/reliability.md; none with --quick).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_docs")]
+    docs: Option<PathBuf>,
+    /// Write the figures nowhere.
+    #[arg(long)]
+    no_docs: bool,
 }
 
 impl SoakArgs {
@@ -69,6 +79,37 @@ impl SoakArgs {
 
     fn concurrency(&self) -> usize {
         usize::from(self.concurrency)
+    }
+
+    /// The document the figures go to, if any.
+    fn docs_path(&self, root: &Path) -> Option<PathBuf> {
+        if self.no_docs {
+            None
+        } else if let Some(path) = &self.docs {
+            Some(path.clone())
+        } else if self.quick {
+            None
+        } else {
+            Some(root.join("docs").join("reliability.md"))
+        }
+    }
+
+    /// The command as a person would type it.
+    fn command_line(&self) -> String {
+        let mut line = "cargo xtask soak".to_string();
+        if self.quick {
+            line.push_str(" --quick");
+        }
+        if let Some(n) = self.requests {
+            line.push_str(&format!(" --requests {n}"));
+        }
+        if self.concurrency != 16 {
+            line.push_str(&format!(" --concurrency {}", self.concurrency));
+        }
+        if self.wcxb_pages != 50 {
+            line.push_str(&format!(" --wcxb-pages {}", self.wcxb_pages));
+        }
+        line
     }
 }
 
@@ -199,42 +240,82 @@ fn rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-#[allow(clippy::cast_precision_loss)]
-fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
+/// The state of one extractor's pool once it is idle.
+#[derive(Debug, Clone, Copy)]
+pub struct Capacity {
+    /// Request places (`max_instances`).
+    pub places: usize,
+    /// Free semaphore permits.
+    pub free_permits: usize,
+    /// Requests in use.
+    pub in_use: usize,
+    /// Live instances, in a tier or in use.
+    pub live: usize,
+    /// Instances in the hot tier.
+    pub hot: usize,
+    /// The hot tier's target depth.
+    pub hot_target: usize,
+    /// Component instances in wasmtime's pooling allocator.
+    pub slots: usize,
+    /// Linear-memory bytes kept resident in released pooling slots.
+    pub resident_unused_bytes: u64,
+    /// Missing permits + in-use requests + instances not in a tier + pooling instances the
+    /// pool does not know of.
+    pub leaked: usize,
 }
 
 /// Wait until the extractor is idle (nothing in use, every permit back, hot tier at its
-/// target), then count what is missing: permits, in-use requests, instances not in a tier
-/// and pooling-allocator instances the pool does not know of.
-async fn leaks(extractor: &Extractor, name: &str) -> usize {
+/// target; at most 30 s), then read its capacity.
+async fn settle(extractor: &Extractor, name: &str) -> Capacity {
     let pool = extractor.pool();
-    let max = pool.config().max_instances;
+    let places = pool.config().max_instances;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let m = pool.metrics();
-        let slots = pool
-            .engine()
-            .pooling_allocator_metrics()
+        let pooling = pool.engine().pooling_allocator_metrics();
+        let slots = pooling
+            .as_ref()
             .map_or(0, |p| usize::try_from(p.component_instances()).unwrap_or(0));
-        let missing_permits = max.saturating_sub(pool.available_permits());
+        let resident_unused_bytes = pooling
+            .as_ref()
+            .map_or(0, |p| p.unused_memory_bytes_resident() as u64);
+        let free_permits = pool.available_permits();
         let untracked = m.live_instances.abs_diff(m.hot_depth + m.reuse_depth);
         let unknown_slots = slots.abs_diff(m.live_instances);
-        let total = missing_permits + m.in_use + untracked + unknown_slots;
-        if (total == 0 && m.hot_depth == m.hot_target) || Instant::now() >= deadline {
+        let leaked = places.saturating_sub(free_permits) + m.in_use + untracked + unknown_slots;
+        if (leaked == 0 && m.hot_depth == m.hot_target) || Instant::now() >= deadline {
             println!(
-                "  {name:<8} permits {}/{max}, in use {}, live instances {} (hot {}, target {}), \
-                 pooling component instances {slots}",
-                pool.available_permits(),
-                m.in_use,
-                m.live_instances,
-                m.hot_depth,
-                m.hot_target
+                "  {name:<8} permits {free_permits}/{places}, in use {}, live instances {} (hot {}, \
+                 target {}), pooling component instances {slots}",
+                m.in_use, m.live_instances, m.hot_depth, m.hot_target
             );
-            return total;
+            return Capacity {
+                places,
+                free_permits,
+                in_use: m.in_use,
+                live: m.live_instances,
+                hot: m.hot_depth,
+                hot_target: m.hot_target,
+                slots,
+                resident_unused_bytes,
+                leaked,
+            };
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// What one hostile behaviour did.
+#[derive(Debug, Default, Clone)]
+pub struct Behaviour {
+    /// Requests sent.
+    pub sent: usize,
+    /// Requests that failed as expected.
+    pub expected: usize,
+    /// Outcomes: the error kind, or `result`.
+    pub outcomes: BTreeMap<String, usize>,
+    /// Latency of each request, ms.
+    pub ms: Vec<f64>,
 }
 
 #[derive(Default)]
@@ -242,9 +323,36 @@ struct Tally {
     healthy_ok: usize,
     healthy_skipped: usize,
     healthy_mismatch: Vec<String>,
-    hostile_expected: BTreeMap<&'static str, usize>,
+    /// Healthy requests that failed, by error kind.
+    healthy_errors: BTreeMap<String, usize>,
+    /// Latency of each healthy request, ms.
+    healthy_ms: Vec<f64>,
+    hostile: BTreeMap<&'static str, Behaviour>,
     hostile_unexpected: Vec<String>,
     hangs: usize,
+}
+
+impl Tally {
+    fn absorb(&mut self, other: Tally) {
+        self.healthy_ok += other.healthy_ok;
+        self.healthy_skipped += other.healthy_skipped;
+        self.healthy_mismatch.extend(other.healthy_mismatch);
+        for (kind, n) in other.healthy_errors {
+            *self.healthy_errors.entry(kind).or_default() += n;
+        }
+        self.healthy_ms.extend(other.healthy_ms);
+        for (name, b) in other.hostile {
+            let mine = self.hostile.entry(name).or_default();
+            mine.sent += b.sent;
+            mine.expected += b.expected;
+            for (kind, n) in b.outcomes {
+                *mine.outcomes.entry(kind).or_default() += n;
+            }
+            mine.ms.extend(b.ms);
+        }
+        self.hostile_unexpected.extend(other.hostile_unexpected);
+        self.hangs += other.hangs;
+    }
 }
 
 struct Shared {
@@ -263,15 +371,24 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
     if i % 10 == 9 {
         let (name, url, expected) = &shared.kinds[(i / 10) % shared.kinds.len()];
         let html = format!("<html><body><p>hostile request {i}</p></body></html>");
+        let started = Instant::now();
         let call = shared.hostile.extract(html, url, ExtractionMode::Article);
         let Ok(result) = tokio::time::timeout(HANG_LIMIT, call).await else {
             tally.hangs += 1;
             return;
         };
+        let behaviour = tally.hostile.entry(*name).or_default();
+        behaviour.sent += 1;
+        behaviour.ms.push(util::ms(started.elapsed()));
         let outcome = match &result {
             Ok(doc) => format!("a result of {} bytes of text", doc.text.len()),
             Err(e) => format!("{}: {e}", e.kind()),
         };
+        let kind = match &result {
+            Ok(_) => "result".to_string(),
+            Err(e) => e.kind().to_string(),
+        };
+        *behaviour.outcomes.entry(kind).or_default() += 1;
         let ok = match (result, expected) {
             (Err(e), Some(kind)) => {
                 e.kind() == *kind
@@ -284,7 +401,7 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
             _ => false,
         };
         if ok {
-            *tally.hostile_expected.entry(*name).or_default() += 1;
+            behaviour.expected += 1;
         } else {
             tally.hostile_unexpected.push(format!(
                 "request {i} ({name}) did not fail as expected: {outcome}"
@@ -298,6 +415,7 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
         tally.healthy_skipped += 1;
         return;
     };
+    let started = Instant::now();
     let call = shared
         .real
         .extract(page.html.clone(), &page.url, ExtractionMode::Article);
@@ -305,15 +423,22 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
         tally.hangs += 1;
         return;
     };
+    tally.healthy_ms.push(util::ms(started.elapsed()));
     match result {
         Ok(doc) if &doc == expected => tally.healthy_ok += 1,
         Ok(_) => tally.healthy_mismatch.push(format!(
             "request {i}: {} differs from its result alone",
             page.name
         )),
-        Err(e) => tally
-            .healthy_mismatch
-            .push(format!("request {i}: {} failed: {e}", page.name)),
+        Err(e) => {
+            *tally
+                .healthy_errors
+                .entry(e.kind().to_string())
+                .or_default() += 1;
+            tally
+                .healthy_mismatch
+                .push(format!("request {i}: {} failed: {e}", page.name));
+        }
     }
 }
 
@@ -326,15 +451,7 @@ async fn worker(shared: Arc<Shared>) {
         }
         one(&shared, i, &mut tally).await;
     }
-    let mut total = shared.tally.lock().await;
-    total.healthy_ok += tally.healthy_ok;
-    total.healthy_skipped += tally.healthy_skipped;
-    total.healthy_mismatch.extend(tally.healthy_mismatch);
-    for (k, v) in tally.hostile_expected {
-        *total.hostile_expected.entry(k).or_default() += v;
-    }
-    total.hostile_unexpected.extend(tally.hostile_unexpected);
-    total.hangs += tally.hangs;
+    shared.tally.lock().await.absorb(tally);
 }
 
 /// Run the whole request sequence `0..requests` at `concurrency`.
@@ -371,7 +488,25 @@ pub fn run(args: &SoakArgs) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    runtime.block_on(soak(args, pages, real_bytes, hostile_bytes, &corpus))
+    let docs = args.docs_path(&root);
+    let report = runtime.block_on(soak(args, pages, real_bytes, hostile_bytes, &corpus))?;
+    if let Some(path) = docs {
+        crate::docs::splice_file(
+            &path,
+            "soak",
+            "results",
+            "Latest full run",
+            &report.markdown(),
+        )?;
+        println!("wrote the figures into {}", path.display());
+    }
+    let problems = report.problems();
+    if problems.is_empty() {
+        println!("\nsoak passed");
+        Ok(())
+    } else {
+        Err(format!("soak failed:\n  {}", problems.join("\n  ")))
+    }
 }
 
 async fn soak(
@@ -380,7 +515,7 @@ async fn soak(
     real_bytes: Vec<u8>,
     hostile_bytes: Vec<u8>,
     corpus: &Path,
-) -> Result<(), String> {
+) -> Result<report::SoakReport, String> {
     let cache = std::env::temp_dir().join("riptide-soak-cache");
     // The real pool: a generous deadline, because with 16 requests on a small machine a large
     // page can take many times its time alone, and the soak checks isolation, not speed.
@@ -418,7 +553,11 @@ async fn soak(
     // Released pooling slots keep up to `keep_resident_bytes` of linear memory mapped (that is
     // what makes the next fresh instance cheap): bounded, not a leak, so it is part of the bound.
     let retained = |c: &PoolConfig| c.slots() as u64 * c.keep_resident_bytes as u64;
-    let rss_bound = retained(&real_config) + retained(&hostile_config) + RSS_MARGIN_BYTES;
+    let retained_bytes = retained(&real_config) + retained(&hostile_config);
+    let pools = [
+        report::PoolSetup::of("real", &real_config),
+        report::PoolSetup::of("hostile", &hostile_config),
+    ];
     let real = Extractor::builder()
         .component_bytes(real_bytes)
         .pool_config(real_config)
@@ -460,18 +599,26 @@ async fn soak(
             excluded.join("\n    ")
         );
     }
+    let page_names: Vec<String> = pages.iter().map(|p| p.name.clone()).collect();
     let kinds = hostile_kinds();
+    let behaviours: Vec<(&'static str, String, String)> = kinds
+        .iter()
+        .map(|(name, url, expected)| {
+            let expected =
+                expected.map_or_else(|| "no other request's data".to_string(), str::to_string);
+            (*name, url.clone(), expected)
+        })
+        .collect();
 
     // Warm-up at full concurrency (same mix), so that RSS before already includes the pooling
     // slots and allocator arenas a concurrent run uses.
-    let warmup = (args.requests() / 10)
+    let requests = args.requests();
+    let concurrency = args.concurrency();
+    let warmup = (requests / 10)
         .max(2 * pages.len())
-        .min(args.requests().max(100))
+        .min(requests.max(100))
         .min(1_000);
-    println!(
-        "warm-up: {warmup} requests at concurrency {}…",
-        args.concurrency()
-    );
+    println!("warm-up: {warmup} requests at concurrency {concurrency}…");
     let shared = Arc::new(Shared {
         real,
         hostile,
@@ -482,9 +629,14 @@ async fn soak(
         requests: warmup,
         tally: Mutex::new(Tally::default()),
     });
-    drive(&shared, args.concurrency()).await;
+    drive(&shared, concurrency).await;
     let mut shared = Arc::try_unwrap(shared).map_err(|_| "a worker is still running")?;
-    if leaks(&shared.real, "real").await + leaks(&shared.hostile, "hostile").await > 0 {
+    println!("capacity after the warm-up:");
+    let before = [
+        settle(&shared.real, "real").await,
+        settle(&shared.hostile, "hostile").await,
+    ];
+    if before.iter().any(|c| c.leaked > 0) {
         return Err("the pools did not settle after the warm-up".into());
     }
     let warm_tally = std::mem::take(shared.tally.get_mut());
@@ -495,116 +647,65 @@ async fn soak(
         );
     }
     shared.next = AtomicUsize::new(0);
-    shared.requests = args.requests();
+    shared.requests = requests;
     let shared = Arc::new(shared);
 
     let rss_before = rss_bytes();
-    println!(
-        "soak: {} requests at concurrency {}…",
-        args.requests(),
-        args.concurrency()
-    );
+    let load = util::load_average();
+    println!("soak: {requests} requests at concurrency {concurrency}…");
     let started = Instant::now();
-    drive(&shared, args.concurrency()).await;
+    drive(&shared, concurrency).await;
     let elapsed = started.elapsed();
     let shared = Arc::try_unwrap(shared).map_err(|_| "a worker is still running")?;
     println!("capacity after the run:");
-    let leaked = leaks(&shared.real, "real").await + leaks(&shared.hostile, "hostile").await;
+    let after = [
+        settle(&shared.real, "real").await,
+        settle(&shared.hostile, "hostile").await,
+    ];
     let rss_after = rss_bytes();
     let tally = shared.tally.into_inner();
-
-    let hostile_total = (0..args.requests()).filter(|i| i % 10 == 9).count();
-    let healthy_total = args.requests() - hostile_total;
-    let skipped = tally.healthy_skipped;
-    let hostile_expected: usize = tally.hostile_expected.values().sum();
-    let real_m = shared.real.metrics();
-    let hostile_m = shared.hostile.metrics();
-    #[allow(clippy::cast_precision_loss)]
-    let rate = args.requests() as f64 / elapsed.as_secs_f64();
-    println!();
-    println!(
-        "requests                    {} in {:.1} s ({rate:.0}/s), concurrency {}",
-        args.requests(),
-        elapsed.as_secs_f64(),
-        args.concurrency()
-    );
-    println!(
-        "healthy ok (= result alone) {} of {healthy_total}{}",
-        tally.healthy_ok,
-        if skipped > 0 {
-            format!(" ({skipped} on pages that fail alone, not counted)")
-        } else {
-            String::new()
-        }
-    );
-    println!(
-        "healthy mismatched/failed   {}",
-        tally.healthy_mismatch.len()
-    );
-    let per_kind: Vec<String> = tally
-        .hostile_expected
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
-    println!(
-        "hostile failed as expected  {hostile_expected} of {hostile_total} ({})",
-        per_kind.join(", ")
-    );
-    println!(
-        "hostile unexpected          {}",
-        tally.hostile_unexpected.len()
-    );
-    println!("hangs (> {HANG_LIMIT:?})         {}", tally.hangs);
-    println!("leaks                       {leaked}");
-    println!(
-        "RSS before / after          {:.1} MiB / {:.1} MiB (bound: before + {:.0} MiB)",
-        mib(rss_before),
-        mib(rss_after),
-        mib(rss_bound)
-    );
-    println!(
-        "real pool                   calls ok {}, failed {}, exhausted {}, p50/p99 call {:.1}/{:.1} ms",
-        real_m.calls_ok,
-        real_m.calls_failed,
-        real_m.exhausted,
-        real_m.call_p50_ns as f64 / 1e6,
-        real_m.call_p99_ns as f64 / 1e6
-    );
-    println!(
-        "hostile pool                calls ok {}, failed {}, discards {:?}",
-        hostile_m.calls_ok,
-        hostile_m.calls_failed,
-        hostile_m
-            .discards
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(r, n)| format!("{} {n}", r.as_str()))
-            .collect::<Vec<_>>()
-    );
+    let metrics = [shared.real.metrics(), shared.hostile.metrics()];
     shared.real.shutdown().await;
     shared.hostile.shutdown().await;
 
-    let mut problems: Vec<String> = Vec::new();
-    problems.extend(tally.healthy_mismatch.iter().take(10).cloned());
-    problems.extend(tally.hostile_unexpected.iter().take(10).cloned());
-    if tally.hangs > 0 {
-        problems.push(format!("{} requests hung", tally.hangs));
-    }
-    if leaked > 0 {
-        problems.push(format!("{leaked} permits, instances or slots leaked"));
-    }
-    if rss_after > rss_before + rss_bound {
-        problems.push(format!(
-            "RSS grew from {:.1} MiB to {:.1} MiB, more than {:.0} MiB",
-            mib(rss_before),
-            mib(rss_after),
-            mib(rss_bound)
-        ));
-    }
-    if problems.is_empty() {
-        println!("\nsoak passed");
-        Ok(())
-    } else {
-        Err(format!("soak failed:\n  {}", problems.join("\n  ")))
-    }
+    let hostile_total = (0..requests).filter(|i| i % 10 == 9).count();
+    let report = report::SoakReport {
+        command: args.command_line(),
+        profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        date: util::now_utc(),
+        machine: util::machine(),
+        load,
+        requests,
+        concurrency,
+        warmup,
+        seconds: elapsed.as_secs_f64(),
+        pages: page_names,
+        excluded,
+        healthy_total: requests - hostile_total,
+        healthy_ok: tally.healthy_ok,
+        healthy_skipped: tally.healthy_skipped,
+        healthy_mismatch: tally.healthy_mismatch,
+        healthy_errors: tally.healthy_errors,
+        healthy_ms: tally.healthy_ms,
+        hostile_total,
+        behaviours,
+        hostile: tally.hostile,
+        hostile_unexpected: tally.hostile_unexpected,
+        hangs: tally.hangs,
+        hang_limit: HANG_LIMIT,
+        pools,
+        before,
+        after,
+        metrics,
+        rss_before,
+        rss_after,
+        retained_bytes,
+        rss_margin: RSS_MARGIN_BYTES,
+    };
+    println!("\n{}", report.markdown());
+    Ok(report)
 }

@@ -107,6 +107,15 @@ pub fn today_utc() -> String {
     chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
+/// The machine's load averages over 1, 5 and 15 minutes (`/proc/loadavg`), as written
+/// there; `None` where the file does not exist. The machine may be shared: a figure measured
+/// under load says so.
+pub fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let fields: Vec<&str> = text.split_whitespace().take(3).collect();
+    (fields.len() == 3).then(|| fields.join(" / "))
+}
+
 /// A field of `/proc/self/status` in MiB (`VmHWM`, `VmRSS`).
 pub fn proc_status_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -120,6 +129,26 @@ pub fn proc_status_mib(field: &str) -> Option<f64> {
         .parse()
         .ok()?;
     Some(kb / 1024.0)
+}
+
+/// Run `cargo xtask <task> <args>` as a release build of xtask (`cargo run --release -p
+/// xtask`), for a task whose figures must be those of optimised code.
+///
+/// # Errors
+/// When cargo cannot be started or the release run fails.
+pub fn run_in_release(root: &std::path::Path, task: &str, args: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--release", "--quiet", "-p", "xtask", "--", task])
+        .args(args)
+        .status()
+        .map_err(|e| format!("could not run cargo run --release -p xtask: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the release run of `{task}` failed ({status})"))
+    }
 }
 
 /// `RIPTIDE_BENCH_DEBUG` is set: a smoke run in the dev profile (CI), figures meaningless.
