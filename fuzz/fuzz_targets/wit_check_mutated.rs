@@ -1,5 +1,5 @@
 //! The WIT validator on mutated *valid* components: bit flips, overwritten ranges and
-//! truncations of the fixture components of `riptide_wit_check::fixtures` (valid ones, one
+//! truncations of the fixture components of `riptide_test_support::fixtures` (valid ones, one
 //! with imports, one with many mismatches, a WIT package), so that the fuzzer starts deep
 //! inside the component format instead of at its header.
 
@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use riptide_wit_check::{ExpectedWorld, Validator, fixtures};
+use riptide_test_support::fixtures;
+use riptide_wit_check::{ExpectedWorld, Validator};
 
 fn validator() -> &'static Validator {
     static V: OnceLock<Validator> = OnceLock::new();

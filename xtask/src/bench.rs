@@ -25,78 +25,53 @@ use std::time::{Instant, SystemTime};
 
 use report::Report;
 
-const HELP: &str = "usage: cargo xtask bench [--quick] [--json PATH] [--docs PATH] [--skip-criterion] [--skip-harness]
-
-Builds the guest component (release), runs the criterion benches of riptide-pool,
-riptide-input-check, riptide-wit-check and riptide-benches, then the load harness
-(naive / pooled-fresh / pooled-reuse / native on the pages of benches/pages.txt, read from
-../shared/corpus), prints the tables and writes the reports.
-
-options:
-  --quick           fewer iterations (about 2-3 minutes on 2 cores once built)
-  --json PATH       where to write the JSON report (default: target/bench/report.json)
-  --docs PATH       where to write the Markdown report (default: docs/benchmarks.md, or
-                    target/bench/benchmarks.md with --quick)
-  --skip-criterion  do not run the criterion benches
-  --skip-harness    do not run the load harness (the report then holds criterion figures only)
-
-environment:
+/// `cargo xtask bench`: builds the guest component (release), runs the criterion benches of
+/// riptide-pool, riptide-input-check, riptide-wit-check and riptide-benches, then the load
+/// harness (naive / pooled-fresh / pooled-reuse / native on the pages of benches/pages.txt,
+/// read from ../shared/corpus), prints the tables and writes the reports.
+#[derive(Debug, Default, clap::Args)]
+#[command(after_help = "environment:
   RIPTIDE_BENCH_DEBUG=1  stay in the dev profile (harness in this process, criterion with
                          `cargo bench --profile dev`): a smoke run that reuses the test build,
-                         as CI does; its figures are meaningless";
-
-#[derive(Debug, Default)]
-struct Args {
+                         as CI does; its figures are meaningless")]
+pub struct BenchArgs {
+    /// Fewer iterations (about 2-3 minutes on 2 cores once built).
+    #[arg(long)]
     quick: bool,
+    /// Where to write the JSON report (default: target/bench/report.json).
+    #[arg(long, value_name = "PATH")]
     json: Option<PathBuf>,
+    /// Where to write the Markdown report (default: docs/benchmarks.md, or
+    /// target/bench/benchmarks.md with --quick).
+    #[arg(long, value_name = "PATH")]
     docs: Option<PathBuf>,
+    /// Do not run the criterion benches.
+    #[arg(long)]
     skip_criterion: bool,
+    /// Do not run the load harness (the report then holds criterion figures only).
+    #[arg(long)]
     skip_harness: bool,
-    /// Internal: run only the load harness in this process and write its report to `out`.
+    /// Internal: run only the load harness in this process and write its report to `--out`.
+    #[arg(long, hide = true)]
     harness_only: bool,
+    /// Internal (`--harness-only`): the pre-initialized component.
+    #[arg(long, hide = true, value_name = "PATH")]
     wasm: Option<PathBuf>,
+    /// Internal (`--harness-only`): the component as compiled.
+    #[arg(long, hide = true, value_name = "PATH")]
     raw_wasm: Option<PathBuf>,
+    /// Internal (`--harness-only`): the release `riptide` binary.
+    #[arg(long, hide = true, value_name = "PATH")]
     cli: Option<PathBuf>,
+    /// Internal (`--harness-only`): where the harness writes its report.
+    #[arg(long, hide = true, value_name = "PATH")]
     out: Option<PathBuf>,
 }
 
-fn parse(args: &[String]) -> Result<Option<Args>, String> {
-    let mut parsed = Args::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .map(PathBuf::from)
-                .ok_or_else(|| format!("{name} needs a value\n\n{HELP}"))
-        };
-        match arg.as_str() {
-            "--quick" => parsed.quick = true,
-            "--json" => parsed.json = Some(value("--json")?),
-            "--docs" => parsed.docs = Some(value("--docs")?),
-            "--skip-criterion" => parsed.skip_criterion = true,
-            "--skip-harness" => parsed.skip_harness = true,
-            "--harness-only" => parsed.harness_only = true,
-            "--wasm" => parsed.wasm = Some(value("--wasm")?),
-            "--raw-wasm" => parsed.raw_wasm = Some(value("--raw-wasm")?),
-            "--cli" => parsed.cli = Some(value("--cli")?),
-            "--out" => parsed.out = Some(value("--out")?),
-            "-h" | "--help" => {
-                println!("{HELP}");
-                return Ok(None);
-            }
-            other => return Err(format!("bench: unknown option '{other}'\n\n{HELP}")),
-        }
-    }
-    Ok(Some(parsed))
-}
-
 /// Run the task.
-pub fn run(args: &[String]) -> Result<(), String> {
-    let Some(args) = parse(args)? else {
-        return Ok(());
-    };
+pub fn run(args: &BenchArgs) -> Result<(), String> {
     if args.harness_only {
-        return harness_only(&args);
+        return harness_only(args);
     }
     let started = Instant::now();
     let since = SystemTime::now();
@@ -180,7 +155,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     report.date = date;
     report.concurrency = util::cores();
     report.quick = args.quick;
-    report.command = command_line(&args);
+    report.command = command_line(args);
     durations.insert("total".to_string(), started.elapsed().as_secs_f64());
     report.durations_s = durations;
     report.judge();
@@ -218,7 +193,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// The internal `--harness-only` mode: measure in this (release) process.
-fn harness_only(args: &Args) -> Result<(), String> {
+fn harness_only(args: &BenchArgs) -> Result<(), String> {
     let wasm = args.wasm.clone().ok_or("--harness-only needs --wasm")?;
     let raw_wasm = args
         .raw_wasm
@@ -304,7 +279,7 @@ fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-fn command_line(args: &Args) -> String {
+fn command_line(args: &BenchArgs) -> String {
     let mut line = if util::debug_profile() {
         "RIPTIDE_BENCH_DEBUG=1 cargo xtask bench".to_string()
     } else {

@@ -16,114 +16,79 @@ use std::time::Instant;
 use corpus::{Corpus, PageRef};
 use engines::{Engine, Runner};
 
-const USAGE: &str = "usage: cargo xtask eval [options]
-
-Run the extractor over the evaluation corpus (sandboxed through the facade, and natively),
-score it against the references, print the tables and write docs/quality.md.
-
-options:
-  --corpus readability|wcxb-dev|all   which corpus (default: all)
-  --limit N                           at most N pages of each corpus (no docs/quality.md update)
-  --only ID[,ID...]                   only these page ids (no docs/quality.md update)
-  --json OUT                          write every figure, per page too, as JSON to OUT
-  --corpus-dir DIR                    the corpus (default: ../shared/corpus from the workspace root)
-  --engines LIST                      comma-separated, from sandboxed, native, trafilatura,
-                                      dom_smoothie (default: sandboxed,native)
-  --doc PATH                          the Markdown report to update (default: docs/quality.md)
-  --no-doc                            do not update the Markdown report
-  --dump DIR                          write each page's text and reference (first engine) to DIR
-  -h, --help                          this help
-
-A debug build re-runs itself as a release build (`cargo run --release -p xtask`) so that the
-native timings are representative; set RIPTIDE_EVAL_DEBUG=1 to stay in the debug build.";
-
-struct Args {
-    corpora: Vec<Corpus>,
+/// `cargo xtask eval`: runs the extractor over the evaluation corpus (sandboxed through the
+/// facade, and natively), scores it against the references, prints the tables and writes
+/// docs/quality.md.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "A debug build re-runs itself as a release build (`cargo run --release -p xtask`) \
+so that the native timings are representative; set RIPTIDE_EVAL_DEBUG=1 to stay in the debug build."
+)]
+pub struct EvalArgs {
+    /// Which corpus.
+    #[arg(long, value_enum, default_value_t = CorpusChoice::All)]
+    corpus: CorpusChoice,
+    /// At most N pages of each corpus (no docs/quality.md update).
+    #[arg(long, value_name = "N")]
     limit: Option<usize>,
+    /// Only these page ids (no docs/quality.md update).
+    #[arg(long, value_name = "ID[,ID...]", value_delimiter = ',')]
     only: Option<Vec<String>>,
+    /// Write every figure, per page too, as JSON to OUT.
+    #[arg(long, value_name = "OUT")]
     json: Option<PathBuf>,
+    /// The corpus (default: ../shared/corpus from the workspace root).
+    #[arg(long, value_name = "DIR")]
     corpus_dir: Option<PathBuf>,
+    /// Comma-separated, from sandboxed, native, trafilatura, dom_smoothie.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        value_parser = parse_engine,
+        default_value = "sandboxed,native"
+    )]
     engines: Vec<Engine>,
+    /// The Markdown report to update (default: docs/quality.md).
+    #[arg(long, value_name = "PATH")]
     doc: Option<PathBuf>,
+    /// Do not update the Markdown report.
+    #[arg(long)]
     no_doc: bool,
+    /// Write each page's text and reference (first engine) to DIR.
+    #[arg(long, value_name = "DIR")]
     dump: Option<PathBuf>,
 }
 
-fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
-    let mut parsed = Args {
-        corpora: vec![Corpus::Readability, Corpus::Wcxb],
-        limit: None,
-        only: None,
-        json: None,
-        corpus_dir: None,
-        engines: vec![Engine::Sandboxed, Engine::Native],
-        doc: None,
-        no_doc: false,
-        dump: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))
-        };
-        match flag {
-            "-h" | "--help" => return Ok(None),
-            "--corpus" => {
-                parsed.corpora = match value()?.as_str() {
-                    "readability" => vec![Corpus::Readability],
-                    "wcxb-dev" | "wcxb" => vec![Corpus::Wcxb],
-                    "all" => vec![Corpus::Readability, Corpus::Wcxb],
-                    other => {
-                        return Err(format!(
-                            "unknown corpus {other:?}; use readability, wcxb-dev or all"
-                        ));
-                    }
-                }
-            }
-            "--limit" => {
-                let v = value()?;
-                parsed.limit = Some(
-                    v.parse()
-                        .map_err(|_| format!("--limit needs a number, not {v:?}"))?,
-                );
-            }
-            "--only" => {
-                parsed.only = Some(value()?.split(',').map(|s| s.trim().to_string()).collect());
-            }
-            "--json" => parsed.json = Some(PathBuf::from(value()?)),
-            "--corpus-dir" => parsed.corpus_dir = Some(PathBuf::from(value()?)),
-            "--doc" => parsed.doc = Some(PathBuf::from(value()?)),
-            "--no-doc" => parsed.no_doc = true,
-            "--dump" => parsed.dump = Some(PathBuf::from(value()?)),
-            "--engines" => {
-                let mut engines = Vec::new();
-                for name in value()?.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    let engine = Engine::parse(name).ok_or_else(|| {
-                        format!(
-                            "unknown engine {name:?}; use {}",
-                            Engine::ALL.map(Engine::name).join(", ")
-                        )
-                    })?;
-                    if !engines.contains(&engine) {
-                        engines.push(engine);
-                    }
-                }
-                if engines.is_empty() {
-                    return Err("--engines needs at least one engine".into());
-                }
-                parsed.engines = engines;
-            }
-            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
+/// The `--corpus` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CorpusChoice {
+    /// `readability/`.
+    Readability,
+    /// `wcxb-dev/`.
+    #[value(name = "wcxb-dev", alias = "wcxb")]
+    Wcxb,
+    /// Both.
+    All,
+}
+
+impl CorpusChoice {
+    fn corpora(self) -> Vec<Corpus> {
+        match self {
+            CorpusChoice::Readability => vec![Corpus::Readability],
+            CorpusChoice::Wcxb => vec![Corpus::Wcxb],
+            CorpusChoice::All => vec![Corpus::Readability, Corpus::Wcxb],
         }
     }
-    Ok(Some(parsed))
+}
+
+fn parse_engine(name: &str) -> Result<Engine, String> {
+    Engine::parse(name.trim()).ok_or_else(|| {
+        format!(
+            "unknown engine {name:?}; use {}",
+            Engine::ALL.map(Engine::name).join(", ")
+        )
+    })
 }
 
 /// The workspace root: the parent of the xtask crate.
@@ -132,12 +97,10 @@ fn workspace_root() -> PathBuf {
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
-/// Re-run the task as a release build; `None` when this already is one (or it is disabled).
+/// Re-run the task as a release build with the same arguments; `None` when this already is
+/// one (or it is disabled).
 fn rerun_in_release(args: &[String]) -> Option<Result<(), String>> {
     if !cfg!(debug_assertions) || std::env::var_os("RIPTIDE_EVAL_DEBUG").is_some() {
-        return None;
-    }
-    if args.iter().any(|a| a == "-h" || a == "--help") {
         return None;
     }
     eprintln!(
@@ -179,34 +142,17 @@ fn command_line(args: &[String]) -> String {
     cmd
 }
 
-/// Today's UTC date as `YYYY-MM-DD` (civil-from-days, proleptic Gregorian).
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// Run the task.
-pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(result) = rerun_in_release(args) {
+/// Run the task; `raw` are its arguments as given, for the release re-run and the report.
+pub fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
+    if let Some(result) = rerun_in_release(raw) {
         return result;
     }
-    let Some(args_parsed) = parse_args(args)? else {
-        println!("{USAGE}");
-        return Ok(());
-    };
-    let a = args_parsed;
+    let mut engines: Vec<Engine> = Vec::new();
+    for &engine in &a.engines {
+        if !engines.contains(&engine) {
+            engines.push(engine);
+        }
+    }
     let started = Instant::now();
     let root = workspace_root();
     let corpus_dir = a
@@ -222,7 +168,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 
     let mut refs: Vec<PageRef> = Vec::new();
-    for &c in &a.corpora {
+    for c in a.corpus.corpora() {
         let mut pages = corpus::list(&corpus_dir, c)?;
         if let Some(only) = &a.only {
             pages.retain(|p| only.contains(&p.id));
@@ -236,23 +182,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err("no pages selected".into());
     }
 
-    let engine_names: Vec<&str> = a.engines.iter().map(|e| e.name()).collect();
+    let engine_names: Vec<&str> = engines.iter().map(|e| e.name()).collect();
     eprintln!(
         "eval: {} pages from {}, engines: {}",
         refs.len(),
         corpus_dir.display(),
         engine_names.join(", ")
     );
-    let runner = Runner::new(&a.engines)?;
+    let runner = Runner::new(&engines)?;
     if let Some(dir) = &a.dump {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
 
-    let mut scores: Vec<Vec<report::PageScore>> = vec![Vec::new(); a.engines.len()];
+    let mut scores: Vec<Vec<report::PageScore>> = vec![Vec::new(); engines.len()];
     for (i, page_ref) in refs.iter().enumerate() {
         let page = page_ref.load()?;
-        for (k, &engine) in a.engines.iter().enumerate() {
+        for (k, &engine) in engines.iter().enumerate() {
             let outcome = runner.run(engine, &page.html, &page.url);
             if k == 0
                 && let Some(dir) = &a.dump
@@ -274,16 +220,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     runner.finish();
 
-    let reports: Vec<report::EngineReport> = a
-        .engines
+    let reports: Vec<report::EngineReport> = engines
         .iter()
         .zip(scores)
         .map(|(&e, s)| report::engine_report(e, s))
         .collect();
-    let command = std::env::var("RIPTIDE_EVAL_COMMAND").unwrap_or_else(|_| command_line(args));
+    let command = std::env::var("RIPTIDE_EVAL_COMMAND").unwrap_or_else(|_| command_line(raw));
     let full = report::Report {
         command,
-        date: today(),
+        date: crate::bench::util::today_utc(),
         machine: report::Machine::detect(),
         profile: if cfg!(debug_assertions) {
             "debug"
@@ -311,7 +256,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .doc
             .clone()
             .unwrap_or_else(|| root.join("docs").join("quality.md"));
-        let default_engines = a.engines == [Engine::Sandboxed, Engine::Native];
+        let default_engines = engines == [Engine::Sandboxed, Engine::Native];
         let (key, heading) = if default_engines {
             ("results", "Results")
         } else {

@@ -14,7 +14,6 @@
 //! unit, `opt-level = "s"`, `panic = "abort"`, `+simd128`.
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Instant;
 
 use riptide_benches::{Class, Workload};
@@ -141,48 +140,31 @@ struct Ready {
     passes: Vec<f64>,
 }
 
-const HELP: &str = "usage: cargo xtask knobs [--rounds N]
-
-The sandbox tax one knob at a time (see xtask/src/knobs.rs): builds the guest variants into
-target/guest-knobs/, runs each in one reused instance on the median pages of
-benches/pages.txt, interleaved with the native extractor, and writes the table into
-docs/benchmarks.md (section \"knobs\"). Runs itself in a release build of xtask.";
+/// `cargo xtask knobs`: builds the guest variants into target/guest-knobs/, runs each in one
+/// reused instance on the median pages of benches/pages.txt, interleaved with the native
+/// extractor, and writes the table into docs/benchmarks.md (section "knobs"). Runs itself in a
+/// release build of xtask.
+#[derive(Debug, clap::Args)]
+pub struct KnobsArgs {
+    /// Interleaved rounds (at least 3).
+    #[arg(long, default_value_t = 9, value_name = "N")]
+    rounds: usize,
+    /// Measure in this process, which is already a release build (what the debug build runs).
+    #[arg(long)]
+    in_release: bool,
+}
 
 /// Run the task.
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut rounds = 9usize;
-    let mut in_release = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--rounds" => {
-                rounds = it
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .ok_or(format!("--rounds needs a number\n\n{HELP}"))?;
-            }
-            "--in-release" => in_release = true,
-            "-h" | "--help" => {
-                println!("{HELP}");
-                return Ok(());
-            }
-            other => return Err(format!("knobs: unknown option '{other}'\n\n{HELP}")),
-        }
-    }
+pub fn run(args: &KnobsArgs) -> Result<(), String> {
+    let KnobsArgs { rounds, in_release } = *args;
     let build = crate::workspace()?;
     if cfg!(debug_assertions) && !in_release {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .current_dir(build.workspace())
-            .args(["run", "--release", "--quiet", "-p", "xtask", "--", "knobs"])
-            .args(["--in-release", "--rounds", &rounds.to_string()])
-            .status()
-            .map_err(|e| format!("could not run cargo run --release -p xtask: {e}"))?;
-        return if status.success() {
-            Ok(())
-        } else {
-            Err(format!("the release run failed ({status})"))
-        };
+        let args = [
+            "--in-release".to_string(),
+            "--rounds".into(),
+            rounds.to_string(),
+        ];
+        return util::run_in_release(build.workspace(), "knobs", &args);
     }
     measure(&build, rounds.max(3))
 }

@@ -1,29 +1,59 @@
-//! Project tasks: `cargo xtask <task>`.
-//!
-//! - `build-guest`: build the guest component for `wasm32-wasip2` (release) and report its size.
+//! Project tasks: `cargo xtask <task>` (`cargo xtask --help` lists them, `cargo xtask <task>
+//! --help` gives a task's options). Each task's arguments are one clap struct beside the task.
 
 mod bench;
 mod docs;
 mod eval;
 mod knobs;
 mod soak;
+mod validation;
 
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::{Parser, Subcommand};
 use riptide_guest_build::GuestBuild;
 
-const USAGE: &str = "usage: cargo xtask <task>
+/// Project tasks of the Riptide workspace.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "Project tasks of the Riptide workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
 
-tasks:
-  build-guest    build the extractor component (wasm32-wasip2, release), pre-initialize it and ship it
-                 in crates/riptide-component (`--check`: rebuild and compare with the shipped bytes)
-  wit-fixtures   write the catalogue of broken components (WIT edits) to target/wit-fixtures/
-  eval           measure extraction quality on ../shared/corpus (see `cargo xtask eval --help`)
-  bench          run the cross-crate benchmarks (see `cargo xtask bench --help`)
-  knobs          the sandbox tax one knob at a time (engine settings, guest build) → docs/benchmarks.md
-  soak           10,000 requests at concurrency 16, 10% hostile: no healthy request lost, no leak
-                 (`--requests N`, `--concurrency C`, `--quick` for 1,000; see `cargo xtask soak --help`)";
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Build the extractor component (wasm32-wasip2, release), pre-initialize it and ship it in
+    /// crates/riptide-component.
+    BuildGuest(BuildGuestArgs),
+    /// Write the catalogue of broken components (WIT edits) to target/wit-fixtures/.
+    WitFixtures,
+    /// Measure extraction quality on ../shared/corpus → docs/quality.md.
+    Eval(eval::EvalArgs),
+    /// Run the cross-crate benchmarks → docs/benchmarks.md.
+    Bench(bench::BenchArgs),
+    /// The sandbox tax one knob at a time (engine settings, guest build) → docs/benchmarks.md.
+    Knobs(knobs::KnobsArgs),
+    /// 10,000 requests at concurrency 16, 10% hostile: no healthy request lost, no leak →
+    /// docs/reliability.md.
+    Soak(soak::SoakArgs),
+    /// What WIT validation costs and catches, against `targets` and wasmtime →
+    /// docs/validation.md.
+    Validation(validation::ValidationArgs),
+}
+
+/// `cargo xtask build-guest`.
+#[derive(Debug, clap::Args)]
+struct BuildGuestArgs {
+    /// Rebuild and compare with the shipped bytes instead of shipping.
+    #[arg(long)]
+    check: bool,
+}
 
 fn workspace() -> Result<GuestBuild, String> {
     GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).map_err(|e| e.to_string())
@@ -47,10 +77,7 @@ fn shipped(build: &GuestBuild) -> Shipped {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 fn rustc_version() -> Result<String, String> {
@@ -63,12 +90,8 @@ fn rustc_version() -> Result<String, String> {
 
 /// Build the pre-initialized guest and write it into `crates/riptide-component` (or, with
 /// `--check`, compare it with the shipped bytes).
-fn build_guest(args: &[String]) -> Result<(), String> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => return Err("usage: cargo xtask build-guest [--check]".into()),
-    };
+fn build_guest(args: &BuildGuestArgs) -> Result<(), String> {
+    let check = args.check;
     let started = Instant::now();
     let build = workspace()?.verbose(!check);
     let built = build.build().map_err(|e| e.to_string())?;
@@ -133,12 +156,12 @@ fn build_guest(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Write every fixture of `riptide_wit_check::fixtures` as a `.wasm` file, with its
+/// Write every fixture of `riptide_test_support::fixtures` as a `.wasm` file, with its
 /// description, for `riptide validate`.
 fn wit_fixtures() -> Result<(), String> {
     let dir = workspace()?.workspace().join("target").join("wit-fixtures");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for fixture in riptide_wit_check::fixtures::catalogue() {
+    for fixture in riptide_test_support::fixtures::catalogue() {
         let path = dir.join(format!("{}.wasm", fixture.name));
         std::fs::write(&path, &fixture.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         let verdict = if fixture.expect_valid {
@@ -160,22 +183,16 @@ fn wit_fixtures() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("build-guest") => build_guest(&args[1..]),
-        Some("wit-fixtures") => wit_fixtures(),
-        Some("eval") => eval::run(&args[1..]),
-        Some("bench") => bench::run(&args[1..]),
-        Some("soak") => soak::run(&args[1..]),
-        Some("knobs") => knobs::run(&args[1..]),
-        Some("-h" | "--help" | "help") | None => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Some(other) => {
-            eprintln!("xtask: unknown task '{other}'\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    // `eval` and `validation` re-run themselves in release with the same arguments.
+    let raw: Vec<String> = std::env::args().skip(2).collect();
+    let result = match Cli::parse().task {
+        Task::BuildGuest(args) => build_guest(&args),
+        Task::WitFixtures => wit_fixtures(),
+        Task::Eval(args) => eval::run(&args, &raw),
+        Task::Bench(args) => bench::run(&args),
+        Task::Soak(args) => soak::run(&args),
+        Task::Knobs(args) => knobs::run(&args),
+        Task::Validation(args) => validation::run(&args, &raw),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,18 +15,9 @@ use riptide::{
 use riptide_guest_build::GuestBuild;
 use tokio::sync::Mutex;
 
-const USAGE: &str = "usage: cargo xtask soak [--requests N] [--concurrency C] [--quick] [--corpus-dir DIR] [--wcxb-pages N]
+use crate::bench::util;
 
-Sends N requests (default 10000; --quick: 1000) at concurrency C (default 16) through
-riptide::Extractor: 90% real pages (fixtures/*.html, ../shared/corpus/readability/*/source.html
-and the first --wcxb-pages (default 50) pages of ../shared/corpus/wcxb-dev when present) on the
-real component, 10% hostile requests (loop, alloc, recurse, unreachable, panic, huge (32 MiB), slow,
-leak) on the hostile component (crates/riptide-hostile-guest). Checks that every healthy result
-equals the page's result when run alone, that every hostile request fails with its expected
-error (leak: sees no other request's data), that permits, in-use counts, instances and
-pooling slots come back to their baseline, and that RSS after the run stays within
-RSS before + the memory the pools may keep resident in their released slots (slots ×
-keep_resident_bytes) + 256 MiB. Exits 1 when a check fails.";
+mod report;
 
 /// Allowed RSS growth from before to after the run, besides what the pooling slots may keep
 /// resident by design (`keep_resident_bytes` per released slot).
@@ -47,49 +38,80 @@ const HANG_LIMIT: Duration = Duration::from_secs(120);
 /// What the hostile guest panics with.
 const PANIC_MESSAGE: &str = "riptide-hostile-guest panicked on purpose";
 
-#[derive(Debug)]
-struct Args {
-    requests: usize,
-    concurrency: usize,
+/// `cargo xtask soak`: sends N requests at concurrency C through riptide::Extractor: 90% real
+/// pages (fixtures/*.html, ../shared/corpus/readability/*/source.html and the first
+/// --wcxb-pages pages of ../shared/corpus/wcxb-dev when present) on the real component, 10%
+/// hostile requests (every behaviour of crates/riptide-hostile-guest in turn) on the hostile
+/// component. Checks that every healthy result equals the page's result when run alone, that
+/// every hostile request fails with its expected error (leak: sees no other request's data),
+/// that permits, in-use counts, instances and pooling slots come back to their baseline, and
+/// that RSS after the run stays within RSS before + the memory the pools may keep resident in
+/// their released slots (slots × keep_resident_bytes) + 256 MiB. Exits 1 when a check fails.
+#[derive(Debug, clap::Args)]
+pub struct SoakArgs {
+    /// Requests to send (default 10000; with --quick 1000).
+    #[arg(long, value_name = "N")]
+    requests: Option<usize>,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "C", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// 1,000 requests (unless --requests says otherwise).
+    #[arg(long)]
+    quick: bool,
+    /// The corpus (default: ../shared/corpus from the workspace root).
+    #[arg(long, value_name = "DIR")]
     corpus_dir: Option<PathBuf>,
+    /// How many WCXB pages to use.
+    #[arg(long, value_name = "N", default_value_t = 50)]
     wcxb_pages: usize,
+    /// Where to write the figures (default: docs/reliability.md; none with --quick).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_docs")]
+    docs: Option<PathBuf>,
+    /// Write the figures nowhere.
+    #[arg(long)]
+    no_docs: bool,
 }
 
-fn parse(args: &[String]) -> Result<Option<Args>, String> {
-    let mut parsed = Args {
-        requests: 10_000,
-        concurrency: 16,
-        corpus_dir: None,
-        wcxb_pages: 50,
-    };
-    let mut requests = None;
-    let mut quick = false;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{arg} needs a value\n\n{USAGE}"))
-        };
-        let number = |v: String| {
-            v.parse::<usize>()
-                .map_err(|_| format!("{arg}: {v:?} is not a number"))
-        };
-        match arg.as_str() {
-            "--requests" => requests = Some(number(value()?)?),
-            "--concurrency" => parsed.concurrency = number(value()?)?.max(1),
-            "--quick" => quick = true,
-            "--corpus-dir" => parsed.corpus_dir = Some(PathBuf::from(value()?)),
-            "--wcxb-pages" => parsed.wcxb_pages = number(value()?)?,
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(None);
-            }
-            other => return Err(format!("unknown option {other:?}\n\n{USAGE}")),
+impl SoakArgs {
+    fn requests(&self) -> usize {
+        self.requests
+            .unwrap_or(if self.quick { 1_000 } else { 10_000 })
+    }
+
+    fn concurrency(&self) -> usize {
+        usize::from(self.concurrency)
+    }
+
+    /// The document the figures go to, if any.
+    fn docs_path(&self, root: &Path) -> Option<PathBuf> {
+        if self.no_docs {
+            None
+        } else if let Some(path) = &self.docs {
+            Some(path.clone())
+        } else if self.quick {
+            None
+        } else {
+            Some(root.join("docs").join("reliability.md"))
         }
     }
-    parsed.requests = requests.unwrap_or(if quick { 1_000 } else { 10_000 });
-    Ok(Some(parsed))
+
+    /// The command as a person would type it.
+    fn command_line(&self) -> String {
+        let mut line = "cargo xtask soak".to_string();
+        if self.quick {
+            line.push_str(" --quick");
+        }
+        if let Some(n) = self.requests {
+            line.push_str(&format!(" --requests {n}"));
+        }
+        if self.concurrency != 16 {
+            line.push_str(&format!(" --concurrency {}", self.concurrency));
+        }
+        if self.wcxb_pages != 50 {
+            line.push_str(&format!(" --wcxb-pages {}", self.wcxb_pages));
+        }
+        line
+    }
 }
 
 /// One real page.
@@ -219,42 +241,83 @@ fn rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-#[allow(clippy::cast_precision_loss)]
-fn mib(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
+/// The state of one extractor's pool once it is idle.
+#[derive(Debug, Clone, Copy)]
+pub struct Capacity {
+    /// Request places (`max_instances`).
+    pub places: usize,
+    /// Free semaphore permits.
+    pub free_permits: usize,
+    /// Requests in use.
+    pub in_use: usize,
+    /// Live instances, in a tier or in use.
+    pub live: usize,
+    /// Instances in the hot tier.
+    pub hot: usize,
+    /// The hot tier's target depth.
+    pub hot_target: usize,
+    /// Component instances in wasmtime's pooling allocator.
+    pub slots: usize,
+    /// Linear-memory bytes kept resident in released pooling slots.
+    pub resident_unused_bytes: u64,
+    /// Missing permits + in-use requests + instances not in a tier + pooling instances the
+    /// pool does not know of.
+    pub leaked: usize,
 }
 
 /// Wait until the extractor is idle (nothing in use, every permit back, hot tier at its
-/// target), then count what is missing: permits, in-use requests, instances not in a tier
-/// and pooling-allocator instances the pool does not know of.
-async fn leaks(extractor: &Extractor, name: &str) -> usize {
+/// target; at most 30 s), then read its capacity.
+async fn settle(extractor: &Extractor, name: &str) -> Capacity {
     let pool = extractor.pool();
-    let max = pool.config().max_instances;
+    let places = pool.config().max_instances;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let m = pool.metrics();
-        let slots = usize::try_from(m.status.allocator.component_instances).unwrap_or(usize::MAX);
-        let missing_permits = max.saturating_sub(pool.status().available);
+        let pooling = m.status.allocator;
+        let slots = usize::try_from(pooling.component_instances).unwrap_or(usize::MAX);
+        let resident_unused_bytes = pooling.unused_memory_bytes_resident as u64;
+        let free_permits = m.status.available;
         let untracked = m
             .status
             .live_instances
             .abs_diff(m.status.hot_depth + m.status.reuse_depth);
         let unknown_slots = slots.abs_diff(m.status.live_instances);
-        let total = missing_permits + m.status.in_use + untracked + unknown_slots;
-        if (total == 0 && m.status.hot_depth == m.status.hot_target) || Instant::now() >= deadline {
+        let leaked =
+            places.saturating_sub(free_permits) + m.status.in_use + untracked + unknown_slots;
+        if (leaked == 0 && m.status.hot_depth == m.status.hot_target) || Instant::now() >= deadline
+        {
             println!(
-                "  {name:<8} permits {}/{max}, in use {}, live instances {} (hot {}, target {}), \
-                 pooling component instances {slots}",
-                pool.status().available,
-                m.status.in_use,
-                m.status.live_instances,
-                m.status.hot_depth,
-                m.status.hot_target
+                "  {name:<8} permits {free_permits}/{places}, in use {}, live instances {} (hot {}, \
+                 target {}), pooling component instances {slots}",
+                m.status.in_use, m.status.live_instances, m.status.hot_depth, m.status.hot_target
             );
-            return total;
+            return Capacity {
+                places,
+                free_permits,
+                in_use: m.status.in_use,
+                live: m.status.live_instances,
+                hot: m.status.hot_depth,
+                hot_target: m.status.hot_target,
+                slots,
+                resident_unused_bytes,
+                leaked,
+            };
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// What one hostile behaviour did.
+#[derive(Debug, Default, Clone)]
+pub struct Behaviour {
+    /// Requests sent.
+    pub sent: usize,
+    /// Requests that failed as expected.
+    pub expected: usize,
+    /// Outcomes: the error kind, or `result`.
+    pub outcomes: BTreeMap<String, usize>,
+    /// Latency of each request, ms.
+    pub ms: Vec<f64>,
 }
 
 #[derive(Default)]
@@ -262,9 +325,36 @@ struct Tally {
     healthy_ok: usize,
     healthy_skipped: usize,
     healthy_mismatch: Vec<String>,
-    hostile_expected: BTreeMap<&'static str, usize>,
+    /// Healthy requests that failed, by error kind.
+    healthy_errors: BTreeMap<String, usize>,
+    /// Latency of each healthy request, ms.
+    healthy_ms: Vec<f64>,
+    hostile: BTreeMap<&'static str, Behaviour>,
     hostile_unexpected: Vec<String>,
     hangs: usize,
+}
+
+impl Tally {
+    fn absorb(&mut self, other: Tally) {
+        self.healthy_ok += other.healthy_ok;
+        self.healthy_skipped += other.healthy_skipped;
+        self.healthy_mismatch.extend(other.healthy_mismatch);
+        for (kind, n) in other.healthy_errors {
+            *self.healthy_errors.entry(kind).or_default() += n;
+        }
+        self.healthy_ms.extend(other.healthy_ms);
+        for (name, b) in other.hostile {
+            let mine = self.hostile.entry(name).or_default();
+            mine.sent += b.sent;
+            mine.expected += b.expected;
+            for (kind, n) in b.outcomes {
+                *mine.outcomes.entry(kind).or_default() += n;
+            }
+            mine.ms.extend(b.ms);
+        }
+        self.hostile_unexpected.extend(other.hostile_unexpected);
+        self.hangs += other.hangs;
+    }
 }
 
 struct Shared {
@@ -283,15 +373,24 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
     if i % 10 == 9 {
         let (name, url, expected) = &shared.kinds[(i / 10) % shared.kinds.len()];
         let html = format!("<html><body><p>hostile request {i}</p></body></html>");
+        let started = Instant::now();
         let call = shared.hostile.extract(html, url, ExtractionMode::Article);
         let Ok(result) = tokio::time::timeout(HANG_LIMIT, call).await else {
             tally.hangs += 1;
             return;
         };
+        let behaviour = tally.hostile.entry(*name).or_default();
+        behaviour.sent += 1;
+        behaviour.ms.push(util::ms(started.elapsed()));
         let outcome = match &result {
             Ok(doc) => format!("a result of {} bytes of text", doc.text.len()),
             Err(e) => format!("{}: {e}", e.kind()),
         };
+        let kind = match &result {
+            Ok(_) => "result".to_string(),
+            Err(e) => e.kind().to_string(),
+        };
+        *behaviour.outcomes.entry(kind).or_default() += 1;
         let ok = match (result, expected) {
             (Err(e), Some(kind)) => {
                 e.kind() == *kind
@@ -304,7 +403,7 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
             _ => false,
         };
         if ok {
-            *tally.hostile_expected.entry(*name).or_default() += 1;
+            behaviour.expected += 1;
         } else {
             tally.hostile_unexpected.push(format!(
                 "request {i} ({name}) did not fail as expected: {outcome}"
@@ -318,6 +417,7 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
         tally.healthy_skipped += 1;
         return;
     };
+    let started = Instant::now();
     let call = shared
         .real
         .extract(page.html.clone(), &page.url, ExtractionMode::Article);
@@ -325,15 +425,22 @@ async fn one(shared: &Shared, i: usize, tally: &mut Tally) {
         tally.hangs += 1;
         return;
     };
+    tally.healthy_ms.push(util::ms(started.elapsed()));
     match result {
         Ok(doc) if &doc == expected => tally.healthy_ok += 1,
         Ok(_) => tally.healthy_mismatch.push(format!(
             "request {i}: {} differs from its result alone",
             page.name
         )),
-        Err(e) => tally
-            .healthy_mismatch
-            .push(format!("request {i}: {} failed: {e}", page.name)),
+        Err(e) => {
+            *tally
+                .healthy_errors
+                .entry(e.kind().to_string())
+                .or_default() += 1;
+            tally
+                .healthy_mismatch
+                .push(format!("request {i}: {} failed: {e}", page.name));
+        }
     }
 }
 
@@ -346,15 +453,7 @@ async fn worker(shared: Arc<Shared>) {
         }
         one(&shared, i, &mut tally).await;
     }
-    let mut total = shared.tally.lock().await;
-    total.healthy_ok += tally.healthy_ok;
-    total.healthy_skipped += tally.healthy_skipped;
-    total.healthy_mismatch.extend(tally.healthy_mismatch);
-    for (k, v) in tally.hostile_expected {
-        *total.hostile_expected.entry(k).or_default() += v;
-    }
-    total.hostile_unexpected.extend(tally.hostile_unexpected);
-    total.hangs += tally.hangs;
+    shared.tally.lock().await.absorb(tally);
 }
 
 /// Run the whole request sequence `0..requests` at `concurrency`.
@@ -367,10 +466,8 @@ async fn drive(shared: &Arc<Shared>, concurrency: usize) {
     }
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let Some(args) = parse(args)? else {
-        return Ok(());
-    };
+/// Run the task.
+pub fn run(args: &SoakArgs) -> Result<(), String> {
     let build =
         GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).map_err(|e| e.to_string())?;
     let root = build.workspace().to_path_buf();
@@ -393,16 +490,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    runtime.block_on(soak(args, pages, real_bytes, hostile_bytes, &corpus))
+    let docs = args.docs_path(&root);
+    let report = runtime.block_on(soak(args, pages, real_bytes, hostile_bytes, &corpus))?;
+    if let Some(path) = docs {
+        crate::docs::splice_file(
+            &path,
+            "soak",
+            "results",
+            "Latest full run",
+            &report.markdown(),
+        )?;
+        println!("wrote the figures into {}", path.display());
+    }
+    let problems = report.problems();
+    if problems.is_empty() {
+        println!("\nsoak passed");
+        Ok(())
+    } else {
+        Err(format!("soak failed:\n  {}", problems.join("\n  ")))
+    }
 }
 
 async fn soak(
-    args: Args,
+    args: &SoakArgs,
     pages: Vec<Page>,
     real_bytes: Vec<u8>,
     hostile_bytes: Vec<u8>,
     corpus: &Path,
-) -> Result<(), String> {
+) -> Result<report::SoakReport, String> {
     let cache = std::env::temp_dir().join("riptide-soak-cache");
     // The real pool: a generous deadline, because with 16 requests on a small machine a large
     // page can take many times its time alone, and the soak checks isolation, not speed.
@@ -440,7 +555,11 @@ async fn soak(
     // Released pooling slots keep up to `keep_resident_bytes` of linear memory mapped (that is
     // what makes the next fresh instance cheap): bounded, not a leak, so it is part of the bound.
     let retained = |c: &PoolConfig| c.slots() as u64 * c.keep_resident_bytes as u64;
-    let rss_bound = retained(&real_config) + retained(&hostile_config) + RSS_MARGIN_BYTES;
+    let retained_bytes = retained(&real_config) + retained(&hostile_config);
+    let pools = [
+        report::PoolSetup::of("real", &real_config),
+        report::PoolSetup::of("hostile", &hostile_config),
+    ];
     let real = Extractor::builder()
         .component_bytes(real_bytes)
         .pool_config(real_config)
@@ -482,18 +601,26 @@ async fn soak(
             excluded.join("\n    ")
         );
     }
+    let page_names: Vec<String> = pages.iter().map(|p| p.name.clone()).collect();
     let kinds = hostile_kinds();
+    let behaviours: Vec<(&'static str, String, String)> = kinds
+        .iter()
+        .map(|(name, url, expected)| {
+            let expected =
+                expected.map_or_else(|| "no other request's data".to_string(), str::to_string);
+            (*name, url.clone(), expected)
+        })
+        .collect();
 
     // Warm-up at full concurrency (same mix), so that RSS before already includes the pooling
     // slots and allocator arenas a concurrent run uses.
-    let warmup = (args.requests / 10)
+    let requests = args.requests();
+    let concurrency = args.concurrency();
+    let warmup = (requests / 10)
         .max(2 * pages.len())
-        .min(args.requests.max(100))
+        .min(requests.max(100))
         .min(1_000);
-    println!(
-        "warm-up: {warmup} requests at concurrency {}…",
-        args.concurrency
-    );
+    println!("warm-up: {warmup} requests at concurrency {concurrency}…");
     let shared = Arc::new(Shared {
         real,
         hostile,
@@ -504,9 +631,14 @@ async fn soak(
         requests: warmup,
         tally: Mutex::new(Tally::default()),
     });
-    drive(&shared, args.concurrency).await;
+    drive(&shared, concurrency).await;
     let mut shared = Arc::try_unwrap(shared).map_err(|_| "a worker is still running")?;
-    if leaks(&shared.real, "real").await + leaks(&shared.hostile, "hostile").await > 0 {
+    println!("capacity after the warm-up:");
+    let before = [
+        settle(&shared.real, "real").await,
+        settle(&shared.hostile, "hostile").await,
+    ];
+    if before.iter().any(|c| c.leaked > 0) {
         return Err("the pools did not settle after the warm-up".into());
     }
     let warm_tally = std::mem::take(shared.tally.get_mut());
@@ -517,115 +649,65 @@ async fn soak(
         );
     }
     shared.next = AtomicUsize::new(0);
-    shared.requests = args.requests;
+    shared.requests = requests;
     let shared = Arc::new(shared);
 
     let rss_before = rss_bytes();
-    println!(
-        "soak: {} requests at concurrency {}…",
-        args.requests, args.concurrency
-    );
+    let load = util::load_average();
+    println!("soak: {requests} requests at concurrency {concurrency}…");
     let started = Instant::now();
-    drive(&shared, args.concurrency).await;
+    drive(&shared, concurrency).await;
     let elapsed = started.elapsed();
     let shared = Arc::try_unwrap(shared).map_err(|_| "a worker is still running")?;
     println!("capacity after the run:");
-    let leaked = leaks(&shared.real, "real").await + leaks(&shared.hostile, "hostile").await;
+    let after = [
+        settle(&shared.real, "real").await,
+        settle(&shared.hostile, "hostile").await,
+    ];
     let rss_after = rss_bytes();
     let tally = shared.tally.into_inner();
-
-    let hostile_total = (0..args.requests).filter(|i| i % 10 == 9).count();
-    let healthy_total = args.requests - hostile_total;
-    let skipped = tally.healthy_skipped;
-    let hostile_expected: usize = tally.hostile_expected.values().sum();
-    let real_m = shared.real.metrics();
-    let hostile_m = shared.hostile.metrics();
-    #[allow(clippy::cast_precision_loss)]
-    let rate = args.requests as f64 / elapsed.as_secs_f64();
-    println!();
-    println!(
-        "requests                    {} in {:.1} s ({rate:.0}/s), concurrency {}",
-        args.requests,
-        elapsed.as_secs_f64(),
-        args.concurrency
-    );
-    println!(
-        "healthy ok (= result alone) {} of {healthy_total}{}",
-        tally.healthy_ok,
-        if skipped > 0 {
-            format!(" ({skipped} on pages that fail alone, not counted)")
-        } else {
-            String::new()
-        }
-    );
-    println!(
-        "healthy mismatched/failed   {}",
-        tally.healthy_mismatch.len()
-    );
-    let per_kind: Vec<String> = tally
-        .hostile_expected
-        .iter()
-        .map(|(k, v)| format!("{k} {v}"))
-        .collect();
-    println!(
-        "hostile failed as expected  {hostile_expected} of {hostile_total} ({})",
-        per_kind.join(", ")
-    );
-    println!(
-        "hostile unexpected          {}",
-        tally.hostile_unexpected.len()
-    );
-    println!("hangs (> {HANG_LIMIT:?})         {}", tally.hangs);
-    println!("leaks                       {leaked}");
-    println!(
-        "RSS before / after          {:.1} MiB / {:.1} MiB (bound: before + {:.0} MiB)",
-        mib(rss_before),
-        mib(rss_after),
-        mib(rss_bound)
-    );
-    println!(
-        "real pool                   calls ok {}, failed {}, exhausted {}, p50/p99 call {:.1}/{:.1} ms",
-        real_m.calls_ok,
-        real_m.calls_failed,
-        real_m.exhausted,
-        real_m.call.p50_ns as f64 / 1e6,
-        real_m.call.p99_ns as f64 / 1e6
-    );
-    println!(
-        "hostile pool                calls ok {}, failed {}, discards {:?}",
-        hostile_m.calls_ok,
-        hostile_m.calls_failed,
-        hostile_m
-            .discards
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(r, n)| format!("{} {n}", r.as_str()))
-            .collect::<Vec<_>>()
-    );
+    let metrics = [shared.real.metrics(), shared.hostile.metrics()];
     shared.real.shutdown().await;
     shared.hostile.shutdown().await;
 
-    let mut problems: Vec<String> = Vec::new();
-    problems.extend(tally.healthy_mismatch.iter().take(10).cloned());
-    problems.extend(tally.hostile_unexpected.iter().take(10).cloned());
-    if tally.hangs > 0 {
-        problems.push(format!("{} requests hung", tally.hangs));
-    }
-    if leaked > 0 {
-        problems.push(format!("{leaked} permits, instances or slots leaked"));
-    }
-    if rss_after > rss_before + rss_bound {
-        problems.push(format!(
-            "RSS grew from {:.1} MiB to {:.1} MiB, more than {:.0} MiB",
-            mib(rss_before),
-            mib(rss_after),
-            mib(rss_bound)
-        ));
-    }
-    if problems.is_empty() {
-        println!("\nsoak passed");
-        Ok(())
-    } else {
-        Err(format!("soak failed:\n  {}", problems.join("\n  ")))
-    }
+    let hostile_total = (0..requests).filter(|i| i % 10 == 9).count();
+    let report = report::SoakReport {
+        command: args.command_line(),
+        profile: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        date: util::now_utc(),
+        machine: util::machine(),
+        load,
+        requests,
+        concurrency,
+        warmup,
+        seconds: elapsed.as_secs_f64(),
+        pages: page_names,
+        excluded,
+        healthy_total: requests - hostile_total,
+        healthy_ok: tally.healthy_ok,
+        healthy_skipped: tally.healthy_skipped,
+        healthy_mismatch: tally.healthy_mismatch,
+        healthy_errors: tally.healthy_errors,
+        healthy_ms: tally.healthy_ms,
+        hostile_total,
+        behaviours,
+        hostile: tally.hostile,
+        hostile_unexpected: tally.hostile_unexpected,
+        hangs: tally.hangs,
+        hang_limit: HANG_LIMIT,
+        pools,
+        before,
+        after,
+        metrics,
+        rss_before,
+        rss_after,
+        retained_bytes,
+        rss_margin: RSS_MARGIN_BYTES,
+    };
+    println!("\n{}", report.markdown());
+    Ok(report)
 }

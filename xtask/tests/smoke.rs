@@ -91,6 +91,23 @@ fn bench_quick_runs_every_part_and_writes_its_report() {
 
 #[test]
 fn soak_quick_loses_no_healthy_request_and_leaks_nothing() {
-    // The soak exits with an error listing every broken expectation.
-    xtask(&["soak", "--quick"], &[]);
+    // The soak exits with an error listing every broken expectation; its figures go to the
+    // file given (a quick run writes no doc of its own).
+    let docs = Path::new(env!("CARGO_TARGET_TMPDIR")).join("soak-smoke.md");
+    let _ = std::fs::remove_file(&docs);
+    xtask(&["soak", "--quick", "--docs", docs.to_str().unwrap()], &[]);
+    let text = std::fs::read_to_string(&docs).unwrap();
+    assert!(text.contains("<!-- soak:results:begin -->"), "{text}");
+    assert!(
+        text.contains("- command: `cargo xtask soak --quick`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- verdict: **passed**, every check below met"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| requests | 1,000 at concurrency 16"),
+        "{text}"
+    );
 }

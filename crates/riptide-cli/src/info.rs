@@ -17,10 +17,7 @@ pub(crate) async fn run(component: Option<PathBuf>) -> Result<(), Failure> {
             use sha2::Digest;
             let bytes = std::fs::read(path)
                 .map_err(|e| Failure::usage(format!("could not read {}: {e}", path.display())))?;
-            sha2::Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
+            hex::encode(sha2::Sha256::digest(&bytes))
         }
     };
     let value = serde_json::json!({

@@ -324,7 +324,17 @@ fn info_reports_the_bundled_component() {
 fn validate_accepts_the_bundled_component_and_reports_every_broken_fixture() {
     let dir = std::path::PathBuf::from(concat!(env!("CARGO_TARGET_TMPDIR"), "/wit-fixtures"));
     std::fs::create_dir_all(&dir).unwrap();
-    for fixture in riptide_wit_check::fixtures::catalogue() {
+    // The component `riptide extract` runs by default, checked by `riptide validate`: valid,
+    // with its package recorded, not a single warning.
+    let bundled = dir.join("bundled.wasm");
+    std::fs::write(&bundled, riptide::bundled_component()).unwrap();
+    let out = riptide(&["validate", bundled.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "ok: the component implements riptide:extractor/extractor@0.2.0 (0 errors, 0 warnings)\n"
+    );
+    for fixture in riptide_test_support::fixtures::catalogue() {
         let path = dir.join(format!("{}.wasm", fixture.name));
         std::fs::write(&path, &fixture.bytes).unwrap();
         let out = riptide(&["validate", path.to_str().unwrap()], None);

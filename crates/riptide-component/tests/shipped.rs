@@ -3,14 +3,10 @@
 use riptide_wit_check::{ExpectedWorld, Validator};
 use sha2::{Digest, Sha256};
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 #[test]
 fn the_digest_is_the_digest_of_the_bytes() {
     assert_eq!(
-        hex(&Sha256::digest(riptide_component::WASM)),
+        hex::encode(Sha256::digest(riptide_component::WASM)),
         riptide_component::SHA256
     );
 }
@@ -44,7 +40,7 @@ fn the_sources_rebuild_the_shipped_bytes() {
     )
     .expect("the guest builds and pre-initializes");
     assert_eq!(
-        hex(&Sha256::digest(bytes)),
+        hex::encode(Sha256::digest(bytes)),
         riptide_component::SHA256,
         "the shipped component is not what the sources build; run `cargo xtask build-guest` \
          and commit crates/riptide-component/component/"

@@ -17,6 +17,7 @@ use std::process::Command;
 use riptide_wit_check::ExpectedWorld;
 
 pub mod preinit;
+pub mod stamp;
 
 /// The Rust target the guest is built for.
 pub const TARGET: &str = "wasm32-wasip2";
@@ -66,13 +67,32 @@ pub enum GuestBuildError {
         #[source]
         source: preinit::PreinitError,
     },
+    /// The workspace's WIT world could not be loaded.
+    #[error("could not load the WIT world of {path}: {source}")]
+    Wit {
+        /// The WIT directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: riptide_wit_check::WitCheckError,
+    },
     /// Recording the world in the component failed.
-    #[error("could not record the WIT world in {path}: {message}")]
+    #[error("could not record the WIT world in {path}: {source}")]
     Stamp {
         /// The component.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// Why.
+        #[source]
+        source: stamp::StampError,
+    },
+    /// The finished component could not be written.
+    #[error("could not write the component {path}: {source}")]
+    Write {
+        /// The component.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
     },
 }
 
@@ -209,9 +229,9 @@ impl GuestBuild {
         self
     }
 
-    /// Record the workspace's WIT world (package and version) in the component, so that
-    /// `riptide-wit-check` can check them (default: on; rustc's component linker does not
-    /// keep them).
+    /// Record the workspace's WIT world (package and version) in the component with
+    /// [`stamp::stamp`], so that `riptide-wit-check` can check them (default: on; rustc's
+    /// component linker does not keep them).
     pub fn stamp(mut self, stamp: bool) -> Self {
         self.stamp = stamp;
         self
@@ -356,19 +376,17 @@ impl GuestBuild {
             })?;
         }
         if self.stamp {
-            let stamp_error = |message: String| GuestBuildError::Stamp {
+            let wit = self.workspace.join("wit");
+            let world = ExpectedWorld::from_dir(&wit, Some("extractor"))
+                .map_err(|source| GuestBuildError::Wit { path: wit, source })?;
+            bytes = stamp::stamp(&bytes, &world).map_err(|source| GuestBuildError::Stamp {
                 path: built.clone(),
-                message,
-            };
-            let world = ExpectedWorld::from_dir(self.workspace.join("wit"), Some("extractor"))
-                .map_err(|e| stamp_error(e.to_string()))?;
-            bytes = world
-                .stamp(&bytes)
-                .map_err(|e| stamp_error(e.to_string()))?;
+                source,
+            })?;
         }
-        std::fs::write(&wasm, bytes).map_err(|e| GuestBuildError::Stamp {
+        std::fs::write(&wasm, bytes).map_err(|source| GuestBuildError::Write {
             path: wasm.clone(),
-            message: e.to_string(),
+            source,
         })?;
         Ok(BuiltGuest { wasm })
     }

@@ -94,10 +94,7 @@ fn naive_engine(bytes: &[u8]) -> (Engine, Component, Linker<HostState>) {
     let engine = Engine::new(&config).expect("the default engine");
     let mut hasher = DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    let digest: String = Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = hex::encode(Sha256::digest(bytes));
     let file = cache_dir().join(format!("naive-{digest}-{:016x}.cwasm", hasher.finish()));
     // SAFETY: the file was written below by `Component::serialize` of an engine with the same
     // compatibility hash (part of its name).

@@ -94,7 +94,7 @@ pub(crate) fn cache_key(engine: &Engine, bytes: &[u8]) -> String {
     engine
         .precompile_compatibility_hash()
         .hash(&mut ShaHasher(&mut sha));
-    sha.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(sha.finalize())
 }
 
 /// Compile `bytes`, or load the compiled artifact from `cache_dir` (see [`crate::cache`]:

@@ -293,6 +293,7 @@ impl Shared {
                     core_instances: m.core_instances(),
                     memories: m.memories(),
                     tables: m.tables(),
+                    unused_memory_bytes_resident: m.unused_memory_bytes_resident(),
                 })
                 .unwrap_or_default(),
         }
@@ -348,4 +349,6 @@ pub struct AllocatorUsage {
     pub memories: usize,
     /// Tables.
     pub tables: usize,
+    /// Linear memory kept resident in slots no instance uses now (`keep_resident_bytes`).
+    pub unused_memory_bytes_resident: usize,
 }

@@ -248,10 +248,7 @@ async fn not_a_component_is_refused_before_compiling() {
 
 #[tokio::test]
 async fn a_component_that_does_not_match_the_world_is_refused_with_the_full_report() {
-    let broken = riptide_wit_check::fixtures::catalogue()
-        .into_iter()
-        .find(|f| f.name == "many-mismatches")
-        .expect("fixture");
+    let broken = riptide_test_support::fixtures::fixture("many-mismatches");
     let err = Pool::builder(&broken.bytes)
         .config(config().build().unwrap())
         .build_filled()

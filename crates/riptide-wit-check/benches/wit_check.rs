@@ -1,22 +1,17 @@
-//! Validation cost: full and cached validation of the real guest component (if built) and of
-//! a small fixture, compared with `wit_component::targets` on the same bytes.
+//! Validation cost: full and cached validation of the real guest component and of a small
+//! fixture, compared with `wit_component::targets` on the same bytes.
 //!
 //! `cargo bench -p riptide-wit-check -- --warm-up-time 1 --measurement-time 3`
 //!
-//! The real guest is `$RIPTIDE_BENCH_WASM` (set by `cargo xtask bench`), or the component
-//! `cargo xtask build-guest` leaves in `target/guest/`.
+//! The real guest is `$RIPTIDE_BENCH_WASM` when set (`cargo xtask bench` sets it to the guest
+//! it built; the bench fails when that file cannot be read), else the shipped component
+//! (`riptide_component::WASM`).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use riptide_wit_check::{ComponentDigest, ExpectedWorld, Validator, fixtures};
-
-/// The shipped guest component (committed in `crates/riptide-component`).
-const SHIPPED_GUEST: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../riptide-component/component/riptide_guest.wasm"
-);
+use riptide_test_support::fixtures;
+use riptide_wit_check::{ComponentDigest, ExpectedWorld, Validator};
 
 fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
     let expected = ExpectedWorld::bundled();
@@ -64,18 +59,18 @@ fn bench_component(c: &mut Criterion, label: &str, bytes: &[u8]) {
 }
 
 fn benches(c: &mut Criterion) {
-    let real_guest = std::env::var_os("RIPTIDE_BENCH_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(SHIPPED_GUEST));
-    let bytes = std::fs::read(&real_guest)
-        .unwrap_or_else(|e| panic!("the real guest {}: {e}", real_guest.display()));
+    let bytes = match std::env::var_os("RIPTIDE_BENCH_WASM") {
+        Some(path) => std::fs::read(&path).unwrap_or_else(|e| {
+            panic!(
+                "RIPTIDE_BENCH_WASM={}: cannot read the guest component to benchmark: {e}",
+                path.display()
+            )
+        }),
+        None => riptide_component::WASM.to_vec(),
+    };
     bench_component(c, "real guest (riptide_guest.wasm)", &bytes);
-    let valid = fixtures::catalogue()
-        .into_iter()
-        .find(|f| f.name == "valid")
-        .map(|f| f.bytes)
-        .unwrap_or_default();
-    bench_component(c, "fixture valid (dummy component)", &valid);
+    let valid = fixtures::fixture("valid");
+    bench_component(c, "fixture valid (dummy component)", &valid.bytes);
 }
 
 criterion_group! {

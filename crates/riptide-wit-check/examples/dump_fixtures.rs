@@ -2,7 +2,8 @@
 //!
 //! `cargo run -p riptide-wit-check --example dump_fixtures [--json]`
 
-use riptide_wit_check::{ExpectedWorld, Validator, fixtures};
+use riptide_test_support::fixtures;
+use riptide_wit_check::{ExpectedWorld, Validator};
 
 fn main() {
     let json = std::env::args().any(|a| a == "--json");

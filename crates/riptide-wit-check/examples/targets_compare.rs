@@ -3,7 +3,8 @@
 //!
 //! `cargo run -p riptide-wit-check --example targets_compare [-- FILE]`
 
-use riptide_wit_check::{ExpectedWorld, fixtures};
+use riptide_test_support::fixtures;
+use riptide_wit_check::ExpectedWorld;
 
 fn main() {
     let world = ExpectedWorld::bundled();

@@ -44,7 +44,7 @@ impl ComponentDigest {
     /// assert_eq!(ComponentDigest::of(b"").to_hex().len(), 64);
     /// ```
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.0)
     }
 }
 

@@ -68,23 +68,4 @@ pub enum WitCheckError {
         /// The rejected name.
         name: String,
     },
-
-    /// [`ExpectedWorld::stamp`](crate::ExpectedWorld::stamp) was given bytes that are not a component.
-    #[error(
-        "cannot record the world in these bytes: they are not a WebAssembly component ({reason}); \
-         pass the component produced by the guest build"
-    )]
-    NotAComponent {
-        /// What the bytes are instead.
-        reason: String,
-    },
-
-    /// The expected world could not be encoded (only for [`ExpectedWorld::stamp`](crate::ExpectedWorld::stamp)).
-    #[error("cannot encode the world {world}: {message}")]
-    Encode {
-        /// The world being encoded.
-        world: String,
-        /// The encoder's message.
-        message: String,
-    },
 }

@@ -3,10 +3,8 @@
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use wit_component::StringEncoding;
 use wit_parser::{PackageId, PackageName, Resolve, WorldId};
 
-use crate::binary::{self, Kind};
 use crate::error::WitCheckError;
 use crate::package;
 
@@ -214,69 +212,6 @@ impl ExpectedWorld {
     /// ```
     pub fn fingerprint(&self) -> [u8; 32] {
         self.fingerprint
-    }
-
-    /// Returns `component` with this world recorded in a `component-type` custom section
-    /// (the format wit-bindgen embeds in core modules), so that validation can check the
-    /// package and its version, which components otherwise do not record.
-    ///
-    /// ```
-    /// # use riptide_wit_check::{ExpectedWorld, Validator, fixtures};
-    /// let world = ExpectedWorld::bundled();
-    /// let plain = fixtures::component_for(world.resolve(), world.world())?;
-    /// let stamped = world.stamp(&plain)?;
-    /// let report = Validator::new(world).validate(&stamped);
-    /// assert_eq!(report.component_world.as_deref(), Some("riptide:extractor/extractor@0.2.0"));
-    /// assert_eq!(report.issues(), &[]);
-    /// # Ok::<(), riptide_wit_check::WitCheckError>(())
-    /// ```
-    pub fn stamp(&self, component: &[u8]) -> Result<Vec<u8>, WitCheckError> {
-        match binary::classify(component) {
-            Kind::Component => {}
-            other => {
-                return Err(WitCheckError::NotAComponent {
-                    reason: format!("{other:?}"),
-                });
-            }
-        }
-        let data = wit_component::metadata::encode(
-            &self.resolve,
-            self.world,
-            StringEncoding::UTF8,
-            None,
-            false,
-        )
-        .map_err(|e| WitCheckError::Encode {
-            world: self.id(),
-            message: format!("{e:#}"),
-        })?;
-        let name = format!("component-type:riptide-wit-check:{}", self.id());
-        let mut out = component.to_vec();
-        push_custom_section(&mut out, &name, &data);
-        Ok(out)
-    }
-}
-
-/// Appends a custom section (id 0) to a wasm binary.
-fn push_custom_section(out: &mut Vec<u8>, name: &str, data: &[u8]) {
-    let mut body = Vec::with_capacity(name.len() + data.len() + 5);
-    leb128(&mut body, name.len());
-    body.extend_from_slice(name.as_bytes());
-    body.extend_from_slice(data);
-    out.push(0);
-    leb128(out, body.len());
-    out.extend_from_slice(&body);
-}
-
-fn leb128(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
     }
 }
 

@@ -9,13 +9,12 @@
 //! and imports, which must be ones the host provides (WASI 0.2.x by default).
 //!
 //! ```
-//! use riptide_wit_check::{ExpectedWorld, Validator, fixtures};
+//! use riptide_wit_check::{ExpectedWorld, Validator};
 //!
 //! let validator = Validator::new(ExpectedWorld::bundled());
-//! let broken = fixtures::catalogue()
-//!     .into_iter()
-//!     .find(|f| f.name == "field-type-changed")
-//!     .unwrap();
+//! // A component whose `title` field is `string` instead of `option<string>` (built by the
+//! // workspace's dev-only `riptide-test-support` crate).
+//! let broken = riptide_test_support::fixtures::fixture("field-type-changed");
 //! let report = validator.validate(&broken.bytes);
 //! assert!(!report.is_valid());
 //! assert_eq!(
@@ -34,7 +33,6 @@ mod compare;
 mod digest;
 mod error;
 mod expected;
-pub mod fixtures;
 mod imports;
 mod package;
 mod render;

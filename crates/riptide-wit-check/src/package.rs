@@ -163,8 +163,8 @@ pub(crate) fn check(
             ),
             Some(
                 "wit-component keeps only the imports and exports in a component; record the \
-                 world with ExpectedWorld::stamp (a `component-type` custom section) to have the \
-                 package and its version checked too"
+                 world in a `component-type` custom section (wit_component::metadata::encode, as \
+                 the Riptide guest build does) to have the package and its version checked too"
                     .into(),
             ),
         );

@@ -33,11 +33,11 @@ const PARALLEL_THRESHOLD: usize = 256 * 1024;
 /// `wasi:sockets`); [`allow_import`](Self::allow_import) adds more.
 ///
 /// ```
-/// use riptide_wit_check::{ExpectedWorld, Validator, fixtures};
+/// use riptide_wit_check::{ExpectedWorld, Validator};
 ///
 /// let validator = Validator::new(ExpectedWorld::bundled());
-/// let valid = fixtures::catalogue().into_iter().find(|f| f.name == "valid").unwrap();
-/// let report = validator.validate(&valid.bytes);
+/// // The shipped Riptide guest component.
+/// let report = validator.validate(riptide_component::WASM);
 /// assert!(report.is_valid(), "{report}");
 /// ```
 pub struct Validator {
@@ -99,10 +99,10 @@ impl Validator {
     /// added with [`allow_import`](Self::allow_import) are accepted.
     ///
     /// ```
-    /// # use riptide_wit_check::{ExpectedWorld, Validator, fixtures};
+    /// # use riptide_wit_check::{ExpectedWorld, Validator};
     /// let strict = Validator::new(ExpectedWorld::bundled()).without_default_imports();
-    /// let fixture = fixtures::catalogue().into_iter().find(|f| f.name == "valid-wasi-import").unwrap();
-    /// assert!(!strict.validate(&fixture.bytes).is_valid());
+    /// // The shipped guest imports WASI interfaces.
+    /// assert!(!strict.validate(riptide_component::WASM).is_valid());
     /// ```
     pub fn without_default_imports(mut self) -> Self {
         self.allowed.clear();

@@ -1,9 +1,8 @@
 //! Comparisons on small purpose-made worlds: every WIT construct, interface exports and
 //! imports, versions, allow-lists, and loading the expected world.
 
-use riptide_wit_check::{
-    ExpectedWorld, Severity, ValidationReport, Validator, WitCheckError, fixtures,
-};
+use riptide_test_support::fixtures;
+use riptide_wit_check::{ExpectedWorld, Severity, ValidationReport, Validator, WitCheckError};
 
 /// `severity: path: message` of every issue (suggestions left out).
 fn lines(report: &ValidationReport) -> Vec<String> {
@@ -274,18 +273,9 @@ fn imports_declared_by_the_expected_world_are_compared() {
 #[test]
 fn allow_list_is_configurable() {
     let world = ExpectedWorld::bundled();
-    let evil = fixtures::catalogue()
-        .into_iter()
-        .find(|f| f.name == "import-unknown-interface")
-        .unwrap();
-    let wasi = fixtures::catalogue()
-        .into_iter()
-        .find(|f| f.name == "valid-wasi-import")
-        .unwrap();
-    let fetch = fixtures::catalogue()
-        .into_iter()
-        .find(|f| f.name == "import-function")
-        .unwrap();
+    let evil = fixtures::fixture("import-unknown-interface");
+    let wasi = fixtures::fixture("valid-wasi-import");
+    let fetch = fixtures::fixture("import-function");
 
     let default = Validator::new(world.clone());
     assert!(!default.validate(&evil.bytes).is_valid());

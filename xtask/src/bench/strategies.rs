@@ -95,10 +95,7 @@ impl Naive {
         let engine = Engine::new(&config).map_err(|e| format!("default engine: {e:#}"))?;
         let mut hasher = DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
-        let digest: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = hex::encode(Sha256::digest(bytes));
         let file = cache_dir.join(format!("naive-{digest}-{:016x}.cwasm", hasher.finish()));
         // SAFETY: the file was written below by `Component::serialize` of an engine with the
         // same compatibility hash (part of its name); the cache lives in the target directory.

@@ -1,7 +1,7 @@
 //! Small helpers of the benchmark task: order statistics, the machine's description, the
 //! date, resident memory.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Microseconds of a duration.
 pub fn us(d: Duration) -> f64 {
@@ -99,26 +99,21 @@ pub fn machine() -> String {
 
 /// The current UTC time as `YYYY-MM-DD HH:MM UTC`.
 pub fn now_utc() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
+    chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Today's UTC date as `YYYY-MM-DD`.
+pub fn today_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
+}
+
+/// The machine's load averages over 1, 5 and 15 minutes (`/proc/loadavg`), as written
+/// there; `None` where the file does not exist. The machine may be shared: a figure measured
+/// under load says so.
+pub fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let fields: Vec<&str> = text.split_whitespace().take(3).collect();
+    (fields.len() == 3).then(|| fields.join(" / "))
 }
 
 /// A field of `/proc/self/status` in MiB (`VmHWM`, `VmRSS`).
@@ -134,6 +129,26 @@ pub fn proc_status_mib(field: &str) -> Option<f64> {
         .parse()
         .ok()?;
     Some(kb / 1024.0)
+}
+
+/// Run `cargo xtask <task> <args>` as a release build of xtask (`cargo run --release -p
+/// xtask`), for a task whose figures must be those of optimised code.
+///
+/// # Errors
+/// When cargo cannot be started or the release run fails.
+pub fn run_in_release(root: &std::path::Path, task: &str, args: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "--release", "--quiet", "-p", "xtask", "--", task])
+        .args(args)
+        .status()
+        .map_err(|e| format!("could not run cargo run --release -p xtask: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the release run of `{task}` failed ({status})"))
+    }
 }
 
 /// `RIPTIDE_BENCH_DEBUG` is set: a smoke run in the dev profile (CI), figures meaningless.
@@ -157,7 +172,14 @@ mod tests {
     #[test]
     fn the_date_is_well_formed() {
         let d = now_utc();
-        assert_eq!(d.len(), "2025-01-01 00:00 UTC".len(), "{d}");
-        assert!(d.starts_with("20"), "{d}");
+        assert!(
+            chrono::NaiveDateTime::parse_from_str(&d, "%Y-%m-%d %H:%M UTC").is_ok(),
+            "{d}"
+        );
+        let day = today_utc();
+        assert!(
+            chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").is_ok(),
+            "{day}"
+        );
     }
 }

@@ -2,11 +2,12 @@
 //! the bundled WIT — no Rust is compiled: each world gets a dummy core module
 //! (`wit_component::dummy_module`) turned into a component by `wit_component::ComponentEncoder`.
 //!
-//! The project's `xtask` writes [`catalogue`] to disk for the CLI tests; this crate's tests
-//! assert the exact report of each fixture.
+//! `cargo xtask wit-fixtures` writes [`catalogue`] to disk for `riptide validate`; the tests
+//! of `riptide-wit-check` assert the exact report of each fixture.
 //!
 //! ```
-//! use riptide_wit_check::{ExpectedWorld, Validator, fixtures};
+//! use riptide_test_support::fixtures;
+//! use riptide_wit_check::{ExpectedWorld, Validator};
 //!
 //! let validator = Validator::new(ExpectedWorld::bundled());
 //! for fixture in fixtures::catalogue() {
@@ -15,16 +16,35 @@
 //! }
 //! ```
 
+use riptide_guest_build::stamp::{StampError, stamp};
+use riptide_wit_check::{BUNDLED_WIT, ExpectedWorld, WitCheckError};
 use wit_component::{ComponentEncoder, StringEncoding};
 use wit_parser::{ManglingAndAbi, Resolve, WorldId};
 
-use crate::error::WitCheckError;
-use crate::expected::{BUNDLED_WIT, ExpectedWorld};
+/// Why a test component could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum FixtureError {
+    /// The WIT text could not be loaded.
+    #[error(transparent)]
+    Wit(#[from] WitCheckError),
+    /// The world could not be turned into a component.
+    #[error("cannot encode the world {world} as a component: {source:#}")]
+    Encode {
+        /// The world's name.
+        world: String,
+        /// wit-component's error.
+        #[source]
+        source: anyhow::Error,
+    },
+    /// The world could not be recorded in the component.
+    #[error(transparent)]
+    Stamp(#[from] StampError),
+}
 
 /// One test component.
 ///
 /// ```
-/// let empty = riptide_wit_check::fixtures::catalogue().into_iter().find(|f| f.name == "empty").unwrap();
+/// let empty = riptide_test_support::fixtures::fixture("empty");
 /// assert!(empty.bytes.is_empty() && !empty.expect_valid);
 /// ```
 #[derive(Debug, Clone)]
@@ -35,24 +55,28 @@ pub struct Fixture {
     pub description: &'static str,
     /// The component (or non-component) bytes.
     pub bytes: Vec<u8>,
-    /// Whether [`Validator::new(ExpectedWorld::bundled())`](crate::Validator) accepts it
-    /// (no errors; warnings allowed).
+    /// Whether `Validator::new(ExpectedWorld::bundled())` accepts it (no errors; warnings
+    /// allowed).
     pub expect_valid: bool,
 }
 
 /// A component implementing `world` with a dummy core module (every function traps).
 ///
 /// ```
-/// # use riptide_wit_check::{ExpectedWorld, fixtures};
+/// # use riptide_test_support::fixtures;
+/// # use riptide_wit_check::ExpectedWorld;
 /// let world = ExpectedWorld::bundled();
 /// let bytes = fixtures::component_for(world.resolve(), world.world())?;
 /// assert_eq!(&bytes[..8], b"\0asm\x0d\0\x01\0");
-/// # Ok::<(), riptide_wit_check::WitCheckError>(())
+/// # Ok::<(), fixtures::FixtureError>(())
 /// ```
-pub fn component_for(resolve: &Resolve, world: WorldId) -> Result<Vec<u8>, WitCheckError> {
-    let encode_err = |e: String| WitCheckError::Encode {
+///
+/// # Errors
+/// [`FixtureError::Encode`] when wit-component cannot encode the world.
+pub fn component_for(resolve: &Resolve, world: WorldId) -> Result<Vec<u8>, FixtureError> {
+    let encode_err = |source: anyhow::Error| FixtureError::Encode {
         world: resolve.worlds[world].name.clone(),
-        message: e,
+        source,
     };
     let mut module = wit_component::dummy_module(resolve, world, ManglingAndAbi::Standard32);
     wit_component::embed_component_metadata(
@@ -62,29 +86,34 @@ pub fn component_for(resolve: &Resolve, world: WorldId) -> Result<Vec<u8>, WitCh
         StringEncoding::UTF8,
         false,
     )
-    .map_err(|e| encode_err(format!("{e:#}")))?;
+    .map_err(encode_err)?;
     ComponentEncoder::default()
         .module(&module)
-        .map_err(|e| encode_err(format!("{e:#}")))?
+        .map_err(encode_err)?
         .validate(true)
         .encode()
-        .map_err(|e| encode_err(format!("{e:#}")))
+        .map_err(encode_err)
 }
 
-/// A component built from WIT text; with `stamp`, the world is also recorded in a
-/// `component-type` section (see [`ExpectedWorld::stamp`]) so its package is checked.
+/// A component built from WIT text; with `stamped`, the world is also recorded in a
+/// `component-type` section (as the guest build does, `riptide_guest_build::stamp`) so that
+/// its package is checked.
 ///
 /// ```
-/// # use riptide_wit_check::fixtures;
+/// # use riptide_test_support::fixtures;
 /// let bytes = fixtures::component_from_wit("package a:b@1.0.0; world w { export f: func(); }", true)?;
 /// assert!(bytes.len() > 8);
-/// # Ok::<(), riptide_wit_check::WitCheckError>(())
+/// # Ok::<(), fixtures::FixtureError>(())
 /// ```
-pub fn component_from_wit(wit: &str, stamp: bool) -> Result<Vec<u8>, WitCheckError> {
+///
+/// # Errors
+/// [`FixtureError::Wit`] for WIT text that does not parse, else as [`component_for`] and
+/// [`stamp`].
+pub fn component_from_wit(wit: &str, stamped: bool) -> Result<Vec<u8>, FixtureError> {
     let world = ExpectedWorld::from_str(wit, None)?;
     let bytes = component_for(world.resolve(), world.world())?;
-    if stamp {
-        world.stamp(&bytes)
+    if stamped {
+        Ok(stamp(&bytes, &world)?)
     } else {
         Ok(bytes)
     }
@@ -390,7 +419,7 @@ fn edited_wit(spec: &Spec) -> String {
 /// of this crate catches that).
 ///
 /// ```
-/// let all = riptide_wit_check::fixtures::catalogue();
+/// let all = riptide_test_support::fixtures::catalogue();
 /// assert!(all.iter().any(|f| f.name == "renamed-export"));
 /// assert!(all.iter().filter(|f| f.expect_valid).count() >= 3);
 /// ```
@@ -440,18 +469,36 @@ pub fn catalogue() -> Vec<Fixture> {
     out
 }
 
-fn wit_package_bytes() -> Result<Vec<u8>, WitCheckError> {
+/// The fixture named `name`.
+///
+/// Panics when there is none, naming the fixtures there are (a test helper: the names are
+/// the test's own).
+///
+/// ```
+/// let fixture = riptide_test_support::fixtures::fixture("renamed-export");
+/// assert!(!fixture.expect_valid);
+/// ```
+pub fn fixture(name: &str) -> Fixture {
+    let all = catalogue();
+    let names: Vec<&str> = all.iter().map(|f| f.name).collect();
+    let names = names.join(", ");
+    all.into_iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no fixture named {name:?}; there are: {names}"))
+}
+
+fn wit_package_bytes() -> Result<Vec<u8>, FixtureError> {
     let world = ExpectedWorld::bundled();
     let resolve = world.resolve();
     let pkg = resolve.worlds[world.world()]
         .package
-        .ok_or_else(|| WitCheckError::Encode {
+        .ok_or_else(|| FixtureError::Encode {
             world: world.id(),
-            message: "the world has no package".into(),
+            source: anyhow::anyhow!("the world has no package"),
         })?;
-    wit_component::encode(resolve, pkg, false).map_err(|e| WitCheckError::Encode {
+    wit_component::encode(resolve, pkg, false).map_err(|source| FixtureError::Encode {
         world: world.id(),
-        message: format!("{e:#}"),
+        source,
     })
 }
 
