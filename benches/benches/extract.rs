@@ -4,6 +4,11 @@
 //! `cargo bench -p riptide-benches -- --warm-up-time 1 --measurement-time 3`
 //! (`cargo xtask bench` runs it together with the load harness.)
 
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -17,7 +17,7 @@ mod criterion;
 mod harness;
 mod report;
 mod strategies;
-pub mod util;
+pub(crate) mod util;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,7 +34,7 @@ use report::Report;
   RIPTIDE_BENCH_DEBUG=1  stay in the dev profile (harness in this process, criterion with
                          `cargo bench --profile dev`): a smoke run that reuses the test build,
                          as CI does; its figures are meaningless")]
-pub struct BenchArgs {
+pub(crate) struct BenchArgs {
     /// Fewer iterations (about 2-3 minutes on 2 cores once built).
     #[arg(long)]
     quick: bool,
@@ -69,7 +69,7 @@ pub struct BenchArgs {
 }
 
 /// Run the task.
-pub fn run(args: &BenchArgs) -> Result<(), String> {
+pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
     if args.harness_only {
         return harness_only(args);
     }

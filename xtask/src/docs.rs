@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 /// The body of the block between `<!-- {task}:{key}:begin -->` and `<!-- {task}:{key}:end -->`
 /// in `doc` (without the generated-by line), if there is one.
-pub fn section<'a>(doc: &'a str, task: &str, key: &str) -> Option<&'a str> {
+pub(crate) fn section<'a>(doc: &'a str, task: &str, key: &str) -> Option<&'a str> {
     let begin = format!("<!-- {task}:{key}:begin -->");
     let end = format!("<!-- {task}:{key}:end -->");
     let start = doc.find(&begin)? + begin.len();
@@ -20,7 +20,7 @@ pub fn section<'a>(doc: &'a str, task: &str, key: &str) -> Option<&'a str> {
 
 /// Replace the block between `<!-- {task}:{key}:begin -->` and `<!-- {task}:{key}:end -->`
 /// in `doc` with `body`, or append a new section `heading` holding the block.
-pub fn splice(doc: &str, task: &str, key: &str, heading: &str, body: &str) -> String {
+pub(crate) fn splice(doc: &str, task: &str, key: &str, heading: &str, body: &str) -> String {
     let begin = format!("<!-- {task}:{key}:begin -->");
     let end = format!("<!-- {task}:{key}:end -->");
     let block = format!(
@@ -44,7 +44,7 @@ pub fn splice(doc: &str, task: &str, key: &str, heading: &str, body: &str) -> St
 ///
 /// # Errors
 /// When the file cannot be read or written.
-pub fn splice_file(
+pub(crate) fn splice_file(
     path: &std::path::Path,
     task: &str,
     key: &str,

@@ -5,7 +5,7 @@
 //! the reference (word F1, shingle F1, metadata) and timed. Other extraction crates can be
 //! added with `--engines` for a native comparison. See `docs/quality.md` for the results.
 
-pub mod corpus;
+pub(crate) mod corpus;
 mod engines;
 mod report;
 mod score;
@@ -24,7 +24,7 @@ use engines::{Engine, Runner};
     after_help = "A debug build re-runs itself as a release build (`cargo run --release -p xtask`) \
 so that the native timings are representative; set RIPTIDE_EVAL_DEBUG=1 to stay in the debug build."
 )]
-pub struct EvalArgs {
+pub(crate) struct EvalArgs {
     /// Which corpus.
     #[arg(long, value_enum, default_value_t = CorpusChoice::All)]
     corpus: CorpusChoice,
@@ -143,7 +143,7 @@ fn command_line(args: &[String]) -> String {
 }
 
 /// Run the task; `raw` are its arguments as given, for the release re-run and the report.
-pub fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
+pub(crate) fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
     if let Some(result) = rerun_in_release(raw) {
         return result;
     }

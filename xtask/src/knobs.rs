@@ -145,7 +145,7 @@ struct Ready {
 /// extractor, and writes the table into docs/benchmarks.md (section "knobs"). Runs itself in a
 /// release build of xtask.
 #[derive(Debug, clap::Args)]
-pub struct KnobsArgs {
+pub(crate) struct KnobsArgs {
     /// Interleaved rounds (at least 3).
     #[arg(long, default_value_t = 9, value_name = "N")]
     rounds: usize,
@@ -155,7 +155,7 @@ pub struct KnobsArgs {
 }
 
 /// Run the task.
-pub fn run(args: &KnobsArgs) -> Result<(), String> {
+pub(crate) fn run(args: &KnobsArgs) -> Result<(), String> {
     let KnobsArgs { rounds, in_release } = *args;
     let build = crate::workspace()?;
     if cfg!(debug_assertions) && !in_release {
@@ -314,7 +314,7 @@ fn measure(build: &GuestBuild, rounds: usize) -> Result<(), String> {
 const HEADING: &str = "The sandbox tax, one knob at a time";
 
 /// Keep the knobs section of `old` (a previous `docs/benchmarks.md`) in `new`.
-pub fn keep_section(old: &str, new: &str) -> String {
+pub(crate) fn keep_section(old: &str, new: &str) -> String {
     match crate::docs::section(old, "knobs", "table") {
         Some(body) => crate::docs::splice(new, "knobs", "table", HEADING, body),
         None => new.to_string(),

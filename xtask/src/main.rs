@@ -4,8 +4,10 @@
 mod bench;
 mod docs;
 mod eval;
+mod fuzz;
 mod knobs;
 mod soak;
+mod stages;
 mod validation;
 
 use std::process::ExitCode;
@@ -42,6 +44,12 @@ enum Task {
     /// 10,000 requests at concurrency 16, 10% hostile: no healthy request lost, no leak →
     /// docs/reliability.md.
     Soak(soak::SoakArgs),
+    /// Where the native engine's time goes, stage by stage, on the corpus and pathological
+    /// pages → docs/benchmarks.md.
+    Stages(stages::StagesArgs),
+    /// Run every cargo-fuzz target for a fixed time (nightly; installs cargo-fuzz) →
+    /// docs/reliability.md.
+    Fuzz(fuzz::FuzzArgs),
     /// What WIT validation costs and catches, against `targets` and wasmtime →
     /// docs/validation.md.
     Validation(validation::ValidationArgs),
@@ -192,6 +200,8 @@ fn main() -> ExitCode {
         Task::Bench(args) => bench::run(&args),
         Task::Soak(args) => soak::run(&args),
         Task::Knobs(args) => knobs::run(&args),
+        Task::Fuzz(args) => fuzz::run(&args),
+        Task::Stages(args) => stages::run(&args),
         Task::Validation(args) => validation::run(&args, &raw),
     };
     match result {

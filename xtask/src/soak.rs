@@ -48,7 +48,7 @@ const PANIC_MESSAGE: &str = "riptide-hostile-guest panicked on purpose";
 /// that RSS after the run stays within RSS before + the memory the pools may keep resident in
 /// their released slots (slots × keep_resident_bytes) + 256 MiB. Exits 1 when a check fails.
 #[derive(Debug, clap::Args)]
-pub struct SoakArgs {
+pub(crate) struct SoakArgs {
     /// Requests to send (default 10000; with --quick 1000).
     #[arg(long, value_name = "N")]
     requests: Option<usize>,
@@ -243,7 +243,7 @@ fn rss_bytes() -> u64 {
 
 /// The state of one extractor's pool once it is idle.
 #[derive(Debug, Clone, Copy)]
-pub struct Capacity {
+pub(crate) struct Capacity {
     /// Request places (`max_instances`).
     pub places: usize,
     /// Free semaphore permits.
@@ -309,7 +309,7 @@ async fn settle(extractor: &Extractor, name: &str) -> Capacity {
 
 /// What one hostile behaviour did.
 #[derive(Debug, Default, Clone)]
-pub struct Behaviour {
+pub(crate) struct Behaviour {
     /// Requests sent.
     pub sent: usize,
     /// Requests that failed as expected.
@@ -467,7 +467,7 @@ async fn drive(shared: &Arc<Shared>, concurrency: usize) {
 }
 
 /// Run the task.
-pub fn run(args: &SoakArgs) -> Result<(), String> {
+pub(crate) fn run(args: &SoakArgs) -> Result<(), String> {
     let build =
         GuestBuild::from_crate_dir(env!("CARGO_MANIFEST_DIR")).map_err(|e| e.to_string())?;
     let root = build.workspace().to_path_buf();

@@ -27,7 +27,7 @@ const CACHED_TARGET: Duration = Duration::from_micros(50);
 /// the shipped guest and on every WIT fixture, judges the validator against its targets and
 /// writes the figures and the example reports into docs/validation.md.
 #[derive(Debug, clap::Args)]
-pub struct ValidationArgs {
+pub(crate) struct ValidationArgs {
     /// Timed calls per figure on the real guest (the median is reported).
     #[arg(long, value_name = "N", default_value_t = 101)]
     runs: usize,
@@ -43,7 +43,7 @@ pub struct ValidationArgs {
 }
 
 /// Run the task; `raw` are its arguments as given, for the release re-run.
-pub fn run(args: &ValidationArgs, raw: &[String]) -> Result<(), String> {
+pub(crate) fn run(args: &ValidationArgs, raw: &[String]) -> Result<(), String> {
     let build = crate::workspace()?;
     if cfg!(debug_assertions) && !args.in_release {
         let mut forwarded = raw.to_vec();

@@ -18,7 +18,7 @@ static ZERO_FREED: AtomicBool = AtomicBool::new(false);
 /// The system allocator, zeroing freed blocks during pre-initialization.
 ///
 /// After pre-initialization the only cost is one relaxed load per free.
-pub struct PreinitAlloc;
+pub(crate) struct PreinitAlloc;
 
 // SAFETY: every call is forwarded to `System` with the caller's layout; zeroing writes only
 // inside the block being freed, which the caller owns until `dealloc` returns.
@@ -95,7 +95,7 @@ const OTHERS: [&str; 3] = [
 const URL: &str = "https://preinit.invalid/2024/05/01/article";
 
 /// Run every mode on the warm-up pages, with freed memory zeroed.
-pub fn run() {
+pub(crate) fn run() {
     ZERO_FREED.store(true, Ordering::Relaxed);
     let selectors: Vec<String> = ["h1", "main p", "article a[href]", "ul > li", "#forum .post"]
         .iter()

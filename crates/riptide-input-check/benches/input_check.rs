@@ -2,6 +2,11 @@
 //!
 //! `cargo bench -p riptide-input-check -- --warm-up-time 1 --measurement-time 3`
 
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

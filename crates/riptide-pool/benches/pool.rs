@@ -13,6 +13,11 @@
 //! reports their time scaled to the iteration count it asked for: the estimate of one
 //! acquisition is unbiased, and the bench ends in seconds instead of hours.
 
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};

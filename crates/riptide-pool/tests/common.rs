@@ -8,7 +8,7 @@ use riptide_pool::bindings::{
 use riptide_pool::{PoolConfig, PoolError};
 
 /// The guest component's bytes, built by `riptide-guest-build` (a no-op when up to date).
-pub fn component() -> &'static [u8] {
+pub(crate) fn component() -> &'static [u8] {
     riptide_guest_build::shared_component(
         env!("CARGO_MANIFEST_DIR"),
         riptide_guest_build::GUEST_PACKAGE,
@@ -17,18 +17,18 @@ pub fn component() -> &'static [u8] {
 }
 
 /// A small config whose artifact cache lives in the target directory.
-pub fn config() -> riptide_pool::PoolConfigBuilder {
+pub(crate) fn config() -> riptide_pool::PoolConfigBuilder {
     PoolConfig::builder()
         .max_instances(4)
         .hot_size(2, 4)
         .cache_dir(concat!(env!("CARGO_TARGET_TMPDIR"), "/pool-cache"))
 }
 
-pub const PAGE: &str =
+pub(crate) const PAGE: &str =
     "<html><head><title>T</title></head><body><p>Hello <a href='/x'>pool</a>.</p></body></html>";
 
 /// Wait until every request place is free again (instances are dropped after the answer).
-pub async fn settle(pool: &riptide_pool::Pool) {
+pub(crate) async fn settle(pool: &riptide_pool::Pool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while pool.status().available < pool.config().max_instances {
         assert!(
@@ -42,7 +42,7 @@ pub async fn settle(pool: &riptide_pool::Pool) {
 
 /// The guest's exports as one request each (`get` + `call`), as the facade makes them.
 #[allow(async_fn_in_trait)]
-pub trait GuestCalls {
+pub(crate) trait GuestCalls {
     /// The guest's `extract`.
     async fn extract(
         &self,

@@ -7,6 +7,11 @@
 //! it built; the bench fails when that file cannot be read), else the shipped component
 //! (`riptide_component::WASM`).
 
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};

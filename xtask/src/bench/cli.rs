@@ -15,7 +15,7 @@ use crate::eval::corpus::{self, Corpus, Page};
 
 /// What was measured.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct CliFigures {
+pub(super) struct CliFigures {
     /// Pages in the batch.
     pub pages: usize,
     /// `riptide batch --jobs 1`, whole process (median of the timed runs), pages per second.
@@ -78,7 +78,7 @@ fn run(cmd: &mut Command, stdin: Option<&Path>) -> Result<Duration, String> {
 ///
 /// # Errors
 /// When the pages cannot be read or the binary fails.
-pub fn measure(
+pub(super) fn measure(
     cli: &Path,
     corpus: &Path,
     work_dir: &Path,

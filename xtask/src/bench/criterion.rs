@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use super::report::CriterionFigure;
 
 /// The packages whose criterion benches `cargo xtask bench` runs.
-pub const PACKAGES: [&str; 4] = [
+pub(super) const PACKAGES: [&str; 4] = [
     "riptide-pool",
     "riptide-input-check",
     "riptide-wit-check",
@@ -16,7 +16,7 @@ pub const PACKAGES: [&str; 4] = [
 ];
 
 /// Criterion's options: shortened under `--quick`.
-pub fn criterion_args(quick: bool) -> Vec<&'static str> {
+pub(super) fn criterion_args(quick: bool) -> Vec<&'static str> {
     if quick {
         vec!["--warm-up-time", "0.5", "--measurement-time", "1"]
     } else {
@@ -26,7 +26,7 @@ pub fn criterion_args(quick: bool) -> Vec<&'static str> {
 
 /// The `cargo bench` command. `--bench '*'` selects the bench targets only: the libraries'
 /// unit-test harnesses would reject criterion's options.
-pub fn command(cargo: &str, root: &Path, quick: bool) -> Command {
+pub(super) fn command(cargo: &str, root: &Path, quick: bool) -> Command {
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root).arg("bench");
     if super::util::debug_profile() {
@@ -41,7 +41,7 @@ pub fn command(cargo: &str, root: &Path, quick: bool) -> Command {
 }
 
 /// The command as a user would type it.
-pub fn command_line(quick: bool) -> String {
+pub(super) fn command_line(quick: bool) -> String {
     let mut line = "cargo bench".to_string();
     for p in PACKAGES {
         line.push_str(" -p ");
@@ -56,7 +56,7 @@ pub fn command_line(quick: bool) -> String {
 }
 
 /// Read `<home>/**/new/{benchmark,estimates}.json` written since `since`.
-pub fn read_estimates(home: &Path, since: SystemTime) -> BTreeMap<String, CriterionFigure> {
+pub(super) fn read_estimates(home: &Path, since: SystemTime) -> BTreeMap<String, CriterionFigure> {
     let mut out = BTreeMap::new();
     let mut stack: Vec<PathBuf> = vec![home.to_path_buf()];
     while let Some(dir) = stack.pop() {

@@ -26,7 +26,7 @@ use super::util::{cores, mean, median, ms, proc_status_mib, quantile, us};
 
 /// What the harness is asked to do.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(super) struct Options {
     /// The guest component (pre-initialized), for the pool and the native comparison.
     pub wasm: PathBuf,
     /// The guest as compiled, without pre-initialization: the naive baseline, the design we
@@ -104,7 +104,7 @@ fn progress(started: Instant, what: &str) {
 ///
 /// # Errors
 /// A message when a measurement cannot be made (missing corpus, failing pool, …).
-pub fn run(options: &Options) -> Result<Report, String> {
+pub(super) fn run(options: &Options) -> Result<Report, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(cores())
         .enable_all()

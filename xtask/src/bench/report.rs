@@ -7,13 +7,13 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 /// `a / b`, or 0 when `b` was not measured.
-pub fn ratio(a: f64, b: f64) -> f64 {
+pub(super) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 0.0 }
 }
 
 /// Latency figures of one (strategy, page class, concurrency).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Latency {
+pub(super) struct Latency {
     /// Median per-request latency.
     pub p50_us: f64,
     /// 99th percentile.
@@ -26,7 +26,7 @@ pub struct Latency {
 
 /// One strategy on one page class.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ClassFigures {
+pub(super) struct ClassFigures {
     /// Requests one after the other.
     pub c1: Latency,
     /// `cores` requests at once.
@@ -42,7 +42,7 @@ pub struct ClassFigures {
 
 /// One strategy: the headline figures are those of the median page class.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct StrategyFigures {
+pub(super) struct StrategyFigures {
     /// Median latency on the median page, concurrency 1.
     pub p50_us: f64,
     /// 99th percentile on the median page, concurrency 1.
@@ -57,7 +57,7 @@ pub struct StrategyFigures {
 
 /// The four strategies, in the order of the tables.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Strategies {
+pub(super) struct Strategies {
     /// Compile once; per request a new Store and `Linker` instantiation (on-demand allocator).
     pub naive: StrategyFigures,
     /// The pool with per-request isolation (its default).
@@ -72,7 +72,7 @@ pub struct Strategies {
 
 /// Ratios of p50 latencies at concurrency 1 on one page class.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ClassRatios {
+pub(super) struct ClassRatios {
     /// naive / pooled-fresh: what the pool saves.
     pub naive_over_pooled_fresh: f64,
     /// pooled-fresh / pooled-reuse: the price of a fresh instance per request.
@@ -83,7 +83,7 @@ pub struct ClassRatios {
 
 /// The ratios on the median page, and per class.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Ratios {
+pub(super) struct Ratios {
     /// naive / pooled-fresh.
     pub naive_over_pooled_fresh: f64,
     /// pooled-fresh / pooled-reuse.
@@ -96,7 +96,7 @@ pub struct Ratios {
 
 /// Per-request overhead on the tiny page: p50 minus pooled-reuse's p50.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Overhead {
+pub(super) struct Overhead {
     /// naive − pooled-reuse.
     pub naive: f64,
     /// pooled-fresh − pooled-reuse.
@@ -105,7 +105,7 @@ pub struct Overhead {
 
 /// One row of the keep-resident sweep (the fresh pool, per-request isolation).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct KeepResident {
+pub(super) struct KeepResident {
     /// `keep_resident_bytes`, in MiB.
     pub keep_resident_mib: usize,
     /// p50 latency on the tiny page, c=1.
@@ -120,7 +120,7 @@ pub struct KeepResident {
 
 /// Pool start-up, medians.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Startup {
+pub(super) struct Startup {
     /// `Pool::build` with the artifact cache off (compiles).
     pub compile: f64,
     /// `Pool::build` with a warm artifact cache.
@@ -143,7 +143,7 @@ pub struct Startup {
 
 /// Instantiation time of the component, medians in µs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Instantiation {
+pub(super) struct Instantiation {
     /// `Store::new` + `Extractor::instantiate` with a `Linker` (on-demand allocator).
     pub naive_linker_us: f64,
     /// `Store::new` + `ExtractorPre::instantiate` (on-demand allocator).
@@ -154,7 +154,7 @@ pub struct Instantiation {
 
 /// WIT validation of the component.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct WitValidation {
+pub(super) struct WitValidation {
     /// Full validation (SHA-256 + decode + compare), median.
     pub full_ms: f64,
     /// `Validator::validate` of bytes already validated (SHA-256 + lookup), median.
@@ -165,7 +165,7 @@ pub struct WitValidation {
 
 /// One judged target.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Target {
+pub(super) struct Target {
     /// Where it was set: `design` or `pool issue`.
     pub source: String,
     /// What is measured.
@@ -180,7 +180,7 @@ pub struct Target {
 
 /// One criterion benchmark.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct CriterionFigure {
+pub(super) struct CriterionFigure {
     /// Median time per iteration.
     pub median_ns: f64,
     /// Mean time per iteration.
@@ -189,7 +189,7 @@ pub struct CriterionFigure {
 
 /// A page of the workload.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PageInfo {
+pub(super) struct PageInfo {
     /// Its class.
     pub class: String,
     /// Path inside the corpus.
@@ -200,7 +200,7 @@ pub struct PageInfo {
 
 /// The whole report (`target/bench/report.json`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Report {
+pub(super) struct Report {
     /// CPU, cores, memory, OS.
     pub machine: String,
     /// When the run started.
@@ -278,12 +278,12 @@ fn target(source: &str, name: &str, target: &str, measured: String, met: bool) -
 
 impl Report {
     /// The figures of `strategy` on one page class (zeros when it was not measured).
-    pub fn class(&self, strategy: &StrategyFigures, class: &str) -> ClassFigures {
+    pub(super) fn class(&self, strategy: &StrategyFigures, class: &str) -> ClassFigures {
         strategy.classes.get(class).cloned().unwrap_or_default()
     }
 
     /// Judge the figures against the design's and the pool issue's targets.
-    pub fn judge(&mut self) {
+    pub(super) fn judge(&mut self) {
         let s = &self.strategies;
         let fresh_median = self.class(&s.pooled_fresh, "median");
         let fresh_tiny = self.class(&s.pooled_fresh, "tiny");
@@ -518,7 +518,7 @@ impl Report {
     }
 
     /// The tables, in Markdown.
-    pub fn tables(&self) -> String {
+    pub(super) fn tables(&self) -> String {
         let mut out = String::new();
         let n = self.concurrency;
         let strategies = [
@@ -757,7 +757,7 @@ impl Report {
 }
 
 /// A duration given in µs, with a readable unit.
-pub fn dur(us: f64) -> String {
+pub(super) fn dur(us: f64) -> String {
     if us <= 0.0 {
         "–".into()
     } else if us < 1.0 {

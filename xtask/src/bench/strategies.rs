@@ -17,11 +17,11 @@ use wasmtime::component::{Component, Linker};
 use wasmtime::{Config, Engine};
 
 /// Linear memory cap given to naive Stores (the pool's default).
-pub const MEMORY_LIMIT: usize = 512 << 20;
+pub(super) const MEMORY_LIMIT: usize = 512 << 20;
 
 /// A strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
+pub(super) enum Kind {
     /// Compile once; per request `Store::new` + `Linker` instantiation (on-demand allocator).
     Naive,
     /// The pool, per-request isolation (its default).
@@ -34,7 +34,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every strategy, in table order.
-    pub const ALL: [Kind; 4] = [
+    pub(super) const ALL: [Kind; 4] = [
         Kind::Naive,
         Kind::PooledFresh,
         Kind::PooledReuse,
@@ -42,7 +42,7 @@ impl Kind {
     ];
 
     /// Its name in reports.
-    pub fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Kind::Naive => "naive",
             Kind::PooledFresh => "pooled-fresh",
@@ -54,7 +54,7 @@ impl Kind {
 
 /// A page ready to be sent: shared, so that no strategy copies it per request.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub(super) struct Request {
     /// The HTML.
     pub html: Arc<str>,
     /// The document URL.
@@ -63,7 +63,7 @@ pub struct Request {
 
 /// What one request gave.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(super) struct Outcome {
     /// End-to-end latency.
     pub latency: Duration,
     /// The tier the instance came from (pooled strategies).
@@ -73,7 +73,7 @@ pub struct Outcome {
 }
 
 /// The naive path's engine: wasmtime's defaults (no pooling, no epochs).
-pub struct Naive {
+pub(super) struct Naive {
     /// The engine.
     pub engine: Engine,
     /// The compiled component.
@@ -89,7 +89,7 @@ impl Naive {
     ///
     /// # Errors
     /// When the engine or the component cannot be made.
-    pub fn new(bytes: &[u8], cache_dir: &Path) -> Result<Naive, String> {
+    pub(super) fn new(bytes: &[u8], cache_dir: &Path) -> Result<Naive, String> {
         let mut config = Config::new();
         config.wasm_component_model(true);
         let engine = Engine::new(&config).map_err(|e| format!("default engine: {e:#}"))?;
@@ -120,7 +120,7 @@ impl Naive {
 
     /// One instantiation with the `Linker` (type-checks the imports every time), dropped
     /// after timing.
-    pub fn time_instantiate(&self) -> Result<Duration, String> {
+    pub(super) fn time_instantiate(&self) -> Result<Duration, String> {
         let started = Instant::now();
         let mut store = host::new_store(&self.engine, MEMORY_LIMIT);
         let instance = Extractor::instantiate(&mut store, &self.component, &self.linker)
@@ -131,7 +131,10 @@ impl Naive {
     }
 
     /// One instantiation through an `InstancePre`, dropped after timing.
-    pub fn time_instantiate_pre(&self, pre: &ExtractorPre<HostState>) -> Result<Duration, String> {
+    pub(super) fn time_instantiate_pre(
+        &self,
+        pre: &ExtractorPre<HostState>,
+    ) -> Result<Duration, String> {
         let started = Instant::now();
         let mut store = host::new_store(&self.engine, MEMORY_LIMIT);
         let instance = pre.instantiate(&mut store).map_err(|e| format!("{e:#}"))?;
@@ -141,7 +144,7 @@ impl Naive {
     }
 
     /// The `InstancePre` of the component.
-    pub fn pre(&self) -> Result<ExtractorPre<HostState>, String> {
+    pub(super) fn pre(&self) -> Result<ExtractorPre<HostState>, String> {
         let pre = self
             .linker
             .instantiate_pre(&self.component)
@@ -151,7 +154,7 @@ impl Naive {
 }
 
 /// The strategies with their engines and pools.
-pub struct Strategies {
+pub(super) struct Strategies {
     /// The naive engine.
     pub naive: Arc<Naive>,
     /// The per-request pool.
@@ -161,7 +164,7 @@ pub struct Strategies {
 }
 
 /// The default pool configuration with the artifact cache in `cache_dir`.
-pub fn fresh_config(cache_dir: &Path) -> Result<PoolConfig, String> {
+pub(super) fn fresh_config(cache_dir: &Path) -> Result<PoolConfig, String> {
     PoolConfig::builder()
         .cache_dir(cache_dir)
         .build()
@@ -169,7 +172,7 @@ pub fn fresh_config(cache_dir: &Path) -> Result<PoolConfig, String> {
 }
 
 /// The reusing pool's configuration: every instance serves until the run ends.
-pub fn reuse_config(cache_dir: &Path) -> Result<PoolConfig, String> {
+pub(super) fn reuse_config(cache_dir: &Path) -> Result<PoolConfig, String> {
     PoolConfig::builder()
         .cache_dir(cache_dir)
         .isolation(Isolation::Reuse {
@@ -185,7 +188,11 @@ impl Strategies {
     ///
     /// # Errors
     /// When a pool does not start.
-    pub fn new(bytes: &[u8], naive: Arc<Naive>, cache_dir: &Path) -> Result<Strategies, String> {
+    pub(super) fn new(
+        bytes: &[u8],
+        naive: Arc<Naive>,
+        cache_dir: &Path,
+    ) -> Result<Strategies, String> {
         let fresh = Pool::builder(bytes)
             .config(fresh_config(cache_dir)?)
             .build_filled()
@@ -202,7 +209,7 @@ impl Strategies {
     }
 
     /// The pool of a pooled strategy.
-    pub fn pool(&self, kind: Kind) -> Option<&Pool> {
+    pub(super) fn pool(&self, kind: Kind) -> Option<&Pool> {
         match kind {
             Kind::PooledFresh => Some(&self.fresh),
             Kind::PooledReuse => Some(&self.reuse),
@@ -214,7 +221,7 @@ impl Strategies {
     ///
     /// # Errors
     /// When the sandbox fails (trap, timeout, …) or a task panics: the run is then wrong.
-    pub async fn request(&self, kind: Kind, req: &Request) -> Result<Outcome, String> {
+    pub(super) async fn request(&self, kind: Kind, req: &Request) -> Result<Outcome, String> {
         let html = Arc::clone(&req.html);
         let url = Arc::clone(&req.url);
         let started = Instant::now();
@@ -273,7 +280,7 @@ impl Strategies {
 
     /// Wait (at most 200 ms) until the pools have no request in flight and a full hot tier,
     /// so that one strategy's background refills do not run into the next one's batch.
-    pub async fn settle(&self) {
+    pub(super) async fn settle(&self) {
         let deadline = Instant::now() + Duration::from_millis(200);
         for pool in [&self.fresh, &self.reuse] {
             loop {

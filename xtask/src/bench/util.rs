@@ -4,17 +4,17 @@
 use std::time::Duration;
 
 /// Microseconds of a duration.
-pub fn us(d: Duration) -> f64 {
+pub(crate) fn us(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
 /// Milliseconds of a duration.
-pub fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
 /// The `q` quantile (0..=1, nearest rank) of `values`; 0 when empty.
-pub fn quantile(values: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(values: &[f64], q: f64) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
@@ -30,7 +30,7 @@ pub fn quantile(values: &[f64], q: f64) -> f64 {
 }
 
 /// The median of `values`; 0 when empty.
-pub fn median(values: &[f64]) -> f64 {
+pub(crate) fn median(values: &[f64]) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
@@ -45,7 +45,7 @@ pub fn median(values: &[f64]) -> f64 {
 }
 
 /// The arithmetic mean; 0 when empty.
-pub fn mean(values: &[f64]) -> f64 {
+pub(crate) fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {
         0.0
     } else {
@@ -56,12 +56,12 @@ pub fn mean(values: &[f64]) -> f64 {
 }
 
 /// Cores this process may use.
-pub fn cores() -> usize {
+pub(crate) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// CPU model, cores, memory and kernel, from `/proc` where available.
-pub fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
@@ -98,26 +98,26 @@ pub fn machine() -> String {
 }
 
 /// The current UTC time as `YYYY-MM-DD HH:MM UTC`.
-pub fn now_utc() -> String {
+pub(crate) fn now_utc() -> String {
     chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// Today's UTC date as `YYYY-MM-DD`.
-pub fn today_utc() -> String {
+pub(crate) fn today_utc() -> String {
     chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
 /// The machine's load averages over 1, 5 and 15 minutes (`/proc/loadavg`), as written
 /// there; `None` where the file does not exist. The machine may be shared: a figure measured
 /// under load says so.
-pub fn load_average() -> Option<String> {
+pub(crate) fn load_average() -> Option<String> {
     let text = std::fs::read_to_string("/proc/loadavg").ok()?;
     let fields: Vec<&str> = text.split_whitespace().take(3).collect();
     (fields.len() == 3).then(|| fields.join(" / "))
 }
 
 /// A field of `/proc/self/status` in MiB (`VmHWM`, `VmRSS`).
-pub fn proc_status_mib(field: &str) -> Option<f64> {
+pub(crate) fn proc_status_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line
@@ -136,7 +136,11 @@ pub fn proc_status_mib(field: &str) -> Option<f64> {
 ///
 /// # Errors
 /// When cargo cannot be started or the release run fails.
-pub fn run_in_release(root: &std::path::Path, task: &str, args: &[String]) -> Result<(), String> {
+pub(crate) fn run_in_release(
+    root: &std::path::Path,
+    task: &str,
+    args: &[String],
+) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
         .current_dir(root)
@@ -152,7 +156,7 @@ pub fn run_in_release(root: &std::path::Path, task: &str, args: &[String]) -> Re
 }
 
 /// `RIPTIDE_BENCH_DEBUG` is set: a smoke run in the dev profile (CI), figures meaningless.
-pub fn debug_profile() -> bool {
+pub(crate) fn debug_profile() -> bool {
     std::env::var_os("RIPTIDE_BENCH_DEBUG").is_some_and(|v| !v.is_empty() && v != "0")
 }
 

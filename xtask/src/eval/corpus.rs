@@ -7,11 +7,11 @@ use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
 /// The document URL the Readability pages were captured with.
-pub const READABILITY_URL: &str = "http://fakehost/test/page.html";
+pub(crate) const READABILITY_URL: &str = "http://fakehost/test/page.html";
 
 /// Which corpus a page belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Corpus {
+pub(crate) enum Corpus {
     /// `readability/`.
     Readability,
     /// `wcxb-dev/`.
@@ -20,7 +20,7 @@ pub enum Corpus {
 
 impl Corpus {
     /// The folder name, also used in reports.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Corpus::Readability => "readability",
             Corpus::Wcxb => "wcxb-dev",
@@ -30,7 +30,7 @@ impl Corpus {
 
 /// Where one page lives, before it is read.
 #[derive(Debug, Clone)]
-pub struct PageRef {
+pub(crate) struct PageRef {
     /// The corpus.
     pub corpus: Corpus,
     /// Folder name (Readability) or file number (WCXB).
@@ -40,7 +40,7 @@ pub struct PageRef {
 
 /// A page with its reference answers.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     /// The corpus.
     pub corpus: Corpus,
     /// Folder name or file number.
@@ -73,7 +73,7 @@ pub struct Page {
 ///
 /// # Errors
 /// A message naming the missing folder.
-pub fn list(root: &Path, corpus: Corpus) -> Result<Vec<PageRef>, String> {
+pub(crate) fn list(root: &Path, corpus: Corpus) -> Result<Vec<PageRef>, String> {
     let mut pages = Vec::new();
     match corpus {
         Corpus::Readability => {
@@ -165,7 +165,7 @@ impl PageRef {
     ///
     /// # Errors
     /// A message naming the unreadable file.
-    pub fn load(&self) -> Result<Page, String> {
+    pub(crate) fn load(&self) -> Result<Page, String> {
         match self.corpus {
             Corpus::Readability => {
                 let meta = json(&self.dir.join("expected-metadata.json"))?;
@@ -255,7 +255,7 @@ const BLOCKS: &[&str] = &[
 
 /// The text of an HTML fragment: tags stripped, block elements separated by blank lines,
 /// scripts and styles dropped. Iterative, so any depth is fine.
-pub fn html_text(html: &str) -> String {
+pub(crate) fn html_text(html: &str) -> String {
     let document = Document::from(html);
     let mut out = String::new();
     let root = document.root();

@@ -8,7 +8,7 @@ use riptide::{CircuitConfig, ExtractionMode, Extractor, InputLimits, PoolConfig}
 
 /// Which extractor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
+pub(super) enum Engine {
     /// The bundled component in wasmtime, through `riptide::Extractor`.
     Sandboxed,
     /// `riptide_extract::extract`, natively.
@@ -21,7 +21,7 @@ pub enum Engine {
 
 impl Engine {
     /// Every engine, in report order.
-    pub const ALL: [Engine; 4] = [
+    pub(super) const ALL: [Engine; 4] = [
         Engine::Sandboxed,
         Engine::Native,
         Engine::Trafilatura,
@@ -29,7 +29,7 @@ impl Engine {
     ];
 
     /// The name used on the command line and in reports.
-    pub fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Engine::Sandboxed => "sandboxed",
             Engine::Native => "native",
@@ -39,7 +39,7 @@ impl Engine {
     }
 
     /// A one-line description for reports.
-    pub fn describe(self) -> &'static str {
+    pub(super) fn describe(self) -> &'static str {
         match self {
             Engine::Sandboxed => {
                 "riptide component (wasm32-wasip2) in wasmtime via `riptide::Extractor`, a fresh instance per page"
@@ -57,14 +57,14 @@ impl Engine {
     }
 
     /// Parse an engine name.
-    pub fn parse(s: &str) -> Option<Engine> {
+    pub(super) fn parse(s: &str) -> Option<Engine> {
         Engine::ALL.into_iter().find(|e| e.name() == s)
     }
 }
 
 /// What an engine returned for one page.
 #[derive(Debug, Clone, Default)]
-pub struct Outcome {
+pub(super) struct Outcome {
     /// Main content as plain text (empty on error).
     pub text: String,
     /// Title.
@@ -96,7 +96,7 @@ impl Outcome {
 }
 
 /// A ready-to-use set of engines.
-pub struct Runner {
+pub(super) struct Runner {
     runtime: Option<tokio::runtime::Runtime>,
     extractor: Option<Extractor>,
 }
@@ -107,7 +107,7 @@ impl Runner {
     ///
     /// # Errors
     /// The facade could not be built.
-    pub fn new(engines: &[Engine]) -> Result<Runner, String> {
+    pub(super) fn new(engines: &[Engine]) -> Result<Runner, String> {
         if !engines.contains(&Engine::Sandboxed) {
             return Ok(Runner {
                 runtime: None,
@@ -147,7 +147,7 @@ impl Runner {
     }
 
     /// Run one engine on one page (article mode).
-    pub fn run(&self, engine: Engine, html: &str, url: &str) -> Outcome {
+    pub(super) fn run(&self, engine: Engine, html: &str, url: &str) -> Outcome {
         match engine {
             Engine::Sandboxed => self.sandboxed(html, url),
             Engine::Native => guarded(|| native(html, url)),
@@ -184,7 +184,7 @@ impl Runner {
     }
 
     /// Shut the pool down.
-    pub fn finish(self) {
+    pub(super) fn finish(self) {
         if let (Some(runtime), Some(extractor)) = (self.runtime, self.extractor) {
             runtime.block_on(extractor.shutdown());
         }

@@ -9,7 +9,7 @@ use super::engines::{Engine, Outcome};
 use super::score::{self, Check, Counts};
 
 /// WCXB page types, in report order.
-pub const PAGE_TYPES: [&str; 7] = [
+pub(super) const PAGE_TYPES: [&str; 7] = [
     "article",
     "forum",
     "product",
@@ -21,7 +21,7 @@ pub const PAGE_TYPES: [&str; 7] = [
 
 /// Metadata as one side gave it.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Meta {
+pub(super) struct Meta {
     /// Title.
     pub title: Option<String>,
     /// Byline / author.
@@ -36,7 +36,7 @@ pub struct Meta {
 
 /// The scores of one engine on one page.
 #[derive(Debug, Clone, Serialize)]
-pub struct PageScore {
+pub(super) struct PageScore {
     /// `readability` or `wcxb-dev`.
     pub corpus: &'static str,
     /// Page id.
@@ -88,7 +88,7 @@ pub struct PageScore {
 }
 
 /// Score one outcome against its page.
-pub fn score_page(page: &Page, outcome: &Outcome) -> PageScore {
+pub(super) fn score_page(page: &Page, outcome: &Outcome) -> PageScore {
     let counts = score::word_counts(&outcome.text, &page.reference);
     let (word_p, word_r, word_f1) = counts.prf();
     let (shingle_p, shingle_r) = score::shingle_pr(&outcome.text, &page.reference);
@@ -175,7 +175,7 @@ pub fn score_page(page: &Page, outcome: &Outcome) -> PageScore {
 
 /// Content scores of a group of pages.
 #[derive(Debug, Clone, Serialize)]
-pub struct Group {
+pub(super) struct Group {
     /// `all`, `readability`, `wcxb-dev` or `wcxb-dev/<type>`.
     pub name: String,
     /// Pages.
@@ -253,7 +253,7 @@ fn group(name: &str, pages: &[&PageScore]) -> Group {
 
 /// A metadata rate.
 #[derive(Debug, Clone, Serialize)]
-pub struct Rate {
+pub(super) struct Rate {
     /// `readability`, `wcxb-dev`.
     pub corpus: &'static str,
     /// What is measured.
@@ -268,7 +268,7 @@ pub struct Rate {
 
 /// Pages-per-second figures.
 #[derive(Debug, Clone, Serialize)]
-pub struct Speed {
+pub(super) struct Speed {
     /// Pages timed.
     pub pages: usize,
     /// Sum of the extraction calls, in seconds.
@@ -287,7 +287,7 @@ pub struct Speed {
 
 /// Correlation of the engine's confidence with the measured word F1.
 #[derive(Debug, Clone, Serialize)]
-pub struct Correlation {
+pub(super) struct Correlation {
     /// Which pages.
     pub pages_of: String,
     /// Pairs.
@@ -300,7 +300,7 @@ pub struct Correlation {
 
 /// Everything about one engine.
 #[derive(Debug, Clone, Serialize)]
-pub struct EngineReport {
+pub(super) struct EngineReport {
     /// Engine name.
     pub engine: &'static str,
     /// What it is.
@@ -393,7 +393,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Aggregate one engine's page scores.
-pub fn engine_report(engine: Engine, pages: Vec<PageScore>) -> EngineReport {
+pub(super) fn engine_report(engine: Engine, pages: Vec<PageScore>) -> EngineReport {
     let refs: Vec<&PageScore> = pages.iter().collect();
     let of_corpus =
         |c: Corpus| -> Vec<&PageScore> { pages.iter().filter(|p| p.corpus == c.name()).collect() };
@@ -490,7 +490,7 @@ pub fn engine_report(engine: Engine, pages: Vec<PageScore>) -> EngineReport {
 
 /// One target of the issue and whether it is met.
 #[derive(Debug, Clone, Serialize)]
-pub struct Target {
+pub(super) struct Target {
     /// What is measured.
     pub what: &'static str,
     /// The goal, as a fraction.
@@ -502,7 +502,7 @@ pub struct Target {
 }
 
 /// The issue's targets, checked for each engine.
-pub fn targets(reports: &[EngineReport]) -> Vec<Target> {
+pub(super) fn targets(reports: &[EngineReport]) -> Vec<Target> {
     type Pick = fn(&EngineReport) -> Option<f64>;
     fn group(r: &EngineReport, name: &str) -> Option<f64> {
         r.groups.iter().find(|g| g.name == name).map(|g| g.word_f1)
@@ -556,7 +556,7 @@ pub fn targets(reports: &[EngineReport]) -> Vec<Target> {
 
 /// Whether two engines gave the same answers.
 #[derive(Debug, Clone, Serialize)]
-pub struct Agreement {
+pub(super) struct Agreement {
     /// The two engines.
     pub engines: (&'static str, &'static str),
     /// Pages compared.
@@ -566,7 +566,7 @@ pub struct Agreement {
 }
 
 /// Compare the outputs of the first two engines page by page.
-pub fn agreement(reports: &[EngineReport]) -> Option<Agreement> {
+pub(super) fn agreement(reports: &[EngineReport]) -> Option<Agreement> {
     let (a, b) = (reports.first()?, reports.get(1)?);
     let differing = a
         .pages
@@ -584,7 +584,7 @@ pub fn agreement(reports: &[EngineReport]) -> Option<Agreement> {
 
 /// The machine the run was on.
 #[derive(Debug, Clone, Serialize)]
-pub struct Machine {
+pub(super) struct Machine {
     /// Logical CPUs.
     pub nproc: usize,
     /// CPU model from /proc/cpuinfo.
@@ -595,7 +595,7 @@ pub struct Machine {
 
 impl Machine {
     /// Read the machine description.
-    pub fn detect() -> Machine {
+    pub(super) fn detect() -> Machine {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
             .and_then(|info| {
@@ -615,7 +615,7 @@ impl Machine {
 
 /// The whole run.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(super) struct Report {
     /// The command that produced it.
     pub command: String,
     /// UTC date of the run (YYYY-MM-DD).
@@ -647,7 +647,7 @@ fn opt3(v: Option<f64>) -> String {
 }
 
 /// The report as Markdown (the generated part of docs/quality.md).
-pub fn markdown(report: &Report) -> String {
+pub(super) fn markdown(report: &Report) -> String {
     let mut s = String::new();
     let engines: Vec<&str> = report.engines.iter().map(|e| e.engine).collect();
     let _ = writeln!(

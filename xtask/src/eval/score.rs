@@ -12,7 +12,7 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// The `\w+` runs of `text`, in order.
-pub fn tokens(text: &str) -> Vec<&str> {
+pub(super) fn tokens(text: &str) -> Vec<&str> {
     text.split(|c: char| !is_word_char(c))
         .filter(|t| !t.is_empty())
         .collect()
@@ -20,7 +20,7 @@ pub fn tokens(text: &str) -> Vec<&str> {
 
 /// True positives, false positives and false negatives of a multiset comparison.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Counts {
+pub(super) struct Counts {
     /// Predicted tokens that are in the reference.
     pub tp: u64,
     /// Predicted tokens that are not in the reference.
@@ -31,7 +31,7 @@ pub struct Counts {
 
 impl Counts {
     /// Precision, recall and F1; an empty prediction of an empty reference scores 1.
-    pub fn prf(self) -> (f64, f64, f64) {
+    pub(super) fn prf(self) -> (f64, f64, f64) {
         if self.tp + self.fp + self.fn_ == 0 {
             return (1.0, 1.0, 1.0);
         }
@@ -41,7 +41,7 @@ impl Counts {
     }
 
     /// Add another page's counts (for micro averages).
-    pub fn add(&mut self, other: Counts) {
+    pub(super) fn add(&mut self, other: Counts) {
         self.tp += other.tp;
         self.fp += other.fp;
         self.fn_ += other.fn_;
@@ -59,7 +59,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 }
 
 /// The harmonic mean of precision and recall (0 when both are 0).
-pub fn harmonic(p: f64, r: f64) -> f64 {
+pub(super) fn harmonic(p: f64, r: f64) -> f64 {
     if p + r == 0.0 {
         0.0
     } else {
@@ -96,7 +96,7 @@ fn overlap<K: std::hash::Hash + Eq>(
 }
 
 /// WCXB word overlap: lower-cased `\w+` tokens as multisets.
-pub fn word_counts(predicted: &str, reference: &str) -> Counts {
+pub(super) fn word_counts(predicted: &str, reference: &str) -> Counts {
     let predicted = predicted.to_lowercase();
     let reference = reference.to_lowercase();
     overlap(tokens(&predicted), tokens(&reference))
@@ -105,7 +105,7 @@ pub fn word_counts(predicted: &str, reference: &str) -> Counts {
 /// ScrapingHub shingle precision and recall of one page: 4-token shingles (case kept) as
 /// multisets; a text of fewer than four tokens is one shingle of all its tokens (so two empty
 /// texts match).
-pub fn shingle_pr(predicted: &str, reference: &str) -> (f64, f64) {
+pub(super) fn shingle_pr(predicted: &str, reference: &str) -> (f64, f64) {
     const N: usize = 4;
     fn shingles<'a>(tokens: &'a [&'a str]) -> impl Iterator<Item = &'a [&'a str]> {
         let count = tokens.len().saturating_sub(N - 1).max(1);
@@ -119,13 +119,13 @@ pub fn shingle_pr(predicted: &str, reference: &str) -> (f64, f64) {
 }
 
 /// Collapse runs of white space and trim (the metadata comparison form).
-pub fn collapse(s: &str) -> String {
+pub(super) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One metadata field of one page.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Check {
+pub(super) struct Check {
     /// The reference has a value.
     pub expected: bool,
     /// We returned a value.
@@ -136,7 +136,7 @@ pub struct Check {
 
 impl Check {
     /// Compare with `same` when both sides have a value.
-    pub fn new(
+    pub(super) fn new(
         ours: Option<&str>,
         expected: Option<&str>,
         same: impl Fn(&str, &str) -> bool,
@@ -152,7 +152,7 @@ impl Check {
 }
 
 /// Exact match after trimming and collapsing white space.
-pub fn same_text(a: &str, b: &str) -> bool {
+pub(super) fn same_text(a: &str, b: &str) -> bool {
     collapse(a) == collapse(b)
 }
 
@@ -168,7 +168,7 @@ fn day_of(s: &str) -> &str {
 }
 
 /// Same calendar day (or, for a month-only reference, same month).
-pub fn same_day(ours: &str, expected: &str) -> bool {
+pub(super) fn same_day(ours: &str, expected: &str) -> bool {
     let e = day_of(expected);
     let o = day_of(ours);
     if e.len() == 7 {
@@ -179,7 +179,7 @@ pub fn same_day(ours: &str, expected: &str) -> bool {
 }
 
 /// Same primary language subtag (`en-US` matches `en`).
-pub fn same_language(a: &str, b: &str) -> bool {
+pub(super) fn same_language(a: &str, b: &str) -> bool {
     let primary = |s: &str| {
         s.split(['-', '_'])
             .next()
@@ -191,7 +191,7 @@ pub fn same_language(a: &str, b: &str) -> bool {
 }
 
 /// Pearson's correlation coefficient; `None` for fewer than three pairs or no variance.
-pub fn pearson(xs: &[f64], ys: &[f64]) -> Option<f64> {
+pub(super) fn pearson(xs: &[f64], ys: &[f64]) -> Option<f64> {
     let n = xs.len().min(ys.len());
     if n < 3 {
         return None;
@@ -231,7 +231,7 @@ fn ranks(values: &[f64]) -> Vec<f64> {
 }
 
 /// Spearman's rank correlation (Pearson of the ranks, ties averaged).
-pub fn spearman(xs: &[f64], ys: &[f64]) -> Option<f64> {
+pub(super) fn spearman(xs: &[f64], ys: &[f64]) -> Option<f64> {
     pearson(&ranks(xs), &ranks(ys))
 }
 

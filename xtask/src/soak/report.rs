@@ -12,7 +12,7 @@ use crate::bench::util;
 
 /// How one pool was set up.
 #[derive(Debug, Clone)]
-pub struct PoolSetup {
+pub(super) struct PoolSetup {
     /// `real` or `hostile`.
     pub name: &'static str,
     /// The configuration, in words.
@@ -21,7 +21,7 @@ pub struct PoolSetup {
 
 impl PoolSetup {
     /// The figures of `config` that the soak depends on.
-    pub fn of(name: &'static str, config: &PoolConfig) -> PoolSetup {
+    pub(super) fn of(name: &'static str, config: &PoolConfig) -> PoolSetup {
         let hot = &config.hot;
         let summary = format!(
             "{} places, hot tier {}–{} starting at {} ({}), deadline {}, memory cap {} MiB, \
@@ -45,7 +45,7 @@ impl PoolSetup {
 
 /// Everything one soak run measured.
 #[derive(Debug)]
-pub struct SoakReport {
+pub(super) struct SoakReport {
     /// The command, as typed.
     pub command: String,
     /// `release` or `debug`.
@@ -129,7 +129,7 @@ impl SoakReport {
     }
 
     /// Every check that failed, in words; empty when the soak passed.
-    pub fn problems(&self) -> Vec<String> {
+    pub(super) fn problems(&self) -> Vec<String> {
         let mut problems: Vec<String> = Vec::new();
         problems.extend(self.healthy_mismatch.iter().take(10).cloned());
         problems.extend(self.hostile_unexpected.iter().take(10).cloned());
@@ -154,7 +154,7 @@ impl SoakReport {
     }
 
     /// The Markdown section.
-    pub fn markdown(&self) -> String {
+    pub(super) fn markdown(&self) -> String {
         let mut out = String::new();
         let problems = self.problems();
         let _ = writeln!(
@@ -378,7 +378,7 @@ impl SoakReport {
 
 /// Bytes in MiB.
 #[allow(clippy::cast_precision_loss)]
-pub fn mib(bytes: u64) -> f64 {
+pub(super) fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 

@@ -7,10 +7,10 @@ use std::sync::OnceLock;
 use riptide::{Extractor, PoolConfig};
 
 /// The artifact cache of the facade's tests.
-pub const CACHE_DIR: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/riptide-cache");
+pub(crate) const CACHE_DIR: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/riptide-cache");
 
 /// An extractor of the bundled component with this pool configuration.
-pub async fn build(config: PoolConfig) -> Extractor {
+pub(crate) async fn build(config: PoolConfig) -> Extractor {
     Extractor::builder()
         .pool_config(config)
         .build()
@@ -21,7 +21,7 @@ pub async fn build(config: PoolConfig) -> Extractor {
 /// One extractor per test binary: the bundled component is compiled once (or loaded from the
 /// artifact cache in the target directory). Built on a thread of its own, because the tests
 /// already run inside a runtime.
-pub fn extractor(max_instances: usize) -> Extractor {
+pub(crate) fn extractor(max_instances: usize) -> Extractor {
     static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();
     EXTRACTOR
         .get_or_init(|| {
