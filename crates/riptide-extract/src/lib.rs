@@ -311,10 +311,10 @@ pub fn extract_with_engine_stats(
     check_nesting(html)?;
 
     let document = Document::from(html);
-    let (nodes, depth) = dom::count_nodes_and_depth(&document);
-    let nodes_processed = u32::try_from(nodes).unwrap_or(u32::MAX);
-    let base = dom::base_url(&document, &page_url);
-    let metadata = meta::Metadata::from_document(&document, &page_url);
+    let tree = engine::tree::Tree::build(&document);
+    let nodes_processed = u32::try_from(tree.dom_nodes).unwrap_or(u32::MAX);
+    let base = meta::base_url(&tree, &page_url);
+    let metadata = meta::Metadata::from_tree(&tree, &page_url);
 
     let mut out = Extracted {
         url: page_url.to_string(),
@@ -323,10 +323,10 @@ pub fn extract_with_engine_stats(
     let mut fallback_meta = None;
     match mode {
         Mode::Article if engine == Engine::Native => {
-            let content = engine::extract(&document, &base, metadata.title());
+            let content = engine::extract(&tree, &base, metadata.title());
             fill_content(&mut out, content, &mut fallback_meta);
         }
-        Mode::Article if depth > ARTICLE_MAX_DEPTH => {
+        Mode::Article if tree.depth > ARTICLE_MAX_DEPTH => {
             // The article scorer's cost grows with depth × nodes; past this depth the
             // visible text of the body is the answer, with a low confidence.
             fill_visible_body(&document, &base, &mut out);

@@ -12,7 +12,7 @@ mod score;
 mod select;
 mod signals;
 mod tag;
-mod tree;
+pub(crate) mod tree;
 
 use dom_query::Document;
 use url::Url;
@@ -32,11 +32,10 @@ const FALLBACK_CHARS: u32 = 400;
 /// looked for (see [`preloaded`]).
 const EMPTY_SHELL: u32 = 200;
 
-/// Extract the main content of a parsed page. `title` is the page title found by the metadata
-/// reader: a heading repeating it is not part of the content.
-pub(crate) fn extract(document: &Document, base: &Url, title: Option<&str>) -> Content {
-    let tree = Tree::build(document);
-    let content = extract_tree(&tree, base, title);
+/// Extract the main content of a page from its arena. `title` is the page title found by the
+/// metadata reader: a heading repeating it is not part of the content.
+pub(crate) fn extract(tree: &Tree, base: &Url, title: Option<&str>) -> Content {
+    let content = extract_tree(tree, base, title);
     if content.text.len() < EMPTY_SHELL as usize
         && let Some(html) = tree
             .preloaded

@@ -4,6 +4,7 @@ use dom_query::Document;
 use url::Url;
 
 use super::extract;
+use super::tree::Tree;
 use crate::content::Content;
 
 fn run(html: &str) -> Content {
@@ -12,7 +13,7 @@ fn run(html: &str) -> Content {
 
 fn run_titled(html: &str, title: Option<&str>) -> Content {
     let base = Url::parse("https://news.example/a/b/page.html").expect("a valid URL");
-    extract(&Document::from(html), &base, title)
+    extract(&Tree::build(&Document::from(html)), &base, title)
 }
 
 const PARAGRAPH: &str = "The tide rises twice a day, pulled by the Moon and, to a lesser \
