@@ -404,6 +404,48 @@ impl Tree {
         out
     }
 
+    /// The first `max` bytes (at most) of the body's visible text, scripts, styles and
+    /// `aria-hidden` subtrees left out, white space collapsed, blocks separated by a space:
+    /// a language sample whose cost does not grow with the page's text.
+    pub(crate) fn visible_sample(&self, max: usize) -> String {
+        let body = self.body();
+        let end = self.nodes[body].end as usize;
+        let mut out = String::new();
+        // A space is owed before the next character (white space or a block boundary).
+        let mut space = false;
+        let mut i = body;
+        while i < end && out.len() < max {
+            let node = &self.nodes[i];
+            match node.tag {
+                Some(tag) if tag == Tag::Invisible || self.attrs(i).hidden => {
+                    i = node.end as usize;
+                    continue;
+                }
+                Some(tag) => space |= tag.is_block(),
+                None => {
+                    for c in self.str(node.text).chars() {
+                        if c.is_whitespace() {
+                            space = true;
+                            continue;
+                        }
+                        if space && !out.is_empty() {
+                            out.push(' ');
+                        }
+                        space = false;
+                        out.push(c);
+                        if out.len() >= max {
+                            break;
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        let cut = crate::lang::prefix(&out, max).len();
+        out.truncate(cut);
+        out
+    }
+
     /// The number of nodes.
     pub(crate) fn len(&self) -> usize {
         self.nodes.len()
@@ -502,6 +544,19 @@ mod tests {
             .expect("a link");
         assert_eq!(tree.str(tree.attrs(a).href), "/y");
         assert_eq!(tree.nodes[a].parent as usize, kids[0]);
+    }
+
+    #[test]
+    fn visible_samples_are_bounded_and_skip_invisible_text() {
+        let doc = Document::from(
+            "<head><title>T</title></head><body><script>var x;</script><p>Un  deux</p>\
+             <p aria-hidden=true>caché</p><p>trois<b>quatre</b></p><div>cinq</div></body>",
+        );
+        let tree = Tree::build(&doc);
+        assert_eq!(tree.visible_sample(100), "Un deux troisquatre cinq");
+        assert_eq!(tree.visible_sample(9), "Un deux t");
+        let doc = Document::from(format!("<p>{}</p>", "é".repeat(10)));
+        assert_eq!(Tree::build(&doc).visible_sample(5), "éé");
     }
 
     #[test]
