@@ -31,18 +31,6 @@ const SIZES: [usize; 9] = [512, 1024, 1536, 2048, 3072, 4096, 8192, 16384, usize
 /// How many of the longest texts the "largest pages" column covers.
 const LARGEST: usize = 20;
 
-/// The first `max` bytes of `text`, cut back to a character boundary.
-fn prefix(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 /// The detected language (ISO 639-3) by the library's rules.
 fn detect(sample: &str) -> Option<&'static str> {
     if word_count(sample) < 5 {
@@ -58,7 +46,7 @@ fn timed(text: &str, max: usize) -> (Option<&'static str>, Duration) {
     let mut answer = None;
     for _ in 0..3 {
         let started = Instant::now();
-        answer = detect(prefix(text, max));
+        answer = detect(&text[..text.floor_char_boundary(max)]);
         best = best.min(started.elapsed());
     }
     (answer, best)

@@ -107,22 +107,10 @@ pub(crate) fn normalise_tag(raw: &str) -> Option<String> {
     Some(tag)
 }
 
-/// The first `max` bytes of `text`, cut back to a character boundary.
-pub(crate) fn prefix(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 /// Detect the language of `text` from its first [`LANGUAGE_SAMPLE_BYTES`]; `None` when the
 /// sample is too short or the guess unreliable.
 pub(crate) fn detect(text: &str) -> Option<String> {
-    let sample = prefix(text, LANGUAGE_SAMPLE_BYTES);
+    let sample = &text[..text.floor_char_boundary(LANGUAGE_SAMPLE_BYTES)];
     if crate::words::word_count(sample) < 5 {
         return None;
     }
@@ -157,16 +145,6 @@ mod tests {
                     schläft den ganzen Tag in der warmen Sonne auf dem Balkon.";
         assert_eq!(detect(text).as_deref(), Some("de"));
         assert_eq!(detect("ok"), None);
-    }
-
-    #[test]
-    fn samples_end_on_a_character_boundary() {
-        assert_eq!(prefix("abc", 10), "abc");
-        assert_eq!(prefix("abc", 2), "ab");
-        // "é" is two bytes: a cut inside it keeps the character out.
-        assert_eq!(prefix("aé", 2), "a");
-        assert_eq!(prefix("日本", 4), "日");
-        assert_eq!(prefix("日本", 0), "");
     }
 
     #[test]

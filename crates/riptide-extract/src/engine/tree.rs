@@ -441,8 +441,7 @@ impl Tree {
             }
             i += 1;
         }
-        let cut = crate::lang::prefix(&out, max).len();
-        out.truncate(cut);
+        out.truncate(out.floor_char_boundary(max));
         out
     }
 
