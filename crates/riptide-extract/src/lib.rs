@@ -27,16 +27,20 @@ mod dom;
 mod engine;
 mod lang;
 mod meta;
+mod stages;
 #[cfg_attr(not(feature = "trafilatura"), path = "trafilatura_off.rs")]
 mod trafilatura;
 mod words;
 
 use std::collections::HashSet;
 
+use stages::{Laps, Stage};
+
 use dom_query::{Document, Matcher};
 use url::Url;
 
 pub use depth::{MAX_NESTING, estimate_depth};
+pub use stages::StageTimes;
 pub use words::{WORDS_PER_MINUTE, reading_time_minutes, word_count};
 
 /// The version of this library, reported by the guest's `health-check` and `get-info`.
@@ -217,6 +221,8 @@ pub struct Stats {
     pub links_found: u32,
     /// Entries in [`Extracted::media`].
     pub images_found: u32,
+    /// The time spent in each stage.
+    pub stages: StageTimes,
 }
 
 /// Why an extraction failed; mirrors the WIT variant `extraction-error`.
@@ -269,6 +275,7 @@ pub fn extract(html: &str, url: &str, mode: &Mode) -> Result<Extracted, ExtractE
 /// assert_eq!(doc.media, ["https://example.com/x/b.png"]);
 /// assert_eq!((stats.links_found, stats.images_found), (1, 1));
 /// assert!(stats.nodes_processed > 5);
+/// assert_eq!(stats.stages.score, std::time::Duration::ZERO); // full mode does not score
 /// ```
 ///
 /// # Errors
@@ -306,6 +313,7 @@ pub fn extract_with_engine_stats(
     mode: &Mode,
     engine: Engine,
 ) -> Result<(Extracted, Stats), ExtractError> {
+    let mut laps = Laps::start();
     if !engine.is_available() {
         return Err(ExtractError::UnsupportedMode(format!(
             "the {} engine is not part of this build (cargo feature `trafilatura`)",
@@ -330,8 +338,10 @@ pub fn extract_with_engine_stats(
     let document = Document::from(html);
     let tree = engine::tree::Tree::build(&document);
     let nodes_processed = u32::try_from(tree.dom_nodes).unwrap_or(u32::MAX);
+    laps.lap(Stage::Parse);
     let base = meta::base_url(&tree, &page_url);
     let metadata = meta::Metadata::from_tree(&tree, &page_url);
+    laps.lap(Stage::Metadata);
 
     let mut out = Extracted {
         url: page_url.to_string(),
@@ -340,7 +350,7 @@ pub fn extract_with_engine_stats(
     let mut fallback_meta = None;
     match mode {
         Mode::Article if engine == Engine::Native => {
-            let content = engine::extract(&tree, &base, metadata.title());
+            let content = engine::extract(&tree, &base, metadata.title(), &mut laps);
             fill_content(&mut out, content, &mut fallback_meta);
         }
         Mode::Article if tree.depth > ARTICLE_MAX_DEPTH => {
@@ -351,6 +361,7 @@ pub fn extract_with_engine_stats(
         }
         Mode::Article => {
             let content = trafilatura::article(html, &page_url, &base)?;
+            laps.lap(Stage::Score);
             fill_content(&mut out, content, &mut fallback_meta);
         }
         Mode::Full => fill_visible_body(&document, &base, &mut out),
@@ -380,7 +391,14 @@ pub fn extract_with_engine_stats(
         }
     }
 
+    if !matches!(mode, Mode::Metadata) {
+        let words = word_count(&out.text);
+        out.word_count = Some(words);
+        out.reading_time = Some(reading_time_minutes(words));
+        laps.lap(Stage::Emit);
+    }
     metadata.fill(&mut out, fallback_meta.as_ref());
+    laps.lap(Stage::Metadata);
     if out.language.is_none() {
         out.language = if out.text.is_empty() {
             lang::detect(&tree.visible_sample(LANGUAGE_SAMPLE_BYTES))
@@ -388,16 +406,13 @@ pub fn extract_with_engine_stats(
             lang::detect(&out.text)
         };
     }
-    if !matches!(mode, Mode::Metadata) {
-        let words = word_count(&out.text);
-        out.word_count = Some(words);
-        out.reading_time = Some(reading_time_minutes(words));
-    }
+    laps.lap(Stage::Language);
 
     let stats = Stats {
         nodes_processed,
         links_found: u32::try_from(out.links.len()).unwrap_or(u32::MAX),
         images_found: u32::try_from(out.media.len()).unwrap_or(u32::MAX),
+        stages: laps.times,
     };
     Ok((out, stats))
 }
