@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p riptide-extract --features trafilatura --example engine_eval -- [CORPUS_DIR]
-//!     [--engine native|trafilatura|both] [--limit N] [--pages FILE]
+//!     [--engine native|trafilatura|both] [--limit N] [--pages FILE] [--meta FILE] [--show ID]
 //! ```
 //!
 //! `CORPUS_DIR` defaults to `../shared/corpus` (see its README for the scoring). Readability
@@ -12,27 +12,24 @@
 //! one line per page and engine (corpus, id, type, F1, milliseconds) for error analysis;
 //! `--show ID` prints the reference and each engine's text for one page. Without the
 //! `trafilatura` feature only the native engine runs.
+//!
+//! Metadata is scored as `cargo xtask eval` scores it (`xtask/src/eval/score.rs`): title and
+//! byline (WCXB: author) exact after collapsing white space, dates on the same calendar day
+//! (a month-only reference matches any day of its month), language on the primary subtag.
+//! `--meta FILE` writes every metadata field each engine returned, one JSON object per page
+//! and engine, so that two builds can be compared page by page (`diff`).
+
+#[path = "common/corpus.rs"]
+mod corpus;
 
 use std::collections::{BTreeMap, HashMap};
 use std::error::Error;
 use std::fs;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use riptide_extract::{Engine, Mode, extract, extract_with_engine};
-
-const READABILITY_URL: &str = "http://fakehost/test/page.html";
-
-/// One corpus page with its reference text.
-struct Page {
-    corpus: &'static str,
-    id: String,
-    page_type: String,
-    url: String,
-    html: String,
-    reference: String,
-}
+use corpus::Page;
+use riptide_extract::{Engine, Extracted, Mode, extract_with_engine};
 
 /// One engine's results.
 struct Run {
@@ -43,6 +40,8 @@ struct Run {
     millis: Vec<f64>,
     /// Pages whose markdown breaks a rule (see [`markdown_problem`]).
     bad_markdown: Vec<String>,
+    /// Each page's result without its text, markdown, links and media (`None`: an error).
+    meta: Vec<Option<Extracted>>,
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -51,6 +50,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut engines = vec![Engine::Native, Engine::Trafilatura];
     let mut limit = usize::MAX;
     let mut pages_out = None;
+    let mut meta_out = None;
     let mut show = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -63,13 +63,14 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
             "--limit" => limit = args.next().and_then(|n| n.parse().ok()).unwrap_or(limit),
             "--pages" => pages_out = args.next().map(PathBuf::from),
+            "--meta" => meta_out = args.next().map(PathBuf::from),
             "--show" => show = args.next(),
             _ => dir = PathBuf::from(arg),
         }
     }
     engines.retain(|e| e.is_available());
 
-    let mut pages = load(&dir, limit)?;
+    let mut pages = corpus::load(&dir, limit)?;
     if let Some(id) = show {
         pages.retain(|p| p.id == id);
         for page in &pages {
@@ -94,6 +95,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("{} pages from {}", pages.len(), dir.display());
     let runs = run_all(&engines, &pages);
     report(&pages, &runs);
+    report_metadata(&pages, &runs);
+    if let Some(path) = meta_out {
+        fs::write(path, metadata_lines(&pages, &runs))?;
+    }
     if let Some(path) = pages_out {
         let mut out = String::new();
         for r in &runs {
@@ -126,16 +131,25 @@ fn run_all(engines: &[Engine], pages: &[Page]) -> Vec<Run> {
             f1: Vec::with_capacity(pages.len()),
             millis: Vec::with_capacity(pages.len()),
             bad_markdown: Vec::new(),
+            meta: Vec::with_capacity(pages.len()),
         })
         .collect();
     for page in pages {
         for r in &mut runs {
             let t = Instant::now();
-            let (text, markdown) =
-                extract_with_engine(&page.html, &page.url, &Mode::Article, r.engine)
-                    .map(|doc| (doc.text, doc.markdown))
-                    .unwrap_or_default();
+            let result = extract_with_engine(&page.html, &page.url, &Mode::Article, r.engine);
             let elapsed = t.elapsed().as_secs_f64();
+            let (text, markdown, meta) = match result {
+                Ok(mut doc) => {
+                    let text = std::mem::take(&mut doc.text);
+                    let markdown = std::mem::take(&mut doc.markdown);
+                    doc.links.clear();
+                    doc.media.clear();
+                    (text, markdown, Some(doc))
+                }
+                Err(_) => (String::new(), String::new(), None),
+            };
+            r.meta.push(meta);
             if let Some(problem) = markdown_problem(&markdown) {
                 r.bad_markdown
                     .push(format!("{}/{}: {problem}", page.corpus, page.id));
@@ -266,71 +280,129 @@ fn word_f1(predicted: &str, reference: &str) -> f64 {
     2.0 * p * r / (p + r)
 }
 
-fn load(dir: &Path, limit: usize) -> Result<Vec<Page>, Box<dyn Error>> {
-    let mut pages = Vec::new();
-    let readability = dir.join("readability");
-    let mut names: Vec<PathBuf> = fs::read_dir(&readability)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("source.html").is_file() && p.join("expected.html").is_file())
-        .collect();
-    names.sort();
-    for path in names.into_iter().take(limit) {
-        let expected = fs::read_to_string(path.join("expected.html"))?;
-        let reference = extract(&expected, READABILITY_URL, &Mode::Full)
-            .map(|d| d.text)
-            .unwrap_or_default();
-        pages.push(Page {
-            corpus: "readability",
-            id: file_name(&path),
-            page_type: "readability".into(),
-            url: READABILITY_URL.into(),
-            html: fs::read_to_string(path.join("source.html"))?,
-            reference,
-        });
-    }
-    let wcxb = dir.join("wcxb-dev");
-    let mut ids: Vec<String> = fs::read_dir(wcxb.join("ground-truth"))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter_map(|p| {
-            p.file_name()?
-                .to_str()?
-                .strip_suffix(".json")
-                .map(str::to_string)
-        })
-        .collect();
-    ids.sort();
-    for id in ids.into_iter().take(limit) {
-        let truth: serde_json::Value = serde_json::from_str(&fs::read_to_string(
-            wcxb.join("ground-truth").join(format!("{id}.json")),
-        )?)?;
-        let mut gz = flate2::read::GzDecoder::new(fs::File::open(
-            wcxb.join("html").join(format!("{id}.html.gz")),
-        )?);
-        let mut bytes = Vec::new();
-        gz.read_to_end(&mut bytes)?;
-        pages.push(Page {
-            corpus: "wcxb",
-            page_type: truth["_internal"]["page_type"]["primary"]
-                .as_str()
-                .unwrap_or("unknown")
-                .to_string(),
-            url: truth["url"]
-                .as_str()
-                .map_or_else(|| format!("https://wcxb.invalid/{id}"), str::to_string),
-            html: String::from_utf8_lossy(&bytes).into_owned(),
-            reference: truth["ground_truth"]["main_content"]
-                .as_str()
-                .unwrap_or("")
-                .to_string(),
-            id,
-        });
-    }
-    Ok(pages)
+/// One metadata field of one page: (reference given, value returned, the two match).
+type Check = (bool, bool, bool);
+
+fn check(ours: Option<&str>, expected: Option<&str>, same: fn(&str, &str) -> bool) -> Check {
+    let ours = ours.map(str::trim).filter(|s| !s.is_empty());
+    let expected = expected.map(str::trim).filter(|s| !s.is_empty());
+    let ok = matches!((ours, expected), (Some(o), Some(e)) if same(o, e));
+    (expected.is_some(), ours.is_some(), ok)
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_string()
+fn same_text(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+/// Same calendar day as written; a month-only reference (`YYYY-MM`) matches its days.
+fn same_day(ours: &str, expected: &str) -> bool {
+    let day = |s: &str| -> String {
+        let s = s.trim();
+        let cut = s
+            .char_indices()
+            .find(|&(i, c)| i >= 7 && !(c.is_ascii_digit() || c == '-'))
+            .map_or(s.len(), |(i, _)| i);
+        s.chars().take(cut.min(10)).collect()
+    };
+    let (o, e) = (day(ours), day(expected));
+    if e.len() == 7 {
+        o.starts_with(&e)
+    } else {
+        o == e
+    }
+}
+
+fn same_language(a: &str, b: &str) -> bool {
+    let primary = |s: &str| {
+        s.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    primary(a) == primary(b)
+}
+
+/// Title, byline, date, site name and language returned.
+fn fields(d: &Extracted) -> [Option<&str>; 5] {
+    [
+        &d.title,
+        &d.byline,
+        &d.published_iso,
+        &d.site_name,
+        &d.language,
+    ]
+    .map(Option::as_deref)
+}
+
+/// The references of [`fields`].
+fn references(p: &Page) -> [Option<&str>; 5] {
+    [&p.title, &p.byline, &p.date, &p.site_name, &p.language].map(Option::as_deref)
+}
+
+/// Metadata rates per corpus and engine, as `cargo xtask eval` reports them.
+fn report_metadata(pages: &[Page], runs: &[Run]) {
+    /// Name, index in [`fields`], comparison, and whether pages without a reference count.
+    type Rate = (&'static str, usize, fn(&str, &str) -> bool, bool);
+    let rates: [Rate; 7] = [
+        ("title exact", 0, same_text, false),
+        ("byline/author exact", 1, same_text, false),
+        ("byline/author where none expected", 1, same_text, true),
+        ("date same day", 2, same_day, false),
+        ("date where none expected", 2, same_day, true),
+        ("site name exact", 3, same_text, false),
+        ("language (primary subtag)", 4, same_language, false),
+    ];
+    println!("metadata (pages with a reference; \"where none expected\": pages without one)");
+    for corpus in ["readability", "wcxb"] {
+        for &(name, field, same, spurious) in &rates {
+            let mut line = format!("{:<50}", format!("{corpus} {name}"));
+            let mut any = false;
+            for r in runs {
+                let (mut of, mut hits) = (0usize, 0usize);
+                for (k, p) in pages.iter().enumerate().filter(|(_, p)| p.corpus == corpus) {
+                    let ours = r.meta[k].as_ref().and_then(|d| fields(d)[field]);
+                    let (expected, returned, ok) = check(ours, references(p)[field], same);
+                    if spurious {
+                        of += usize::from(!expected);
+                        hits += usize::from(!expected && returned);
+                    } else {
+                        of += usize::from(expected);
+                        hits += usize::from(ok);
+                    }
+                }
+                any |= of > 0;
+                let share = 100.0 * hits as f64 / of.max(1) as f64;
+                line.push_str(&format!("{:>14}", format!("{share:.1} % {hits}/{of}")));
+            }
+            if any {
+                println!("{line}");
+            }
+        }
+    }
+}
+
+/// Every metadata field of every page and engine, one JSON object a line.
+fn metadata_lines(pages: &[Page], runs: &[Run]) -> String {
+    let mut out = String::new();
+    for r in runs {
+        for (k, p) in pages.iter().enumerate() {
+            let line = match &r.meta[k] {
+                Some(d) => serde_json::json!({
+                    "engine": r.engine.name(), "page": format!("{}/{}", p.corpus, p.id),
+                    "title": d.title, "byline": d.byline, "published": d.published_iso,
+                    "site_name": d.site_name, "description": d.description,
+                    "categories": d.categories, "language": d.language,
+                    "quality": d.quality_score, "words": d.word_count,
+                }),
+                None => serde_json::json!({
+                    "engine": r.engine.name(), "page": format!("{}/{}", p.corpus, p.id),
+                    "error": true,
+                }),
+            };
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+    }
+    out
 }

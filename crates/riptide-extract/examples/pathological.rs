@@ -1,28 +1,18 @@
 //! Time the extraction of pathological inputs natively, per mode and size:
 //! `cargo run --release -p riptide-extract --example pathological`.
 
+#[path = "common/pathological.rs"]
+#[allow(dead_code, reason = "only the generators are used here")]
+mod pages;
+
 use std::time::Instant;
 
+use pages::{PARAGRAPH, flat, nested};
 use riptide_extract::{Mode, extract};
 
-fn nested(depth: usize) -> String {
-    let mut html = String::from("<html><head><title>Deep</title></head><body>");
-    html.push_str(&"<div>".repeat(depth));
-    html.push_str("<p>The innermost paragraph of a very deep document.</p>");
-    html.push_str(&"</div>".repeat(depth));
-    html.push_str("</body></html>");
-    html
-}
-
+/// A flat page of about `bytes` bytes.
 fn big(bytes: usize) -> String {
-    let paragraph = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod \
-                     tempor incididunt ut labore et dolore magna aliqua.</p>\n";
-    let mut html = String::from("<html><head><title>Huge</title></head><body><article>");
-    while html.len() + paragraph.len() < bytes {
-        html.push_str(paragraph);
-    }
-    html.push_str("</article></body></html>");
-    html
+    flat(bytes / PARAGRAPH.len())
 }
 
 fn main() {

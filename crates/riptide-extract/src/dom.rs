@@ -119,34 +119,6 @@ enum Event<'a> {
     Leave(NodeRef<'a>),
 }
 
-/// Count every node of the document and measure its deepest nesting (the root is depth 0).
-pub(crate) fn count_nodes_and_depth(document: &Document) -> (usize, usize) {
-    let (mut count, mut depth, mut max) = (0usize, 0usize, 0usize);
-    walk(
-        &document.root(),
-        |_| false,
-        |event| match event {
-            Event::Enter(_) => {
-                count += 1;
-                max = max.max(depth);
-                depth += 1;
-            }
-            Event::Leave(_) => depth -= 1,
-        },
-    );
-    (count, max)
-}
-
-/// The URL that relative references resolve against: `<base href>` if valid, else the page.
-pub(crate) fn base_url(document: &Document, page: &Url) -> Url {
-    document
-        .select("base[href]")
-        .attr("href")
-        .and_then(|href| page.join(href.trim()).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .unwrap_or_else(|| page.clone())
-}
-
 /// Remove script, style, hidden and other invisible elements from the document.
 pub(crate) fn remove_invisible(document: &Document) {
     let mut doomed = Vec::new();

@@ -1,5 +1,7 @@
 //! Language tags: normalising what a page declares, and detecting it from text.
 
+use crate::LANGUAGE_SAMPLE_BYTES;
+
 /// ISO 639-3 codes reported by `whatlang` and their shortest BCP 47 form (ISO 639-1 where one
 /// exists).
 const ISO639_3_TO_BCP47: &[(&str, &str)] = &[
@@ -105,13 +107,10 @@ pub(crate) fn normalise_tag(raw: &str) -> Option<String> {
     Some(tag)
 }
 
-/// Detect the language of `text`; `None` when the text is too short or the guess unreliable.
+/// Detect the language of `text` from its first [`LANGUAGE_SAMPLE_BYTES`]; `None` when the
+/// sample is too short or the guess unreliable.
 pub(crate) fn detect(text: &str) -> Option<String> {
-    // A few thousand characters are plenty, and keep detection fast on long pages.
-    let sample = match text.char_indices().nth(4000) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    };
+    let sample = &text[..text.floor_char_boundary(LANGUAGE_SAMPLE_BYTES)];
     if crate::words::word_count(sample) < 5 {
         return None;
     }
@@ -146,5 +145,16 @@ mod tests {
                     schläft den ganzen Tag in der warmen Sonne auf dem Balkon.";
         assert_eq!(detect(text).as_deref(), Some("de"));
         assert_eq!(detect("ok"), None);
+    }
+
+    #[test]
+    fn only_the_sample_decides() {
+        let german = "Der schnelle braune Fuchs springt über den faulen Hund, und die Katze \
+                      schläft den ganzen Tag in der warmen Sonne auf dem Balkon. ";
+        let english = "The quick brown fox jumps over the lazy dog while the cat sleeps all \
+                       day long in the warm sun on the balcony. ";
+        let mut text = german.repeat(LANGUAGE_SAMPLE_BYTES / german.len() + 1);
+        text.push_str(&english.repeat(1000));
+        assert_eq!(detect(&text).as_deref(), Some("de"));
     }
 }

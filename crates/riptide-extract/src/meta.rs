@@ -1,10 +1,15 @@
 //! Page metadata: title, byline, date, site name, description, categories and language, from
 //! JSON-LD, Open Graph / Twitter cards, `<meta>` tags and markup, decided by agreement.
+//!
+//! Everything is read from the engine's arena ([`Tree`]): the `<meta>`, `<title>`, `<h1>`,
+//! `<time>`, `<html lang>`, `<base>` and JSON-LD elements and the byline candidates are
+//! gathered while the arena is built ([`Tree::facts`]), so no selector is compiled and no
+//! whole-tree query runs.
 
-use dom_query::{Document, NodeRef};
 use serde_json::Value;
 use url::Url;
 
+use crate::engine::tree::{Tree, byline as marker};
 use crate::{Extracted, lang};
 
 /// JSON-LD `@type`s that describe the page's main creative work.
@@ -37,7 +42,7 @@ const TITLE_SEPARATORS: &[&str] = &[
     " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " : ",
 ];
 
-/// Metadata read from the whole document, before any content extraction.
+/// Metadata read from the page's arena, before any content extraction.
 #[derive(Debug, Default)]
 pub(crate) struct Metadata {
     title: Option<String>,
@@ -66,22 +71,17 @@ pub(crate) struct Fallback {
 struct MetaTags(Vec<(String, String)>);
 
 impl MetaTags {
-    fn read(document: &Document) -> Self {
+    fn read(tree: &Tree) -> Self {
         let mut tags = Vec::new();
-        for node in document.select("meta").nodes() {
-            let Some(content) = node.attr("content") else {
-                continue;
-            };
-            let content = collapse(&content);
+        for meta in &tree.facts.metas {
+            let content = collapse(tree.str(meta.content));
             if content.is_empty() {
                 continue;
             }
-            for key_attr in ["property", "name", "itemprop", "http-equiv"] {
-                if let Some(key) = node.attr(key_attr) {
-                    // `property` may hold several space-separated names.
-                    for key in key.split_whitespace() {
-                        tags.push((key.to_ascii_lowercase(), content.clone()));
-                    }
+            for &key in meta.keys.iter().flatten() {
+                // `property` may hold several space-separated names.
+                for key in tree.str(key).split_whitespace() {
+                    tags.push((key.to_ascii_lowercase(), content.clone()));
                 }
             }
         }
@@ -105,10 +105,21 @@ impl MetaTags {
     }
 }
 
+/// The URL relative references resolve against: the first `<base href>` if valid, else the
+/// page.
+pub(crate) fn base_url(tree: &Tree, page: &Url) -> Url {
+    tree.facts
+        .base_href
+        .and_then(|href| page.join(tree.str(href).trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page.clone())
+}
+
 impl Metadata {
-    pub(crate) fn from_document(document: &Document, page_url: &Url) -> Self {
-        let tags = MetaTags::read(document);
-        let ld = JsonLd::read(document);
+    /// Read the metadata of the page whose arena is `tree`.
+    pub(crate) fn from_tree(tree: &Tree, page_url: &Url) -> Self {
+        let tags = MetaTags::read(tree);
+        let ld = JsonLd::read(tree);
         let site_name = tags
             .first(&[
                 "og:site_name",
@@ -117,19 +128,18 @@ impl Metadata {
             ])
             .or_else(|| ld.publisher_name());
 
-        let h1s: Vec<String> = document
-            .select("h1")
-            .nodes()
+        let h1s: Vec<String> = tree
+            .facts
+            .h1s
             .iter()
-            .map(|n| collapse(&n.text()))
+            .map(|&i| text_of(tree, i))
             .filter(|t| !t.is_empty())
             .take(3)
             .collect();
-        let raw_title = document
-            .select("title")
-            .nodes()
-            .first()
-            .map(|n| collapse(&n.text()))
+        let raw_title = tree
+            .facts
+            .title
+            .map(|i| text_of(tree, i))
             .filter(|t| !t.is_empty());
         let title = decide_title(
             ld.headline(),
@@ -139,7 +149,7 @@ impl Metadata {
             site_name.as_deref(),
         );
 
-        let byline = byline(document, &tags, &ld);
+        let byline = byline(tree, &tags, &ld);
         let published = tags
             .first(&[
                 "article:published_time",
@@ -159,11 +169,10 @@ impl Metadata {
             .and_then(|d| normalise_date(&d))
             .or_else(|| ld.date_published())
             .or_else(|| {
-                document
-                    .select("time[datetime]")
-                    .nodes()
+                tree.facts
+                    .datetimes
                     .iter()
-                    .find_map(|n| n.attr("datetime").and_then(|d| normalise_date(&d)))
+                    .find_map(|&d| normalise_date(tree.str(d)))
             })
             .or_else(|| date_from_url(page_url));
 
@@ -185,11 +194,10 @@ impl Metadata {
         );
         dedup_case_insensitive(&mut categories);
 
-        let language = document
-            .select("html")
-            .attr("lang")
-            .or_else(|| document.select("html").attr("xml:lang"))
-            .and_then(|l| lang::normalise_tag(&l))
+        let language = tree
+            .facts
+            .lang
+            .and_then(|l| lang::normalise_tag(tree.str(l)))
             .or_else(|| {
                 tags.first(&["content-language", "dc.language", "language"])
                     .and_then(|l| lang::normalise_tag(&l))
@@ -351,8 +359,50 @@ fn clean_title(title: &str, site_name: Option<&str>, known: &[String]) -> String
     title
 }
 
+/// The byline candidates in the order they are tried, as CSS selectors: the [`marker`]s the
+/// element must have, and those one of its ancestors must have (0: none).
+const BYLINE_CANDIDATES: [(u8, u8); 8] = [
+    (marker::REL_AUTHOR, 0),                          // [rel=author]
+    (marker::ITEMPROP_NAME, marker::ITEMPROP_AUTHOR), // [itemprop=author] [itemprop=name]
+    (marker::ITEMPROP_AUTHOR, 0),                     // [itemprop=author]
+    (marker::CLASS_AUTHOR, marker::CLASS_BYLINE),     // .byline .author
+    (marker::CLASS_BYLINE, 0),                        // .byline
+    (marker::CLASS_AUTHOR_NAME, 0),                   // .author-name
+    (marker::CLASS_AUTHOR, 0),                        // .author
+    (marker::CLASS_HAS_BYLINE, 0),                    // [class*=byline]
+];
+
+/// How many elements of each byline candidate are tried.
+const BYLINE_TRIES: usize = 3;
+
+/// The first [`BYLINE_TRIES`] elements of each of [`BYLINE_CANDIDATES`], in document order,
+/// from one pass over the marked elements.
+fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
+    let mut found: [Vec<u32>; BYLINE_CANDIDATES.len()] = Default::default();
+    // The marked ancestors of the current element: (end of subtree, markers of it and of its
+    // own marked ancestors). Pre-order makes this a stack.
+    let mut open: Vec<(u32, u8)> = Vec::new();
+    for &i in &tree.facts.bylines {
+        while open.last().is_some_and(|&(end, _)| end <= i) {
+            open.pop();
+        }
+        let inherited = open.last().map_or(0, |&(_, m)| m);
+        let own = tree.attrs(i as usize).byline;
+        for (list, &(needs, ancestor)) in found.iter_mut().zip(&BYLINE_CANDIDATES) {
+            if own & needs != 0
+                && (ancestor == 0 || inherited & ancestor != 0)
+                && list.len() < BYLINE_TRIES
+            {
+                list.push(i);
+            }
+        }
+        open.push((tree.nodes[i as usize].end, own | inherited));
+    }
+    found
+}
+
 /// Author names from meta tags, JSON-LD and byline markup.
-fn byline(document: &Document, tags: &MetaTags, ld: &JsonLd) -> Option<String> {
+fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd) -> Option<String> {
     let from_meta = tags
         .first(&[
             "author",
@@ -371,27 +421,15 @@ fn byline(document: &Document, tags: &MetaTags, ld: &JsonLd) -> Option<String> {
     if let Some(names) = ld.author_names() {
         return Some(names);
     }
-    for selector in [
-        "[rel=author]",
-        "[itemprop=author] [itemprop=name]",
-        "[itemprop=author]",
-        ".byline .author",
-        ".byline",
-        ".author-name",
-        ".author",
-        "[class*=byline]",
-    ] {
-        for node in document.select(selector).nodes().iter().take(3) {
-            if let Some(name) = clean_byline(&text_of(node)) {
-                return Some(name);
-            }
-        }
-    }
-    None
+    byline_candidates(tree)
+        .iter()
+        .flatten()
+        .find_map(|&i| clean_byline(&text_of(tree, i)))
 }
 
-fn text_of(node: &NodeRef) -> String {
-    collapse(&node.text())
+/// The text of element `i`, white space collapsed.
+fn text_of(tree: &Tree, i: u32) -> String {
+    collapse(&tree.text_of(i as usize))
 }
 
 /// Clean an author string: no "By " prefix, no URL, no date, not too long.
@@ -537,10 +575,10 @@ struct JsonLd {
 }
 
 impl JsonLd {
-    fn read(document: &Document) -> Self {
+    fn read(tree: &Tree) -> Self {
         let mut objects = Vec::new();
-        for node in document.select("script[type*='ld+json']").nodes() {
-            let text = node.text();
+        for &script in &tree.facts.json_ld {
+            let text = tree.text_of(script as usize);
             let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
                 continue;
             };
@@ -782,5 +820,179 @@ mod tests {
             ),
             "Part one: the beginning"
         );
+    }
+
+    /// The metadata of `html` read from its arena.
+    fn read(html: &str, url: &str) -> Metadata {
+        let url = Url::parse(url).expect("a valid URL");
+        Metadata::from_tree(&Tree::build(&dom_query::Document::from(html)), &url)
+    }
+
+    #[test]
+    fn head_facts_are_read_from_the_arena() {
+        let meta = read(
+            "<html xml:lang=fr-fr><head><title>Tides explained | Ocean Notes</title>\
+             <title>Second title</title>\
+             <meta property='og:site_name article:publisher' content=' Ocean  Notes '>\
+             <meta name=description content='All about tides'>\
+             <meta name=keywords content=''>\
+             <meta property=article:tag content='moon, sun'>\
+             <script type='application/LD+JSON'>{\"@type\":\"NewsArticle\",\
+               \"headline\":\"Tides explained\",\"datePublished\":\"2024-05-01\",\
+               \"articleSection\":\"Science\"}</script></head>\
+             <body><h1>Tides <em>explained</em></h1><time datetime=2023-01-02>x</time></body></html>",
+            "https://ocean.example/a",
+        );
+        assert_eq!(meta.title.as_deref(), Some("Tides explained"));
+        assert_eq!(meta.site_name.as_deref(), Some("Ocean Notes"));
+        assert_eq!(meta.description.as_deref(), Some("All about tides"));
+        assert_eq!(meta.published.as_deref(), Some("2024-05-01"));
+        assert_eq!(meta.categories, ["Science", "moon", "sun"]);
+        assert_eq!(meta.language.as_deref(), Some("fr-FR"));
+    }
+
+    #[test]
+    fn time_elements_and_url_dates_are_fallbacks() {
+        let meta = read(
+            "<p><time datetime=soon>a</time><time datetime='2023-01-02T10:00Z'>b</time></p>",
+            "https://news.example/2020/05/06/a",
+        );
+        assert_eq!(meta.published.as_deref(), Some("2023-01-02T10:00Z"));
+        let meta = read("<p>no date</p>", "https://news.example/2020/05/06/a");
+        assert_eq!(meta.published.as_deref(), Some("2020-05-06"));
+    }
+
+    #[test]
+    fn empty_lang_attribute_hides_xml_lang() {
+        assert_eq!(
+            read("<html lang='' xml:lang=de><p>x", "https://a.example/").language,
+            None
+        );
+        assert_eq!(
+            read("<html xml:lang=de><p>x", "https://a.example/")
+                .language
+                .as_deref(),
+            Some("de")
+        );
+    }
+
+    #[test]
+    fn first_base_href_resolves_references() {
+        let tree = Tree::build(&dom_query::Document::from(
+            "<head><base target=_top><base href='/docs/'><base href='/other/'></head>",
+        ));
+        let page = Url::parse("https://a.example/x/y").expect("a valid URL");
+        assert_eq!(base_url(&tree, &page).as_str(), "https://a.example/docs/");
+        let tree = Tree::build(&dom_query::Document::from("<base href='javascript:x'>"));
+        assert_eq!(base_url(&tree, &page), page);
+    }
+
+    #[test]
+    fn bylines_follow_the_candidate_order() {
+        let byline = |body: &str| read(body, "https://a.example/").byline;
+        assert_eq!(
+            byline("<div class=byline>By Ann Lee</div><a rel=AUTHOR>Bo Chan</a>").as_deref(),
+            Some("Bo Chan")
+        );
+        assert_eq!(
+            byline(
+                "<div itemprop=author>Staff <span itemprop=name>Cy Dunn</span></div>\
+                 <span itemprop=name>Not Me</span>"
+            )
+            .as_deref(),
+            Some("Cy Dunn")
+        );
+        assert_eq!(
+            byline(
+                "<p class=author>Wrong</p><div class='x byline'><b class=author>Di Eve</b></div>"
+            )
+            .as_deref(),
+            Some("Di Eve")
+        );
+        assert_eq!(
+            byline("<p class=Author>Case</p><p class=post-byline-x>Ed Fox</p>").as_deref(),
+            Some("Ed Fox")
+        );
+        // A fourth candidate of one kind is not tried.
+        assert_eq!(
+            byline(
+                "<p class=byline>1</p><p class=byline>2</p><p class=byline>3</p>\
+                 <p class=byline>Fay Gu</p>"
+            ),
+            None
+        );
+        // Meta tags come first.
+        assert_eq!(
+            byline("<meta name=author content='By Hal Ives'><p class=byline>Ann</p>").as_deref(),
+            Some("Hal Ives")
+        );
+    }
+
+    /// One piece of generated markup: an opening tag with a byline-ish attribute, a closing
+    /// tag, or a text.
+    fn markup() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        const OPEN: &[&str] = &[
+            "<div class=byline>",
+            "<span class=author>",
+            "<p class='x-byline-y'>",
+            "<div class=Author>",
+            "<span class='author-name byline'>",
+            "<div itemprop=author>",
+            "<span itemprop=name>",
+            "<span itemprop='name x'>",
+            "<a rel=author>",
+            "<a rel=AUTHOR>",
+            "<link rel=author>",
+            "<svg><a rel=AUTHOR>",
+            "<section>",
+            "<li class=author>",
+            "<table><tr><td class=byline>",
+        ];
+        const CLOSE: &[&str] = &[
+            "</div>", "</span>", "</p>", "</a>", "</svg>", "</li>", "</table>",
+        ];
+        prop_oneof![
+            proptest::sample::select(OPEN).prop_map(str::to_string),
+            proptest::sample::select(CLOSE).prop_map(str::to_string),
+            Just("T".to_string()),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The byline candidates are what the CSS selectors they stand for select (texts
+        /// are numbered so that each identifies its element).
+        #[test]
+        fn byline_candidates_match_the_selectors(parts in proptest::collection::vec(markup(), 0..40)) {
+            let html: String = parts
+                .iter()
+                .enumerate()
+                .map(|(k, p)| if p == "T" { format!(" t{k} ") } else { p.clone() })
+                .collect();
+            let document = dom_query::Document::from(html.as_str());
+            let tree = Tree::build(&document);
+            let ours = byline_candidates(&tree);
+            let selectors = [
+                "[rel=author]",
+                "[itemprop=author] [itemprop=name]",
+                "[itemprop=author]",
+                ".byline .author",
+                ".byline",
+                ".author-name",
+                ".author",
+                "[class*=byline]",
+            ];
+            for (selector, found) in selectors.iter().zip(&ours) {
+                let expected: Vec<String> = document
+                    .select(selector)
+                    .nodes()
+                    .iter()
+                    .take(BYLINE_TRIES)
+                    .map(|n| n.text().to_string())
+                    .collect();
+                let got: Vec<String> = found.iter().map(|&i| tree.text_of(i as usize)).collect();
+                proptest::prop_assert_eq!(&got, &expected, "{} in {}", selector, html);
+            }
+        }
     }
 }

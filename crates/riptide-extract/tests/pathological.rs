@@ -2,8 +2,13 @@
 //! time that grows about linearly with the input (the bounds here are loose enough for
 //! unoptimised test builds on a busy machine).
 
+#[path = "../examples/common/pathological.rs"]
+#[allow(dead_code, reason = "the page list is for the examples")]
+mod pages;
+
 use std::time::{Duration, Instant};
 
+use pages::{flat, links, nested, text_node, text_node_words};
 use riptide_extract::{Engine, ExtractError, MAX_NESTING, Mode, extract_with_engine};
 
 const URL: &str = "https://example.com/dir/page.html";
@@ -13,15 +18,6 @@ fn article(html: &str) -> (Result<riptide_extract::Extracted, ExtractError>, Dur
     let started = Instant::now();
     let result = extract_with_engine(html, URL, &Mode::Article, Engine::Native);
     (result, started.elapsed())
-}
-
-fn nested(depth: usize) -> String {
-    let mut html = String::from("<html><body>");
-    html.push_str(&"<div>".repeat(depth));
-    html.push_str("<p>The innermost paragraph of a very deep document, with a comma, here.</p>");
-    html.push_str(&"</div>".repeat(depth));
-    html.push_str("</body></html>");
-    html
 }
 
 #[test]
@@ -45,13 +41,8 @@ fn nesting_just_under_the_limit_is_extracted() {
 
 #[test]
 fn huge_flat_page_is_extracted_whole() {
-    let paragraph = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod \
-                     tempor incididunt ut labore et dolore magna aliqua.</p>\n";
     let count = 20_000;
-    let html = format!(
-        "<html><body><nav><a href=/>Home</a></nav><article>{}</article></body></html>",
-        paragraph.repeat(count)
-    );
+    let html = flat(count);
     let (result, took) = article(&html);
     let doc = result.expect("an answer");
     assert_eq!(doc.text.matches("Lorem ipsum").count(), count);
@@ -63,9 +54,9 @@ fn huge_flat_page_is_extracted_whole() {
 
 #[test]
 fn megabyte_text_node_is_kept_and_bounded() {
-    let words = "tide moon sun sea, ".repeat(55_000);
+    let words = text_node_words();
     assert!(words.len() > 1_000_000);
-    let html = format!("<html><body><article><p>{words}</p></article></body></html>");
+    let html = text_node();
     let (result, took) = article(&html);
     let doc = result.expect("an answer");
     assert!(
@@ -80,14 +71,7 @@ fn megabyte_text_node_is_kept_and_bounded() {
 
 #[test]
 fn hundred_thousand_links_give_a_bounded_answer() {
-    let mut html = String::from(
-        "<html><body><article><p>A page that lists a great many links, one per entry, for \
-         testing.</p><ul>",
-    );
-    for n in 0..100_000 {
-        html.push_str(&format!("<li><a href='/item/{n}'>Item {n}</a></li>"));
-    }
-    html.push_str("</ul></article></body></html>");
+    let html = links(100_000);
     let (result, took) = article(&html);
     let doc = result.expect("an answer");
     assert!(doc.text.contains("great many links"));

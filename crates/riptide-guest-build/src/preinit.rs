@@ -6,7 +6,8 @@
 //! memories and globals becomes the data of a new component, from which the export is removed.
 //!
 //! The snapshot is deterministic: the WASI random sources of the instance are fixed byte
-//! patterns, so building twice gives the same bytes. What that fixes, and why it is acceptable,
+//! patterns and its clocks stand still ([`StoppedClock`]), so building twice gives the same
+//! bytes. What that fixes, and why it is acceptable,
 //! is written in `docs/benchmarks.md` ("What a snapshot captures").
 //!
 //! ```no_run
@@ -22,7 +23,9 @@ use std::task::{Context, Poll, Waker};
 use wasmtime::component::{Instance, Linker, ResourceTable, WasmList};
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{Deterministic, WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi::{
+    Deterministic, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, WasiView,
+};
 use wasmtime_wizer::{ComponentInstanceState, Wizer};
 
 /// The name of the guest's build-time export.
@@ -83,6 +86,32 @@ fn printed(stderr: &str) -> String {
     }
 }
 
+/// The clocks of the pre-initialization instance: always 0 (the Unix epoch for the wall
+/// clock). The warm-up extractions read the monotonic clock (the extractor times its stages)
+/// and the readings stay behind in the guest's memory (dead stack frames), so a real clock
+/// would make every build different.
+struct StoppedClock;
+
+impl HostMonotonicClock for StoppedClock {
+    fn resolution(&self) -> u64 {
+        1
+    }
+
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+impl HostWallClock for StoppedClock {
+    fn resolution(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(1)
+    }
+
+    fn now(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
+}
+
 /// The host side of the pre-initialization instance.
 struct Host {
     wasi: WasiCtx,
@@ -125,6 +154,8 @@ pub fn snapshot(wasm: &[u8], init_export: &str) -> Result<Vec<u8>, PreinitError>
         .secure_random(Deterministic::new(RANDOM_PATTERN.to_vec()))
         .insecure_random(Deterministic::new(RANDOM_PATTERN.to_vec()))
         .insecure_random_seed(0x5249_5054_4944_4500_0000_0000_0000_0001)
+        .monotonic_clock(StoppedClock)
+        .wall_clock(StoppedClock)
         .build();
     let mut store = Store::new(
         &engine,

@@ -12,12 +12,13 @@ mod score;
 mod select;
 mod signals;
 mod tag;
-mod tree;
+pub(crate) mod tree;
 
 use dom_query::Document;
 use url::Url;
 
 use crate::content::Content;
+use crate::stages::{Laps, Stage};
 use score::Scores;
 use tree::Tree;
 
@@ -32,18 +33,19 @@ const FALLBACK_CHARS: u32 = 400;
 /// looked for (see [`preloaded`]).
 const EMPTY_SHELL: u32 = 200;
 
-/// Extract the main content of a parsed page. `title` is the page title found by the metadata
-/// reader: a heading repeating it is not part of the content.
-pub(crate) fn extract(document: &Document, base: &Url, title: Option<&str>) -> Content {
-    let tree = Tree::build(document);
-    let content = extract_tree(&tree, base, title);
+/// Extract the main content of a page from its arena. `title` is the page title found by the
+/// metadata reader: a heading repeating it is not part of the content.
+/// The time of each stage is charged to `laps`.
+pub(crate) fn extract(tree: &Tree, base: &Url, title: Option<&str>, laps: &mut Laps) -> Content {
+    let content = extract_tree(tree, base, title, laps);
     if content.text.len() < EMPTY_SHELL as usize
         && let Some(html) = tree
             .preloaded
             .and_then(|span| preloaded::discourse_posts(tree.str(span)))
     {
         let inner = Tree::build(&Document::from(html));
-        let posts = extract_tree(&inner, base, title);
+        laps.lap(Stage::Parse);
+        let posts = extract_tree(&inner, base, title, laps);
         if posts.text.len() > content.text.len() {
             return posts;
         }
@@ -51,8 +53,8 @@ pub(crate) fn extract(document: &Document, base: &Url, title: Option<&str>) -> C
     content
 }
 
-/// [`extract`] on a built arena.
-fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>) -> Content {
+/// [`extract`] on one arena.
+fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>, laps: &mut Laps) -> Content {
     let scores = Scores::compute(tree);
     let selection = select::select(tree, &scores);
     let body = tree.body();
@@ -64,6 +66,7 @@ fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>) -> Content {
     } else {
         selection.roots.clone()
     };
+    laps.lap(Stage::Score);
     let emitted = emit::emit(&emit::Context {
         tree,
         scores: &scores,
@@ -79,6 +82,7 @@ fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>) -> Content {
         }
         _ => emitted.markdown,
     };
+    laps.lap(Stage::Emit);
     Content {
         text: emitted.text,
         markdown,

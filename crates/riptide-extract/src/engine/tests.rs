@@ -4,7 +4,9 @@ use dom_query::Document;
 use url::Url;
 
 use super::extract;
+use super::tree::Tree;
 use crate::content::Content;
+use crate::stages::Laps;
 
 fn run(html: &str) -> Content {
     run_titled(html, None)
@@ -12,7 +14,8 @@ fn run(html: &str) -> Content {
 
 fn run_titled(html: &str, title: Option<&str>) -> Content {
     let base = Url::parse("https://news.example/a/b/page.html").expect("a valid URL");
-    extract(&Document::from(html), &base, title)
+    let mut laps = Laps::start();
+    extract(&Tree::build(&Document::from(html)), &base, title, &mut laps)
 }
 
 const PARAGRAPH: &str = "The tide rises twice a day, pulled by the Moon and, to a lesser \

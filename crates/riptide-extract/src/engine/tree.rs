@@ -1,5 +1,7 @@
 //! The engine's own view of a parsed page: a flat arena of elements and text nodes in
-//! document (pre-)order, built in one walk of the `dom_query` tree.
+//! document (pre-)order, built in one walk of the `dom_query` tree. The same walk gathers the
+//! [`Facts`] the metadata reader (`crate::meta`) needs, so that no CSS selector is compiled
+//! and no whole-tree query runs per page.
 //!
 //! Pre-order makes the subtree of node `i` the index range `i..end(i)`, so that bottom-up
 //! sums are a reverse loop and "is inside" is a range check; nothing here recurses.
@@ -16,6 +18,62 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 /// The longest class + id string kept per element for the signal patterns, in bytes.
 const MAX_SIGNAL: usize = 200;
+
+/// The HTML namespace: attribute values listed as case-insensitive by the HTML standard
+/// (`rel`, `type`…) compare so only on HTML elements, as CSS selectors do.
+const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
+
+/// Byline markers of an element ([`Attrs::byline`]): each bit stands for one test of the
+/// byline candidates the metadata reader looks at (CSS selector syntax).
+pub(crate) mod byline {
+    /// `[rel=author]` (ASCII case-insensitive on HTML elements).
+    pub(crate) const REL_AUTHOR: u8 = 1;
+    /// `[itemprop=author]`.
+    pub(crate) const ITEMPROP_AUTHOR: u8 = 1 << 1;
+    /// `[itemprop=name]`.
+    pub(crate) const ITEMPROP_NAME: u8 = 1 << 2;
+    /// `.byline`.
+    pub(crate) const CLASS_BYLINE: u8 = 1 << 3;
+    /// `.author`.
+    pub(crate) const CLASS_AUTHOR: u8 = 1 << 4;
+    /// `.author-name`.
+    pub(crate) const CLASS_AUTHOR_NAME: u8 = 1 << 5;
+    /// `[class*=byline]`.
+    pub(crate) const CLASS_HAS_BYLINE: u8 = 1 << 6;
+}
+
+/// A `<meta>` element with a `content` attribute.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MetaTag {
+    /// `content`, as written.
+    pub(crate) content: Span,
+    /// `property`, `name`, `itemprop` and `http-equiv`, where present, in that order.
+    pub(crate) keys: [Option<Span>; 4],
+}
+
+/// Page facts for the metadata reader, gathered while the arena is built; elements are
+/// arena indices, in document order.
+#[derive(Debug, Default)]
+pub(crate) struct Facts {
+    /// Every `<meta content>`.
+    pub(crate) metas: Vec<MetaTag>,
+    /// The first `<title>`.
+    pub(crate) title: Option<u32>,
+    /// Every `<h1>`.
+    pub(crate) h1s: Vec<u32>,
+    /// Every `<script>` whose `type` contains `ld+json`.
+    pub(crate) json_ld: Vec<u32>,
+    /// `datetime` of every `<time datetime>`.
+    pub(crate) datetimes: Vec<Span>,
+    /// `lang` of the first `<html>`, else its `xml:lang`.
+    pub(crate) lang: Option<Span>,
+    /// `href` of the first `<base href>`.
+    pub(crate) base_href: Option<Span>,
+    /// Every element with [`Attrs::byline`] markers.
+    pub(crate) bylines: Vec<u32>,
+    /// Whether an `<html>` element was seen (only the first one's language counts).
+    seen_html: bool,
+}
 
 /// A piece of [`Tree::pool`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,6 +115,8 @@ pub(crate) struct Attrs {
     pub(crate) boiler_role: bool,
     /// Marked as the main content (`itemprop="articleBody"`, `role="main"`).
     pub(crate) content_mark: bool,
+    /// [`byline`] markers.
+    pub(crate) byline: u8,
 }
 
 /// One node of the arena.
@@ -85,6 +145,13 @@ pub(crate) struct Tree {
     pool: String,
     /// The first `data-preloaded` attribute (script data some sites render from).
     pub(crate) preloaded: Option<Span>,
+    /// What the metadata reader needs.
+    pub(crate) facts: Facts,
+    /// Every node of the parsed document, including the comments, doctypes and processing
+    /// instructions the arena leaves out.
+    pub(crate) dom_nodes: usize,
+    /// The deepest nesting of the parsed document (the root is depth 0).
+    pub(crate) depth: usize,
 }
 
 impl Tree {
@@ -93,10 +160,8 @@ impl Tree {
     pub(crate) fn build(document: &Document) -> Tree {
         let dom = &document.tree;
         let mut tree = Tree {
-            nodes: Vec::new(),
             attrs: vec![Attrs::default()],
-            pool: String::new(),
-            preloaded: None,
+            ..Tree::default()
         };
         // (dom node, arena parent); a `None` entry closes the arena node on top of `open`.
         let mut stack: Vec<Option<(NodeId, u32)>> = vec![Some((dom.root_id(), NONE))];
@@ -108,6 +173,8 @@ impl Tree {
                 }
                 continue;
             };
+            tree.dom_nodes += 1;
+            tree.depth = tree.depth.max(open.len());
             let index = tree.len_u32();
             let children = dom.query_node(&id, |node| {
                 let mut node_out = Node {
@@ -132,7 +199,11 @@ impl Tree {
                         node_out.tag = Some(tag);
                         node_out.attrs = u32::try_from(tree.attrs.len()).unwrap_or(0);
                         let attrs = tree.read_attrs(tag, element);
+                        if attrs.byline != 0 {
+                            tree.facts.bylines.push(index);
+                        }
                         tree.attrs.push(attrs);
+                        tree.read_facts(name, index, element);
                         true
                     }
                     _ => return None,
@@ -170,6 +241,57 @@ impl Tree {
         }
     }
 
+    /// Record what the metadata reader needs of element `index`, named `name`.
+    fn read_facts(&mut self, name: &str, index: u32, element: &dom_query::Element) {
+        let attr = |key: &str| {
+            element
+                .attrs
+                .iter()
+                .find(|a| a.name.local.as_ref() == key)
+                .map(|a| a.value.as_ref())
+        };
+        match name {
+            "meta" => {
+                if let Some(content) = attr("content") {
+                    let content = self.push_str(content);
+                    let keys = ["property", "name", "itemprop", "http-equiv"]
+                        .map(|key| attr(key).map(|value| self.push_str(value)));
+                    self.facts.metas.push(MetaTag { content, keys });
+                }
+            }
+            "title" if self.facts.title.is_none() => self.facts.title = Some(index),
+            "h1" => self.facts.h1s.push(index),
+            "script" => {
+                let html = element.name.ns.as_ref() == HTML_NS;
+                if attr("type").is_some_and(|t| {
+                    if html {
+                        t.to_ascii_lowercase().contains("ld+json")
+                    } else {
+                        t.contains("ld+json")
+                    }
+                }) {
+                    self.facts.json_ld.push(index);
+                }
+            }
+            "time" => {
+                if let Some(datetime) = attr("datetime") {
+                    let span = self.push_str(datetime);
+                    self.facts.datetimes.push(span);
+                }
+            }
+            "html" if !self.facts.seen_html => {
+                self.facts.seen_html = true;
+                self.facts.lang = attr("lang")
+                    .or_else(|| attr("xml:lang"))
+                    .map(|lang| self.push_str(lang));
+            }
+            "base" if self.facts.base_href.is_none() => {
+                self.facts.base_href = attr("href").map(|href| self.push_str(href));
+            }
+            _ => {}
+        }
+    }
+
     fn read_attrs(&mut self, tag: Tag, element: &dom_query::Element) -> Attrs {
         let mut out = Attrs::default();
         let mut class = None;
@@ -200,6 +322,21 @@ impl Tree {
                 }
                 "itemprop" => {
                     out.content_mark |= value.to_ascii_lowercase().contains("articlebody");
+                    out.byline |= match value {
+                        "author" => byline::ITEMPROP_AUTHOR,
+                        "name" => byline::ITEMPROP_NAME,
+                        _ => 0,
+                    };
+                }
+                "rel" => {
+                    let author = if element.name.ns.as_ref() == HTML_NS {
+                        value.eq_ignore_ascii_case("author")
+                    } else {
+                        value == "author"
+                    };
+                    if author {
+                        out.byline |= byline::REL_AUTHOR;
+                    }
                 }
                 "href" if tag == Tag::A => out.href = self.push_str(value.trim()),
                 "src" if tag == Tag::Img => {
@@ -223,6 +360,9 @@ impl Tree {
             && let Some(lazy) = lazy
         {
             out.src = self.push_str(lazy.trim());
+        }
+        if let Some(class) = class {
+            out.byline |= byline_classes(class);
         }
         if class.is_some() || id.is_some() {
             let start = self.pool.len();
@@ -249,6 +389,60 @@ impl Tree {
     /// The text of a span.
     pub(crate) fn str(&self, span: Span) -> &str {
         self.pool.get(span.range()).unwrap_or("")
+    }
+
+    /// All text below node `i` (script and style text included), as `dom_query`'s
+    /// `NodeRef::text` gives it.
+    pub(crate) fn text_of(&self, i: usize) -> String {
+        let end = self.nodes.get(i).map_or(i, |n| n.end as usize);
+        let mut out = String::new();
+        for node in self.nodes.get(i..end).unwrap_or_default() {
+            if node.tag.is_none() {
+                out.push_str(self.str(node.text));
+            }
+        }
+        out
+    }
+
+    /// The first `max` bytes (at most) of the body's visible text, scripts, styles and
+    /// `aria-hidden` subtrees left out, white space collapsed, blocks separated by a space:
+    /// a language sample whose cost does not grow with the page's text.
+    pub(crate) fn visible_sample(&self, max: usize) -> String {
+        let body = self.body();
+        let end = self.nodes[body].end as usize;
+        let mut out = String::new();
+        // A space is owed before the next character (white space or a block boundary).
+        let mut space = false;
+        let mut i = body;
+        while i < end && out.len() < max {
+            let node = &self.nodes[i];
+            match node.tag {
+                Some(tag) if tag == Tag::Invisible || self.attrs(i).hidden => {
+                    i = node.end as usize;
+                    continue;
+                }
+                Some(tag) => space |= tag.is_block(),
+                None => {
+                    for c in self.str(node.text).chars() {
+                        if c.is_whitespace() {
+                            space = true;
+                            continue;
+                        }
+                        if space && !out.is_empty() {
+                            out.push(' ');
+                        }
+                        space = false;
+                        out.push(c);
+                        if out.len() >= max {
+                            break;
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        out.truncate(out.floor_char_boundary(max));
+        out
     }
 
     /// The number of nodes.
@@ -282,6 +476,27 @@ impl Tree {
             .position(|n| n.tag == Some(Tag::Body))
             .unwrap_or(0)
     }
+}
+
+/// The [`byline`] markers of a `class` attribute (class names compare case-sensitively, as
+/// in a document in no-quirks mode).
+fn byline_classes(class: &str) -> u8 {
+    if !class.contains("byline") && !class.contains("author") {
+        return 0;
+    }
+    let mut out = 0;
+    if class.contains("byline") {
+        out |= byline::CLASS_HAS_BYLINE;
+    }
+    for name in class.split_ascii_whitespace() {
+        out |= match name {
+            "byline" => byline::CLASS_BYLINE,
+            "author" => byline::CLASS_AUTHOR,
+            "author-name" => byline::CLASS_AUTHOR_NAME,
+            _ => 0,
+        };
+    }
+    out
 }
 
 /// Iterator over a node's children.
@@ -328,6 +543,19 @@ mod tests {
             .expect("a link");
         assert_eq!(tree.str(tree.attrs(a).href), "/y");
         assert_eq!(tree.nodes[a].parent as usize, kids[0]);
+    }
+
+    #[test]
+    fn visible_samples_are_bounded_and_skip_invisible_text() {
+        let doc = Document::from(
+            "<head><title>T</title></head><body><script>var x;</script><p>Un  deux</p>\
+             <p aria-hidden=true>caché</p><p>trois<b>quatre</b></p><div>cinq</div></body>",
+        );
+        let tree = Tree::build(&doc);
+        assert_eq!(tree.visible_sample(100), "Un deux troisquatre cinq");
+        assert_eq!(tree.visible_sample(9), "Un deux t");
+        let doc = Document::from(format!("<p>{}</p>", "é".repeat(10)));
+        assert_eq!(Tree::build(&doc).visible_sample(5), "éé");
     }
 
     #[test]
