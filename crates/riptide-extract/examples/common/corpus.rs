@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use riptide_extract::{Mode, extract};
 
 /// The document URL of the Readability pages.
-pub const READABILITY_URL: &str = "http://fakehost/test/page.html";
+pub(crate) const READABILITY_URL: &str = "http://fakehost/test/page.html";
 
 /// One corpus page with its reference answers.
-pub struct Page {
+pub(crate) struct Page {
     /// `readability` or `wcxb`.
     pub corpus: &'static str,
     /// Folder name or file number.
@@ -54,7 +54,7 @@ fn json(path: &Path) -> Result<serde_json::Value, Box<dyn Error>> {
 ///
 /// # Errors
 /// A message naming the file that could not be read.
-pub fn load(dir: &Path, limit: usize) -> Result<Vec<Page>, Box<dyn Error>> {
+pub(crate) fn load(dir: &Path, limit: usize) -> Result<Vec<Page>, Box<dyn Error>> {
     let mut pages = Vec::new();
     let readability = dir.join("readability");
     let mut names: Vec<PathBuf> = fs::read_dir(&readability)

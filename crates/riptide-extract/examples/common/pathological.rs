@@ -3,11 +3,11 @@
 //! examples, so that the tests and the figures are about the same pages.
 
 /// One paragraph of the flat pages.
-pub const PARAGRAPH: &str = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed \
+pub(crate) const PARAGRAPH: &str = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed \
                              do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>\n";
 
 /// A paragraph inside `depth` nested `div`s.
-pub fn nested(depth: usize) -> String {
+pub(crate) fn nested(depth: usize) -> String {
     let mut html = String::from("<html><head><title>Deep</title></head><body>");
     html.push_str(&"<div>".repeat(depth));
     html.push_str("<p>The innermost paragraph of a very deep document, with a comma, here.</p>");
@@ -17,7 +17,7 @@ pub fn nested(depth: usize) -> String {
 }
 
 /// `paragraphs` copies of [`PARAGRAPH`] in one `<article>`, after a navigation bar.
-pub fn flat(paragraphs: usize) -> String {
+pub(crate) fn flat(paragraphs: usize) -> String {
     format!(
         "<html><head><title>Huge</title></head><body><nav><a href=/>Home</a></nav><article>{}\
          </article></body></html>",
@@ -26,12 +26,12 @@ pub fn flat(paragraphs: usize) -> String {
 }
 
 /// The words of [`text_node`] (over a megabyte).
-pub fn text_node_words() -> String {
+pub(crate) fn text_node_words() -> String {
     "tide moon sun sea, ".repeat(55_000)
 }
 
 /// One paragraph holding [`text_node_words`] as a single text node.
-pub fn text_node() -> String {
+pub(crate) fn text_node() -> String {
     format!(
         "<html><body><article><p>{}</p></article></body></html>",
         text_node_words()
@@ -39,7 +39,7 @@ pub fn text_node() -> String {
 }
 
 /// An article with one paragraph and a list of `count` links.
-pub fn links(count: usize) -> String {
+pub(crate) fn links(count: usize) -> String {
     let mut html = String::from(
         "<html><body><article><p>A page that lists a great many links, one per entry, for \
          testing.</p><ul>",
@@ -52,7 +52,7 @@ pub fn links(count: usize) -> String {
 }
 
 /// The pathological pages of the tests and of the stage figures, with a short name each.
-pub fn pages() -> Vec<(&'static str, String)> {
+pub(crate) fn pages() -> Vec<(&'static str, String)> {
     vec![
         (
             "nested 4086 levels",
