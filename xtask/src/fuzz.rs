@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use crate::bench::util;
 
@@ -17,7 +16,8 @@ pub(crate) struct FuzzArgs {
     /// Seconds each target runs.
     #[arg(long, default_value_t = 300)]
     seconds: u64,
-    /// Run only these targets (default: every file of fuzz/fuzz_targets).
+    /// Run only these targets (default: every file of fuzz/fuzz_targets; `wit_check_mutated`
+    /// builds an instrumented wasmtime for its fixtures, which takes long the first time).
     #[arg(long = "target", value_name = "NAME")]
     targets: Vec<String>,
     /// Write the results into this file instead of docs/reliability.md.
@@ -27,6 +27,9 @@ pub(crate) struct FuzzArgs {
     #[arg(long, conflicts_with = "docs")]
     no_docs: bool,
 }
+
+/// The targets that need a feature of the fuzz crate (`required-features` in fuzz/Cargo.toml).
+const FEATURES: [(&str, &str); 1] = [("wit_check_mutated", "fixtures")];
 
 /// What one libFuzzer run reported.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -133,17 +136,24 @@ fn all_targets(fuzz_dir: &Path) -> Result<Vec<String>, String> {
 }
 
 fn fuzz_one(fuzz_dir: &Path, target: &str, seconds: u64) -> Result<Run, String> {
-    let started = Instant::now();
     let output = Command::new("cargo")
         .current_dir(fuzz_dir)
-        .args(["+nightly", "fuzz", "run", target, "--"])
+        .args(["+nightly", "fuzz", "run", target])
+        .args(
+            FEATURES
+                .iter()
+                .find(|(t, _)| *t == target)
+                .map(|(_, f)| ["--features", *f])
+                .into_iter()
+                .flatten(),
+        )
+        .arg("--")
         .arg(format!("-max_total_time={seconds}"))
         .arg("-print_final_stats=1")
         .output()
         .map_err(|e| format!("could not run cargo fuzz: {e}"))?;
     let log = String::from_utf8_lossy(&output.stderr);
     let mut run = parse(target, &log);
-    run.seconds = started.elapsed().as_secs_f64();
     run.crashed = !output.status.success();
     if run.crashed {
         run.note = log
@@ -168,6 +178,12 @@ fn parse(target: &str, log: &str) -> Run {
             .and_then(|rest| rest.trim_start_matches(':').trim().parse().ok())
     };
     run.executions = stat("stat::number_of_executed_units").unwrap_or(0);
+    // `Done N runs in S second(s)`: the fuzzing time, without the build.
+    run.seconds = log
+        .lines()
+        .find_map(|l| l.strip_prefix("Done ")?.split(" in ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
     run.exec_per_sec = stat("stat::average_exec_per_sec").unwrap_or(0);
     // The last status line (`#N DONE cov: C ft: F corp: A/B …`) carries coverage and corpus.
     if let Some(line) = log
@@ -232,6 +248,7 @@ stat::peak_rss_mb:              72
         assert_eq!(run.executions, 700_000);
         assert_eq!(run.exec_per_sec, 11_475);
         assert_eq!((run.coverage, run.corpus), (845, 251));
+        assert!((run.seconds - 61.0).abs() < f64::EPSILON, "{}", run.seconds);
     }
 
     #[test]
