@@ -416,7 +416,7 @@ async fn acquire_tiers(
         for _ in 0..plan.acquire_per_round {
             // Let the refill thread put an instance back, as between real requests.
             let deadline = Instant::now() + Duration::from_secs(2);
-            while hot.metrics().status.hot_depth == 0 && Instant::now() < deadline {
+            while hot.status().hot_depth == 0 && Instant::now() < deadline {
                 tokio::time::sleep(Duration::from_micros(200)).await;
             }
             let lease = hot.get().await.map_err(|e| e.to_string())?;

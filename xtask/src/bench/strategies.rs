@@ -284,10 +284,9 @@ impl Strategies {
         let deadline = Instant::now() + Duration::from_millis(200);
         for pool in [&self.fresh, &self.reuse] {
             loop {
-                let m = pool.metrics();
-                let idle = pool.status().available == pool.config().max_instances;
-                if (idle && m.status.hot_depth >= m.status.hot_target) || Instant::now() >= deadline
-                {
+                let status = pool.status();
+                let idle = status.available == status.max_instances;
+                if (idle && status.hot_depth >= status.hot_target) || Instant::now() >= deadline {
                     break;
                 }
                 tokio::time::sleep(Duration::from_millis(1)).await;
