@@ -38,7 +38,7 @@ impl Drop for Reservation {
     }
 }
 
-/// One admitted call, from `acquire` to its end, however it ends: it holds the in-use count
+/// One admitted call, from `get` to its end, however it ends: it holds the in-use count
 /// and the circuit breaker's admission. [`finish`](Self::finish) records the outcome; dropped
 /// without it (the guard dropped unused, the task never run or cancelled, a panic), the call
 /// counts as ended with no outcome, so a half-open breaker gets its probe place back.
@@ -95,12 +95,12 @@ pub struct PooledInstance {
     pub(crate) shared: Arc<Shared>,
     /// The instance, or the slot reserved for the one the call makes; `None` once taken.
     pub(crate) slot: Option<Slot>,
-    /// Held until the call ends; `None` once [`run`](Self::run) took it.
+    /// Held until the call ends; `None` once [`call`](Self::call) took it.
     pub(crate) permit: Option<OwnedSemaphorePermit>,
     /// The in-use count and the breaker's admission, until the call ends.
     pub(crate) call: Option<Call>,
     pub(crate) tier: Tier,
-    /// When `acquire` began (a warm or cold guard records its acquire latency on
+    /// When `get` began (a warm or cold guard records its acquire latency on
     /// instantiation).
     pub(crate) acquire_started: Instant,
 }

@@ -161,7 +161,7 @@ impl Shared {
         }
         let _ = self.wake.try_send(());
         // A slot beyond the most ever used at once is one wasmtime has not used yet: cold.
-        // Leases whose instance is still to be made count as slots in use.
+        // Guards whose instance is still to be made count as slots in use.
         self.reserved.fetch_add(1, SeqCst);
         let reservation = Reservation(Arc::clone(&self.reserved));
         let claimed = self.live.load(SeqCst) + self.reserved.load(SeqCst);
