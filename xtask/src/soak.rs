@@ -272,32 +272,30 @@ async fn settle(extractor: &Extractor, name: &str) -> Capacity {
     let places = pool.config().max_instances;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let m = pool.metrics();
-        let pooling = m.status.allocator;
+        let status = pool.status();
+        let pooling = status.allocator;
         let slots = usize::try_from(pooling.component_instances).unwrap_or(usize::MAX);
         let resident_unused_bytes = pooling.unused_memory_bytes_resident as u64;
-        let free_permits = m.status.available;
-        let untracked = m
-            .status
+        let free_permits = status.available;
+        let untracked = status
             .live_instances
-            .abs_diff(m.status.hot_depth + m.status.reuse_depth);
-        let unknown_slots = slots.abs_diff(m.status.live_instances);
+            .abs_diff(status.hot_depth + status.reuse_depth);
+        let unknown_slots = slots.abs_diff(status.live_instances);
         let leaked =
-            places.saturating_sub(free_permits) + m.status.in_use + untracked + unknown_slots;
-        if (leaked == 0 && m.status.hot_depth == m.status.hot_target) || Instant::now() >= deadline
-        {
+            places.saturating_sub(free_permits) + status.in_use + untracked + unknown_slots;
+        if (leaked == 0 && status.hot_depth == status.hot_target) || Instant::now() >= deadline {
             println!(
                 "  {name:<8} permits {free_permits}/{places}, in use {}, live instances {} (hot {}, \
                  target {}), pooling component instances {slots}",
-                m.status.in_use, m.status.live_instances, m.status.hot_depth, m.status.hot_target
+                status.in_use, status.live_instances, status.hot_depth, status.hot_target
             );
             return Capacity {
                 places,
                 free_permits,
-                in_use: m.status.in_use,
-                live: m.status.live_instances,
-                hot: m.status.hot_depth,
-                hot_target: m.status.hot_target,
+                in_use: status.in_use,
+                live: status.live_instances,
+                hot: status.hot_depth,
+                hot_target: status.hot_target,
                 slots,
                 resident_unused_bytes,
                 leaked,

@@ -72,12 +72,13 @@ struct Capacity {
 }
 
 fn capacity(pool: &Pool) -> Capacity {
-    let m = pool.metrics();
-    let slots = m.status.allocator;
+    // One snapshot, so that every count is of the same moment.
+    let status = pool.status();
+    let slots = status.allocator;
     Capacity {
-        in_use: m.status.in_use,
-        permits: pool.status().available,
-        live_instances: m.status.live_instances,
+        in_use: status.in_use,
+        permits: status.available,
+        live_instances: status.live_instances,
         component_instances: slots.component_instances,
         core_instances: slots.core_instances,
         memories: slots.memories,
@@ -90,12 +91,12 @@ fn capacity(pool: &Pool) -> Capacity {
 async fn settled(pool: &Pool) -> Capacity {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let m = pool.metrics();
+        let m = pool.status();
         let c = capacity(pool);
         if c.in_use == 0
             && c.permits == pool.config().max_instances
-            && m.status.hot_depth == m.status.hot_target
-            && c.live_instances == m.status.hot_target + m.status.reuse_depth
+            && m.hot_depth == m.hot_target
+            && c.live_instances == m.hot_target + m.reuse_depth
             && c.component_instances == c.live_instances as u64
         {
             return c;
