@@ -14,48 +14,6 @@ const INVISIBLE: &[&str] = &[
     "embed", "svg", "canvas", "select", "option", "datalist", "dialog",
 ];
 
-/// Elements that start a new block of text.
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "thead",
-    "tfoot",
-    "tr",
-    "ul",
-];
-
 fn name_of(node: &NodeRef) -> String {
     node.node_name()
         .map(|n| n.to_ascii_lowercase())
@@ -95,102 +53,18 @@ fn is_invisible(node: &NodeRef) -> bool {
 fn walk<'a>(
     root: &NodeRef<'a>,
     mut skip: impl FnMut(&NodeRef<'a>) -> bool,
-    mut visit: impl FnMut(Event<'a>),
+    mut visit: impl FnMut(NodeRef<'a>),
 ) {
-    let mut stack: Vec<(NodeRef<'a>, bool)> = vec![(*root, true)];
-    while let Some((node, entering)) = stack.pop() {
-        if !entering {
-            visit(Event::Leave(node));
-            continue;
-        }
+    let mut stack: Vec<NodeRef<'a>> = vec![*root];
+    while let Some(node) = stack.pop() {
         if skip(&node) {
             continue;
         }
-        visit(Event::Enter(node));
-        stack.push((node, false));
+        visit(node);
         let mut children = node.children();
         children.reverse();
-        stack.extend(children.into_iter().map(|c| (c, true)));
+        stack.extend(children);
     }
-}
-
-enum Event<'a> {
-    Enter(NodeRef<'a>),
-    Leave(NodeRef<'a>),
-}
-
-/// Remove script, style, hidden and other invisible elements from the document.
-pub(crate) fn remove_invisible(document: &Document) {
-    let mut doomed = Vec::new();
-    walk(
-        &document.root(),
-        |node| {
-            if is_invisible(node) && name_of(node) != "head" {
-                doomed.push(node.id);
-                true
-            } else {
-                false
-            }
-        },
-        |_| {},
-    );
-    for id in doomed {
-        NodeRef::new(id, &document.tree).remove_from_parent();
-    }
-}
-
-/// The visible text below `root`, one paragraph per block element, separated by blank lines.
-pub(crate) fn visible_text(root: &NodeRef) -> String {
-    let mut out = String::new();
-    walk(
-        root,
-        |n| n.id != root.id && is_invisible(n),
-        |event| match event {
-            Event::Enter(node) => {
-                if node.is_text() {
-                    push_inline(&mut out, &node.text());
-                } else if node.is_element() {
-                    match name_of(&node).as_str() {
-                        "br" => out.push('\n'),
-                        "img" => {}
-                        name if BLOCKS.contains(&name) => out.push_str("\n\n"),
-                        "td" | "th" => out.push(' '),
-                        _ => {}
-                    }
-                }
-            }
-            Event::Leave(node) => {
-                if node.is_element() && BLOCKS.contains(&name_of(&node).as_str()) {
-                    out.push_str("\n\n");
-                }
-            }
-        },
-    );
-    crate::words::normalise_blocks(&out)
-}
-
-/// Append a text node's content with its white space collapsed.
-fn push_inline(out: &mut String, text: &str) {
-    let mut last_space = out.ends_with(char::is_whitespace) || out.is_empty();
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !last_space {
-                out.push(' ');
-                last_space = true;
-            }
-        } else {
-            out.push(c);
-            last_space = false;
-        }
-    }
-}
-
-/// CommonMark for the subtree at `root` (invisible elements already removed).
-pub(crate) fn markdown(root: &NodeRef) -> String {
-    let md = root.md(Some(&[
-        "script", "style", "noscript", "template", "iframe", "svg",
-    ]));
-    md.trim().to_string()
 }
 
 /// Whether the subtree has visible text or media.
@@ -199,14 +73,13 @@ pub(crate) fn has_content(root: &NodeRef) -> bool {
     walk(
         root,
         |n| found.get() || (n.id != root.id && is_invisible(n)),
-        |event| {
-            if let Event::Enter(node) = event
-                && ((node.is_text() && !node.text().trim().is_empty())
-                    || (node.is_element()
-                        && matches!(
-                            name_of(&node).as_str(),
-                            "img" | "video" | "audio" | "picture"
-                        )))
+        |node| {
+            if (node.is_text() && !node.text().trim().is_empty())
+                || (node.is_element()
+                    && matches!(
+                        name_of(&node).as_str(),
+                        "img" | "video" | "audio" | "picture"
+                    ))
             {
                 found.set(true);
             }
@@ -232,6 +105,7 @@ pub(crate) fn resolve(base: &Url, reference: &str) -> Option<String> {
     matches!(url.scheme(), "http" | "https").then(|| url.to_string())
 }
 
+#[cfg(feature = "trafilatura")]
 /// Absolute, de-duplicated `<a href>` targets below `root`, in document order.
 pub(crate) fn links(root: &NodeRef, base: &Url) -> Vec<String> {
     let mut seen = HashSet::new();
@@ -239,9 +113,8 @@ pub(crate) fn links(root: &NodeRef, base: &Url) -> Vec<String> {
     walk(
         root,
         |_| false,
-        |event| {
-            if let Event::Enter(node) = event
-                && node.is_element()
+        |node| {
+            if node.is_element()
                 && matches!(name_of(&node).as_str(), "a" | "area")
                 && let Some(url) = node.attr("href").and_then(|h| resolve(base, &h))
                 && seen.insert(url.clone())
@@ -253,6 +126,7 @@ pub(crate) fn links(root: &NodeRef, base: &Url) -> Vec<String> {
     out
 }
 
+#[cfg(feature = "trafilatura")]
 /// The URLs in a `srcset` attribute, largest width/density last as written.
 fn srcset_urls(srcset: &str) -> impl Iterator<Item = &str> {
     srcset
@@ -260,6 +134,7 @@ fn srcset_urls(srcset: &str) -> impl Iterator<Item = &str> {
         .filter_map(|candidate| candidate.split_whitespace().next())
 }
 
+#[cfg(feature = "trafilatura")]
 /// Absolute, de-duplicated media URLs below `root` (images, including lazy-loaded ones,
 /// `<picture>` sources, video and audio), in document order; `data:` URLs are dropped.
 pub(crate) fn media(root: &NodeRef, base: &Url) -> Vec<String> {
@@ -275,8 +150,7 @@ pub(crate) fn media(root: &NodeRef, base: &Url) -> Vec<String> {
     walk(
         root,
         |_| false,
-        |event| {
-            let Event::Enter(node) = event else { return };
+        |node| {
             if !node.is_element() {
                 return;
             }
@@ -328,30 +202,13 @@ pub(crate) fn media(root: &NodeRef, base: &Url) -> Vec<String> {
     out
 }
 
-/// The elements matched by any of `matchers`, in document order; an element inside one
-/// already matched is not listed again (its text is part of its ancestor's).
-pub(crate) fn matched_in_order<'a>(
-    document: &'a Document,
-    matchers: &[Matcher],
-) -> Vec<NodeRef<'a>> {
+/// The elements matched by any of `matchers`.
+pub(crate) fn matched_ids(document: &Document, matchers: &[Matcher]) -> HashSet<NodeId> {
     let mut matched: HashSet<NodeId> = HashSet::new();
     for matcher in matchers {
         for node in document.select_matcher(matcher).nodes() {
             matched.insert(node.id);
         }
     }
-    let mut out = Vec::new();
-    walk(
-        &document.root(),
-        |node| {
-            if matched.contains(&node.id) {
-                out.push(*node);
-                true
-            } else {
-                false
-            }
-        },
-        |_| {},
-    );
-    out
+    matched
 }

@@ -22,6 +22,7 @@
 //! ```
 
 mod content;
+mod dates;
 mod depth;
 mod dom;
 mod engine;
@@ -31,8 +32,6 @@ mod stages;
 #[cfg_attr(not(feature = "trafilatura"), path = "trafilatura_off.rs")]
 mod trafilatura;
 mod words;
-
-use std::collections::HashSet;
 
 use stages::{Laps, Stage};
 
@@ -336,7 +335,8 @@ pub fn extract_with_engine_stats(
     check_nesting(html)?;
 
     let document = Document::from(html);
-    let tree = engine::tree::Tree::build(&document);
+    let marks = matchers.as_ref().map(|m| dom::matched_ids(&document, m));
+    let (tree, marked) = engine::tree::Tree::build_marked(&document, marks.as_ref());
     let nodes_processed = u32::try_from(tree.dom_nodes).unwrap_or(u32::MAX);
     laps.lap(Stage::Parse);
     let base = meta::base_url(&tree, &page_url);
@@ -356,7 +356,7 @@ pub fn extract_with_engine_stats(
         Mode::Article if tree.depth > ARTICLE_MAX_DEPTH => {
             // The article scorer's cost grows with depth × nodes; past this depth the
             // visible text of the body is the answer, with a low confidence.
-            fill_visible_body(&document, &base, &mut out);
+            fill_all(&tree, &base, &[tree.body()], &mut out);
             out.quality_score = Some(if out.text.is_empty() { 0 } else { 10 });
         }
         Mode::Article => {
@@ -364,30 +364,21 @@ pub fn extract_with_engine_stats(
             laps.lap(Stage::Score);
             fill_content(&mut out, content, &mut fallback_meta);
         }
-        Mode::Full => fill_visible_body(&document, &base, &mut out),
+        Mode::Full => fill_all(&tree, &base, &[tree.body()], &mut out),
         Mode::Metadata => {}
         Mode::Custom(_) => {
-            let matchers = matchers.unwrap_or_default();
-            dom::remove_invisible(&document);
-            let matched = dom::matched_in_order(&document, &matchers);
-            let mut texts = Vec::new();
-            let mut markdowns = Vec::new();
-            for node in &matched {
-                let text = dom::visible_text(node);
-                if !text.is_empty() {
-                    texts.push(text);
+            // An element inside one already matched is part of its ancestor's text.
+            let mut roots: Vec<usize> = Vec::new();
+            for &i in &marked {
+                let i = i as usize;
+                if roots
+                    .last()
+                    .is_none_or(|&r| i >= tree.nodes[r].end as usize)
+                {
+                    roots.push(i);
                 }
-                let md = dom::markdown(node);
-                if !md.is_empty() {
-                    markdowns.push(md);
-                }
-                out.links.extend(dom::links(node, &base));
-                out.media.extend(dom::media(node, &base));
             }
-            out.text = texts.join("\n\n");
-            out.markdown = markdowns.join("\n\n");
-            dedup_in_order(&mut out.links);
-            dedup_in_order(&mut out.media);
+            fill_all(&tree, &base, &roots, &mut out);
         }
     }
 
@@ -490,18 +481,12 @@ fn fill_content(
     *fallback = content.metadata;
 }
 
-/// Text, markdown, links and media of everything visible in the body (full mode).
-fn fill_visible_body(document: &Document, base: &Url, out: &mut Extracted) {
-    dom::remove_invisible(document);
-    let body = document.body().unwrap_or_else(|| document.root());
-    out.text = dom::visible_text(&body);
-    out.markdown = dom::markdown(&body);
-    out.links = dom::links(&body, base);
-    out.media = dom::media(&body, base);
-}
-
-/// Remove later duplicates, keeping the first occurrence of each value.
-pub(crate) fn dedup_in_order(values: &mut Vec<String>) {
-    let mut seen = HashSet::new();
-    values.retain(|v| seen.insert(v.clone()));
+/// Text, markdown, links and media of everything visible below `roots` (`full` and
+/// `custom` modes, and pages too deep for the article scorer).
+fn fill_all(tree: &engine::tree::Tree, base: &Url, roots: &[usize], out: &mut Extracted) {
+    let content = engine::write_all(tree, base, roots);
+    out.text = content.text;
+    out.markdown = content.markdown;
+    out.links = content.links;
+    out.media = content.media;
 }

@@ -6,6 +6,8 @@
 //! gathered while the arena is built ([`Tree::facts`]), so no selector is compiled and no
 //! whole-tree query runs.
 
+use std::ops::Range;
+
 use serde_json::Value;
 use url::Url;
 
@@ -97,6 +99,16 @@ impl MetaTags {
         })
     }
 
+    /// The `twitter:dataN` whose `twitter:labelN` says `label` (lower case): "Written by".
+    fn labelled_data(&self, label: &str) -> Option<String> {
+        self.0.iter().find_map(|(key, value)| {
+            let n = key.strip_prefix("twitter:label")?;
+            (value.to_lowercase() == label)
+                .then(|| self.first(&[format!("twitter:data{n}").as_str()]))
+                .flatten()
+        })
+    }
+
     fn all(&self, key: &str) -> impl Iterator<Item = &str> {
         self.0
             .iter()
@@ -149,32 +161,9 @@ impl Metadata {
             site_name.as_deref(),
         );
 
-        let byline = byline(tree, &tags, &ld);
-        let published = tags
-            .first(&[
-                "article:published_time",
-                "og:published_time",
-                "datepublished",
-                "parsely-pub-date",
-                "sailthru.date",
-                "publish-date",
-                "publishdate",
-                "pubdate",
-                "dc.date.issued",
-                "dcterms.date",
-                "dc.date",
-                "date",
-                "article.published",
-            ])
-            .and_then(|d| normalise_date(&d))
-            .or_else(|| ld.date_published())
-            .or_else(|| {
-                tree.facts
-                    .datetimes
-                    .iter()
-                    .find_map(|&d| normalise_date(tree.str(d)))
-            })
-            .or_else(|| date_from_url(page_url));
+        let header = HeaderLines::read(tree, title.as_deref());
+        let byline = byline(tree, &tags, &ld, &header);
+        let published = published_date(&tags, &ld, &header, tree, page_url);
 
         let description = tags.first(&[
             "description",
@@ -304,7 +293,40 @@ fn decide_title(
             best = Some((votes, candidate));
         }
     }
-    best.map(|(_, c)| c.clone())
+    let best = best.map(|(_, c)| c.clone());
+    // The heading the page shows is its title as a reader sees it, provided it is about
+    // the same thing as the stated title (not a site banner or a section name).
+    match (h1s.first(), best) {
+        (Some(h1), Some(best))
+            if h1.len() <= MAX_HEADING_TITLE && word_overlap(h1, &best) >= HEADING_OVERLAP =>
+        {
+            Some(h1.clone())
+        }
+        (_, best) => best,
+    }
+}
+
+/// The longest `<h1>` taken as the title, in bytes.
+const MAX_HEADING_TITLE: usize = 200;
+
+/// The share of words an `<h1>` must have in common with the stated title to be taken as
+/// the title (Jaccard index of the two word sets).
+const HEADING_OVERLAP: f32 = 0.2;
+
+/// The Jaccard index of the lower-cased word sets of `a` and `b`.
+fn word_overlap(a: &str, b: &str) -> f32 {
+    let set = |s: &str| {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect::<std::collections::HashSet<_>>()
+    };
+    let (a, b) = (set(a), set(b));
+    let union = a.union(&b).count();
+    if union == 0 {
+        return 0.0;
+    }
+    a.intersection(&b).count() as f32 / union as f32
 }
 
 /// Remove a site-name prefix or suffix from a `<title>`.
@@ -331,7 +353,7 @@ fn clean_title(title: &str, site_name: Option<&str>, known: &[String]) -> String
         // A part that another source states exactly wins.
         if let Some(part) = parts
             .iter()
-            .find(|p| known.iter().any(|k| key(k) == key(p)))
+            .find(|p| known.iter().any(|k| key(k) == key(p)) && site_name.map(key) != Some(key(p)))
         {
             return (*part).to_string();
         }
@@ -361,7 +383,7 @@ fn clean_title(title: &str, site_name: Option<&str>, known: &[String]) -> String
 
 /// The byline candidates in the order they are tried, as CSS selectors: the [`marker`]s the
 /// element must have, and those one of its ancestors must have (0: none).
-const BYLINE_CANDIDATES: [(u8, u8); 8] = [
+const BYLINE_CANDIDATES: [(u8, u8); 9] = [
     (marker::REL_AUTHOR, 0),                          // [rel=author]
     (marker::ITEMPROP_NAME, marker::ITEMPROP_AUTHOR), // [itemprop=author] [itemprop=name]
     (marker::ITEMPROP_AUTHOR, 0),                     // [itemprop=author]
@@ -370,6 +392,7 @@ const BYLINE_CANDIDATES: [(u8, u8); 8] = [
     (marker::CLASS_AUTHOR_NAME, 0),                   // .author-name
     (marker::CLASS_AUTHOR, 0),                        // .author
     (marker::CLASS_HAS_BYLINE, 0),                    // [class*=byline]
+    (marker::CLASS_HAS_AUTHOR, 0),                    // [class*=author]
 ];
 
 /// How many elements of each byline candidate are tried.
@@ -401,72 +424,233 @@ fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
     found
 }
 
-/// Author names from meta tags, JSON-LD and byline markup.
-fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd) -> Option<String> {
-    let from_meta = tags
+/// Author names from JSON-LD, meta tags, byline markup and byline lines near the title.
+///
+/// An organisation named as JSON-LD author is not an author; a user name (one word in lower
+/// case, digits or dashes) is kept only when nothing better is found. Brands named in a
+/// byline stay: "By Acme" is what the page says.
+fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd, header: &HeaderLines) -> Option<String> {
+    let meta = tags
         .first(&[
             "author",
             "article:author",
             "parsely-author",
             "sailthru.author",
+            "cxenseparse:author",
             "byl",
             "dc.creator",
             "dcterms.creator",
+            "citation_author",
             "twitter:creator:name",
         ])
         .and_then(|a| clean_byline(&a));
-    if from_meta.is_some() {
-        return from_meta;
+    let written_by = tags
+        .labelled_data("written by")
+        .and_then(|a| clean_byline(&a));
+    let markup = || {
+        let candidates = byline_candidates(tree);
+        let last = candidates.len() - 1;
+        candidates
+            .iter()
+            .enumerate()
+            .flat_map(|(k, list)| {
+                // `[class*=author]` is also every comment's and review's author: only the
+                // ones near the title count.
+                list.iter()
+                    .filter(move |&&i| k != last || header.nodes.contains(&(i as usize)))
+            })
+            .map(|&i| block_text(tree, i))
+            .filter(|t| t.len() <= BYLINE_MARKUP_MAX)
+            .find_map(|t| clean_byline(&t))
+    };
+    let mut weak = None;
+    let mut keep = |name: Option<String>| -> Option<String> {
+        let name = name?;
+        if is_user_name(&name) {
+            weak.get_or_insert(name);
+            return None;
+        }
+        Some(name)
+    };
+    if let Some(name) = keep(ld.author_names()) {
+        return Some(name);
     }
-    if let Some(names) = ld.author_names() {
-        return Some(names);
+    if let Some(name) = keep(meta) {
+        return Some(name);
     }
-    byline_candidates(tree)
-        .iter()
-        .flatten()
-        .find_map(|&i| clean_byline(&text_of(tree, i)))
+    if let Some(name) = keep(written_by) {
+        return Some(name);
+    }
+    if let Some(name) = keep(markup()) {
+        return Some(name);
+    }
+    if let Some(name) = keep(header.byline()) {
+        return Some(name);
+    }
+    weak
 }
 
-/// The text of element `i`, white space collapsed.
+/// The longest byline markup text read, in bytes (longer elements hold a biography).
+const BYLINE_MARKUP_MAX: usize = 120;
+
+/// Whether an author string looks like a user name rather than a person's name: one word,
+/// no capital letter, or digits or dashes inside.
+fn is_user_name(name: &str) -> bool {
+    !name.contains(' ')
+        && (name.chars().all(|c| !c.is_uppercase())
+            || name
+                .chars()
+                .any(|c| c.is_ascii_digit() || c == '-' || c == '_' || c == '.'))
+}
+
+/// Text of element `i`, white space collapsed.
 fn text_of(tree: &Tree, i: u32) -> String {
     collapse(&tree.text_of(i as usize))
 }
 
-/// Clean an author string: no "By " prefix, no URL, no date, not too long.
+/// The visible text of element `i` with a space at every block boundary and line break, so
+/// that "<p>Ann Lee</p><p>May 3, 2024</p>" reads "Ann Lee May 3, 2024", white space
+/// collapsed.
+fn block_text(tree: &Tree, i: u32) -> String {
+    use crate::engine::tag::Tag;
+    let i = i as usize;
+    let end = tree.nodes[i].end as usize;
+    let mut out = String::new();
+    let mut k = i;
+    while k < end {
+        let node = &tree.nodes[k];
+        match node.tag {
+            Some(Tag::Invisible) => {
+                k = node.end as usize;
+                continue;
+            }
+            Some(tag) if tag.is_block() || tag == Tag::Br => out.push(' '),
+            Some(_) => {}
+            None => out.push_str(tree.str(node.text)),
+        }
+        k += 1;
+    }
+    collapse(&out)
+}
+
+/// Words that are interface labels, never an author's name (lower case).
+const NOT_NAMES: &[&str] = &[
+    "by",
+    "author",
+    "authors",
+    "written by",
+    "posted by",
+    "admin",
+    "administrator",
+    "webmaster",
+    "undefined",
+    "null",
+    "none",
+    "name",
+    "unknown",
+    "guest",
+    "anonymous",
+    "editor",
+    "staff",
+    "updated",
+    "view more posts",
+    "view all posts",
+    "more posts",
+    "read more",
+    "share",
+    "follow",
+];
+
+/// Prefixes that introduce the names (lower case, longest first).
+const NAME_PREFIXES: &[&str] = &[
+    "written by:",
+    "written by ",
+    "posted by:",
+    "posted by ",
+    "article by ",
+    "story by ",
+    "words by ",
+    "text by ",
+    "recipe by ",
+    "post by ",
+    "posted in ",
+    "authors:",
+    "author:",
+    "authors ",
+    "author ",
+    "the author",
+    "by:",
+    "by ",
+    "von ",
+    "par ",
+    "por ",
+    "door ",
+];
+
+/// Clean an author string: no "By " prefix, no e-mail, URL, date or role after the names,
+/// no interface words, not too long. Several names stay as written ("Ann Lee and Bo Chan").
 pub(crate) fn clean_byline(raw: &str) -> Option<String> {
     let mut s = collapse(raw);
-    for prefix in [
-        "by:",
-        "by ",
-        "von ",
-        "par ",
-        "por ",
-        "door ",
-        "author:",
-        "written by ",
-    ] {
-        if s.get(..prefix.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-        {
-            s = s[prefix.len()..].trim().to_string();
-        }
+    loop {
+        let lower = s.to_lowercase();
+        let Some(prefix) = NAME_PREFIXES.iter().find(|p| lower.starts_with(*p)) else {
+            break;
+        };
+        // Prefixes are ASCII, so their length is a character boundary of `s` too when the
+        // lower-cased text starts with them.
+        let rest = s.get(prefix.len()..).unwrap_or("").trim().to_string();
+        s = rest;
     }
-    // Cut trailing dates or separators: "Jane Doe | May 3, 2024", "Jane Doe, Updated ...".
-    for sep in [" | ", " • ", " · ", " on ", " - ", " — ", "\n"] {
+    // Cut what follows the names: "Jane Doe | May 3, 2024", "Jane Doe, Updated ...".
+    for sep in [" | ", " • ", " · ", " on ", " - ", " — ", " – ", " »", "\n"] {
         if let Some(i) = s.find(sep) {
             s.truncate(i);
         }
     }
+    if let Some((at, _)) = crate::dates::first_date_at(&s) {
+        s.truncate(at);
+    }
+    for marker in [
+        " updated",
+        " published",
+        " posted",
+        " last updated",
+        " reviewed",
+        " fact checked",
+        " min read",
+        " minute read",
+        " view in",
+        " view all",
+        " follow",
+    ] {
+        if let Some(i) = s.to_lowercase().find(marker)
+            && s.is_char_boundary(i)
+        {
+            s.truncate(i);
+        }
+    }
+    // Drop e-mail addresses and handles.
+    let s: String = s
+        .split_whitespace()
+        .filter(|w| !w.contains('@') || w.starts_with('@') && w.len() == 1)
+        .collect::<Vec<_>>()
+        .join(" ");
     let s = s
         .trim()
-        .trim_end_matches([',', ';', ':'])
+        .trim_end_matches([',', ';', ':', '|', '-', '·', '•'])
         .trim()
         .to_string();
-    let lower = s.to_ascii_lowercase();
+    let lower = s.to_lowercase();
     if s.is_empty()
         || s.chars().count() > 100
         || lower.starts_with("http")
         || lower.contains("www.")
+        || lower.contains('©')
+        || lower.contains("copyright")
+        || lower.contains("all rights reserved")
+        || lower.contains('*')
+        || lower.starts_with("authoriz")
+        || NOT_NAMES.contains(&lower.as_str())
         || !s.chars().any(char::is_alphabetic)
         || crate::word_count(&s) > 12
     {
@@ -542,6 +726,354 @@ pub(crate) fn normalise_date(raw: &str) -> Option<String> {
     }
     Some(date)
 }
+
+/// Meta tags that state when the page was first published, most trusted first.
+const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "publish-date",
+    "published-date",
+    "publish_date",
+    "publishdate",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dcterms.date",
+    "dc.date",
+    "dc.date.created",
+    "date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+    "ms.date",
+    "citation_publication_date",
+    "citation_date",
+];
+
+/// Meta tags that state when the page was last changed.
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+    "lastmod",
+];
+
+/// Visible text read before the title heading for date and byline lines, in bytes.
+const HEADER_BEFORE: usize = 400;
+
+/// Visible text read after the title heading for date and byline lines, in bytes.
+const HEADER_AFTER: usize = 1500;
+
+/// The longest line of text read as a date or byline line, in bytes: dates and names inside
+/// running prose are not the page's.
+const HEADER_LINE: usize = 160;
+
+/// The page's publication date: stated in meta tags or JSON-LD, else written near the title,
+/// else in a `<time>` element, else the last-modified date, else in the URL path.
+fn published_date(
+    tags: &MetaTags,
+    ld: &JsonLd,
+    header: &HeaderLines,
+    tree: &Tree,
+    page_url: &Url,
+) -> Option<String> {
+    tags.first(PUBLISHED_KEYS)
+        .and_then(|d| normalise_date(&d))
+        .or_else(|| ld.date("datePublished"))
+        .or_else(|| header.date())
+        .or_else(|| {
+            tree.facts
+                .datetimes
+                .iter()
+                .find_map(|&(_, d)| normalise_date(tree.str(d)))
+        })
+        .or_else(|| tags.first(MODIFIED_KEYS).and_then(|d| normalise_date(&d)))
+        .or_else(|| ld.date("dateModified"))
+        .or_else(|| date_from_url(page_url))
+}
+
+/// The `<h1>` the page's title heads: the first whose text is the title, else the first.
+fn title_heading(tree: &Tree, title: Option<&str>) -> Option<usize> {
+    let key = |s: &str| collapse(s).to_lowercase();
+    let title = title.map(key);
+    let h1s = &tree.facts.h1s;
+    h1s.iter()
+        .find(|&&h| title.as_deref() == Some(key(&tree.text_of(h as usize)).as_str()))
+        .or_else(|| h1s.first())
+        .map(|&h| h as usize)
+}
+
+/// One line of visible text near the title heading: the text of consecutive inline nodes
+/// up to a block boundary.
+#[derive(Debug, Default)]
+struct Line {
+    /// The text, white space collapsed (empty for a `<time datetime>`).
+    text: String,
+    /// The date of a `<time datetime>` element.
+    datetime: Option<String>,
+    /// Visible text read before the line started, in bytes.
+    at: usize,
+    /// The arena node the line starts at.
+    node: usize,
+}
+
+/// The short lines of visible text around the title heading, where pages write their date
+/// line and byline: up to [`HEADER_BEFORE`] bytes before the heading (nearest last) and
+/// [`HEADER_AFTER`] after it. Navigation, footers, asides, forms and hidden subtrees are
+/// skipped. Without a heading, the start of the body is read.
+#[derive(Debug, Default)]
+struct HeaderLines {
+    before: Vec<Line>,
+    after: Vec<Line>,
+    /// The arena nodes the lines were read from.
+    nodes: Range<usize>,
+}
+
+impl HeaderLines {
+    fn read(tree: &Tree, title: Option<&str>) -> Self {
+        use crate::engine::tag::Tag;
+        let anchor = title_heading(tree, title);
+        let body = tree.body();
+        let end = tree.nodes[body].end as usize;
+        let mut out = HeaderLines::default();
+        let mut before: std::collections::VecDeque<Line> = Default::default();
+        let mut read = 0usize;
+        // Where the text after the anchor starts (`None`: the anchor is not reached yet).
+        let mut after_start: Option<usize> = anchor.is_none().then_some(0);
+        let mut line = Line::default();
+        let mut line_end = 0usize;
+        let mut times = tree.facts.datetimes.iter().peekable();
+        let mut i = body;
+        let flush = |line: &mut Line,
+                     after: bool,
+                     read: usize,
+                     before: &mut std::collections::VecDeque<Line>,
+                     out: &mut HeaderLines| {
+            let done = std::mem::replace(
+                line,
+                Line {
+                    at: read,
+                    ..Line::default()
+                },
+            );
+            if done.text.is_empty() && done.datetime.is_none() {
+                return;
+            }
+            if after {
+                out.after.push(done);
+            } else {
+                before.push_back(done);
+                while before
+                    .front()
+                    .is_some_and(|l| read.saturating_sub(l.at) > HEADER_BEFORE)
+                {
+                    before.pop_front();
+                }
+            }
+        };
+        while i < end {
+            if i >= line_end {
+                flush(
+                    &mut line,
+                    after_start.is_some(),
+                    read,
+                    &mut before,
+                    &mut out,
+                );
+            }
+            if after_start.is_some_and(|start| read - start > HEADER_AFTER) {
+                break;
+            }
+            if anchor == Some(i) {
+                flush(&mut line, false, read, &mut before, &mut out);
+                i = tree.nodes[i].end as usize;
+                after_start = Some(read);
+                while before
+                    .front()
+                    .is_some_and(|l| read.saturating_sub(l.at) > HEADER_BEFORE)
+                {
+                    before.pop_front();
+                }
+                continue;
+            }
+            let node = &tree.nodes[i];
+            match node.tag {
+                Some(tag) => {
+                    let attrs = tree.attrs(i);
+                    if matches!(
+                        tag,
+                        Tag::Invisible
+                            | Tag::Nav
+                            | Tag::Footer
+                            | Tag::Aside
+                            | Tag::Form
+                            | Tag::Control
+                    ) || attrs.hidden
+                        || attrs.boiler_role
+                    {
+                        i = node.end as usize;
+                        continue;
+                    }
+                    while times.peek().is_some_and(|&&(t, _)| (t as usize) < i) {
+                        times.next();
+                    }
+                    if let Some(&&(t, datetime)) = times.peek()
+                        && t as usize == i
+                        && let Some(date) = normalise_date(tree.str(datetime))
+                    {
+                        flush(
+                            &mut line,
+                            after_start.is_some(),
+                            read,
+                            &mut before,
+                            &mut out,
+                        );
+                        line.datetime = Some(date);
+                        line.node = i;
+                        flush(
+                            &mut line,
+                            after_start.is_some(),
+                            read,
+                            &mut before,
+                            &mut out,
+                        );
+                        i = node.end as usize;
+                        continue;
+                    }
+                    if tag.is_block() || tag == Tag::Br {
+                        flush(
+                            &mut line,
+                            after_start.is_some(),
+                            read,
+                            &mut before,
+                            &mut out,
+                        );
+                        line_end = node.end as usize;
+                    }
+                }
+                None => {
+                    let text = tree.str(node.text);
+                    if !text.trim().is_empty() {
+                        if line.text.is_empty() {
+                            line.node = i;
+                        }
+                        read += text.len();
+                        if line.text.len() <= HEADER_LINE + 1 {
+                            for word in text.split_whitespace() {
+                                if !line.text.is_empty() {
+                                    line.text.push(' ');
+                                }
+                                line.text.push_str(word);
+                            }
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        flush(
+            &mut line,
+            after_start.is_some(),
+            read,
+            &mut before,
+            &mut out,
+        );
+        if anchor.is_some() && after_start.is_some() {
+            out.before = before.into_iter().collect();
+        }
+        let first = out
+            .before
+            .first()
+            .or(out.after.first())
+            .map_or(i, |l| l.node.min(anchor.unwrap_or(l.node)));
+        out.nodes = first..i;
+        out
+    }
+
+    /// The lines to look at, nearest the heading first: those after it, then those before
+    /// it from the nearest.
+    fn nearest(&self) -> impl Iterator<Item = &Line> {
+        self.after
+            .iter()
+            .chain(self.before.iter().rev())
+            .filter(|l| l.text.len() <= HEADER_LINE)
+    }
+
+    /// The first date written on a line (or in a `<time datetime>`).
+    fn date(&self) -> Option<String> {
+        self.nearest().find_map(|l| {
+            l.datetime
+                .clone()
+                .or_else(|| crate::dates::first_date(&l.text))
+        })
+    }
+
+    /// Author names written on a byline line: "By Ann Lee", "Posted on May 3, 2024 by Ann
+    /// Lee", or a line saying only "Written by" followed by the names.
+    fn byline(&self) -> Option<String> {
+        let lines: Vec<&Line> = self.nearest().collect();
+        lines.iter().enumerate().find_map(|(k, l)| {
+            let text = l.text.as_str();
+            let lower = text.to_lowercase();
+            let label = lower.trim_end_matches([':', ' ']);
+            if BYLINE_LABELS.contains(&label) {
+                // The names are on the next line in reading order.
+                let next = if k < self.after.len() {
+                    self.after.get(k + 1)
+                } else {
+                    None
+                };
+                return next.and_then(|n| clean_byline(&n.text));
+            }
+            if BYLINE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+                return clean_byline(text);
+            }
+            // "Published May 3, 2024 by Ann Lee", "May 3, 2024 · By Ann Lee"
+            let at = lower.find(" by ")?;
+            let head = &text[..at];
+            (crate::dates::first_date(head).is_some()
+                || head
+                    .to_lowercase()
+                    .split_whitespace()
+                    .any(|w| matches!(w, "posted" | "published" | "written" | "updated" | "story")))
+            .then(|| clean_byline(&text[at + 1..]))
+            .flatten()
+        })
+    }
+}
+
+/// Lines that only announce the byline on the next line.
+const BYLINE_LABELS: &[&str] = &[
+    "by",
+    "written by",
+    "posted by",
+    "words by",
+    "author",
+    "authors",
+    "article by",
+    "story by",
+    "text by",
+];
+
+/// The start of a byline line (lower case).
+const BYLINE_PREFIXES: &[&str] = &[
+    "by ",
+    "by:",
+    "written by ",
+    "posted by ",
+    "words by ",
+    "story by ",
+    "text by ",
+    "article by ",
+    "recipe by ",
+    "authors:",
+    "author:",
+];
 
 /// A `/YYYY/MM/DD/` date in the URL path.
 fn date_from_url(url: &Url) -> Option<String> {
@@ -639,9 +1171,10 @@ impl JsonLd {
             .find_map(|o| as_text(o.get("headline")?).or_else(|| as_text(o.get("name")?)))
     }
 
-    fn date_published(&self) -> Option<String> {
+    /// The first valid date under `key` (`datePublished`, `dateModified`).
+    fn date(&self, key: &str) -> Option<String> {
         self.main()
-            .find_map(|o| as_text(o.get("datePublished")?).and_then(|d| normalise_date(&d)))
+            .find_map(|o| as_text(o.get(key)?).and_then(|d| normalise_date(&d)))
     }
 
     fn publisher_name(&self) -> Option<String> {
@@ -665,6 +1198,8 @@ impl JsonLd {
             let mut names: Vec<String> = items
                 .into_iter()
                 .filter_map(|a| match a {
+                    // An organisation is the publisher speaking, not an author.
+                    Value::Object(_) if type_names(a).iter().any(|t| t == "organization") => None,
                     Value::Object(_) => as_text(a.get("name")?),
                     other => as_text(other),
                 })
@@ -829,6 +1364,159 @@ mod tests {
     }
 
     #[test]
+    fn dates_written_near_the_title_are_read() {
+        let prose = format!(
+            "<h1>Tides</h1><p>{} On March 3, 2024 the harbour flooded.</p>",
+            "The tide rises twice a day. ".repeat(8)
+        );
+        let cases: [(&str, &str, Option<&str>); 6] = [
+            // A date line under the heading, split over inline elements; not the one in
+            // the navigation.
+            (
+                "<nav>May 1, 2020</nav><h1>Tides</h1><div><span>Nov</span> 14, 2025</div>",
+                "https://a.example/x",
+                Some("2025-11-14"),
+            ),
+            // Shortly before the heading.
+            (
+                "<p>Posted 3 March 2024</p><h1>Tides</h1><p>Text</p>",
+                "https://a.example/x",
+                Some("2024-03-03"),
+            ),
+            // A `<time datetime>` near the heading: its attribute, not its text.
+            (
+                "<h1>Tides</h1><time datetime='2024-02-01T10:00:00Z'>Yesterday</time>",
+                "https://a.example/x",
+                Some("2024-02-01T10:00:00Z"),
+            ),
+            // A date inside running prose is not the page's date.
+            (&prose, "https://a.example/x", None),
+            // The stated publication date wins over a date written on the page.
+            (
+                "<meta property='article:published_time' content='2023-01-02'>\
+                 <h1>Tides</h1><p>Updated March 3, 2024</p>",
+                "https://a.example/x",
+                Some("2023-01-02"),
+            ),
+            // The last-modified date is the last resort before the URL.
+            (
+                "<meta property='article:modified_time' content='2022-05-06'><p>x</p>",
+                "https://a.example/2020/01/02/x",
+                Some("2022-05-06"),
+            ),
+        ];
+        for (html, url, want) in cases {
+            assert_eq!(read(html, url).published.as_deref(), want, "{html}");
+        }
+    }
+
+    #[test]
+    fn bylines_written_near_the_title_are_read() {
+        let comments = format!(
+            "<h1>T</h1><p>{}</p><div class=comment-author>Fan</div>",
+            "Words of the article. ".repeat(100)
+        );
+        let cases: [(&str, Option<&str>); 6] = [
+            (
+                "<h1>Tides</h1><p>By Ann Lee · May 3, 2024</p>",
+                Some("Ann Lee"),
+            ),
+            (
+                "<h1>Tides</h1><p>Written by</p><p>Bo Chan</p>",
+                Some("Bo Chan"),
+            ),
+            (
+                "<h1>Tides</h1><p>Published May 3, 2024 by Cy Dunn</p>",
+                Some("Cy Dunn"),
+            ),
+            (
+                "<meta name='twitter:label1' content='Written by'>\
+                 <meta name='twitter:data1' content='Di Eve'><h1>Tides</h1>",
+                Some("Di Eve"),
+            ),
+            // Blocks inside a byline element do not glue the name to the date.
+            (
+                "<h1>T</h1><div class=post-author><p>Ed Fox</p><p>Dec 18, 2025</p></div>",
+                Some("Ed Fox"),
+            ),
+            // An element whose class only contains "author" counts near the title, not in
+            // the comments.
+            (&comments, None),
+        ];
+        for (html, want) in cases {
+            assert_eq!(
+                read(html, "https://a.example/").byline.as_deref(),
+                want,
+                "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn organisations_and_user_names_are_not_preferred_authors() {
+        let byline = |body: &str| read(body, "https://a.example/").byline;
+        let ld = r#"<script type="application/ld+json">{"@type":"Article",
+            "author":{"@type":"Organization","name":"Acme"}}</script>"#;
+        assert_eq!(byline(ld), None);
+        // A user name from a meta tag gives way to the name on the page...
+        assert_eq!(
+            byline("<meta name=author content=ann-lee><h1>T</h1><p>By Ann Lee</p>").as_deref(),
+            Some("Ann Lee")
+        );
+        // ...and is kept when there is nothing else.
+        assert_eq!(
+            byline("<meta name=author content=annlee><p>x</p>").as_deref(),
+            Some("annlee")
+        );
+    }
+
+    #[test]
+    fn author_strings_lose_what_is_not_a_name() {
+        for (raw, want) in [
+            ("Posted by BeauHD", Some("BeauHD")),
+            ("Newsdesk news@example.com", Some("Newsdesk")),
+            (
+                "GILLIAN MOHNEY March 11, 2015 3:46 PM",
+                Some("GILLIAN MOHNEY"),
+            ),
+            ("Ann Lee Updated 3 hours ago", Some("Ann Lee")),
+            ("Post by galitsyn » Sat", Some("galitsyn")),
+            ("Author Isaiah Shelton", Some("Isaiah Shelton")),
+            ("Ann Lee and Bo Chan", Some("Ann Lee and Bo Chan")),
+            ("Written By", None),
+            ("View all posts", None),
+            ("Name *", None),
+            ("© 2025 The Pennsylvania State University", None),
+            ("undefined", None),
+        ] {
+            assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_heading_a_reader_sees_is_the_title() {
+        let title = |html: &str| read(html, "https://a.example/").title;
+        // The <h1> words the same story differently from <title>: the heading wins.
+        assert_eq!(
+            title(
+                "<title>Health And Nutrition Trends For 2026 | Site</title>\
+                 <h1>Top 10 Health and Nutrition Trends to Watch</h1>"
+            )
+            .as_deref(),
+            Some("Top 10 Health and Nutrition Trends to Watch")
+        );
+        // A heading about something else (a site banner) does not.
+        assert_eq!(
+            title(
+                "<title>Tide tables for May | Ocean Notes</title>\
+                 <meta property=og:site_name content='Ocean Notes'><h1>Ocean Notes</h1>"
+            )
+            .as_deref(),
+            Some("Tide tables for May")
+        );
+    }
+
+    #[test]
     fn head_facts_are_read_from_the_arena() {
         let meta = read(
             "<html xml:lang=fr-fr><head><title>Tides explained | Ocean Notes</title>\
@@ -981,6 +1669,7 @@ mod tests {
                 ".author-name",
                 ".author",
                 "[class*=byline]",
+                "[class*=author]",
             ];
             for (selector, found) in selectors.iter().zip(&ours) {
                 let expected: Vec<String> = document

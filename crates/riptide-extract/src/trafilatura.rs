@@ -6,7 +6,9 @@ use url::Url;
 
 use crate::content::Content;
 use crate::meta::Fallback;
-use crate::{ExtractError, dedup_in_order, dom, words};
+use std::collections::HashSet;
+
+use crate::{ExtractError, dom, words};
 
 /// Run rs-trafilatura on `html` (it parses the page again).
 pub(crate) fn article(html: &str, page_url: &Url, base: &Url) -> Result<Content, ExtractError> {
@@ -60,4 +62,10 @@ pub(crate) fn article(html: &str, page_url: &Url, base: &Url) -> Result<Content,
             description: meta.description,
         }),
     })
+}
+
+/// Remove later duplicates, keeping the first occurrence of each value.
+fn dedup_in_order(values: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    values.retain(|v| seen.insert(v.clone()));
 }

@@ -56,6 +56,9 @@ pub(crate) struct Context<'a> {
     pub(crate) title: Option<&'a str>,
     /// Subtrees written as they are, without the link-density test (the selection roots).
     pub(crate) roots: &'a [usize],
+    /// Write everything visible below the roots: no boilerplate or link-density test
+    /// (`full` and `custom` modes).
+    pub(crate) all: bool,
 }
 
 /// An open list.
@@ -184,6 +187,9 @@ impl Writer<'_> {
         let tree = self.cx.tree;
         let Some(tag) = tree.tag(i) else { return false };
         let text = s.text[i];
+        if self.cx.all {
+            return matches!(tag, Tag::Heading(_)) && text == 0;
+        }
         match tag {
             Tag::Heading(_) => text == 0,
             Tag::Div
@@ -243,6 +249,9 @@ impl Writer<'_> {
             | Tag::Header
             | Tag::Form
             | Tag::OtherBlock
+            | Tag::Nav
+            | Tag::Aside
+            | Tag::Footer
             | Tag::Body
             | Tag::Html => {
                 self.block(Break::Paragraph);

@@ -11,7 +11,7 @@ mod preloaded;
 mod score;
 mod select;
 mod signals;
-mod tag;
+pub(crate) mod tag;
 pub(crate) mod tree;
 
 use dom_query::Document;
@@ -73,6 +73,7 @@ fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>, laps: &mut Laps) -
         base,
         title,
         roots: &roots,
+        all: false,
     });
     let quality = quality(&scores, &roots, selection.score, emitted.text.is_empty());
     // The markdown is a document: it starts with the title when the content does not.
@@ -89,6 +90,28 @@ fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>, laps: &mut Laps) -
         links: emitted.links,
         media: emitted.media,
         quality,
+        metadata: None,
+    }
+}
+
+/// Everything visible below `roots` (the body in `full` mode, the matched elements in
+/// `custom` mode), written by the same emitter as article mode (no quality is judged).
+pub(crate) fn write_all(tree: &Tree, base: &Url, roots: &[usize]) -> Content {
+    let scores = Scores::visible(tree);
+    let emitted = emit::emit(&emit::Context {
+        tree,
+        scores: &scores,
+        base,
+        title: None,
+        roots,
+        all: true,
+    });
+    Content {
+        text: emitted.text,
+        markdown: emitted.markdown,
+        links: emitted.links,
+        media: emitted.media,
+        quality: 0,
         metadata: None,
     }
 }

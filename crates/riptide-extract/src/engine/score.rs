@@ -39,16 +39,7 @@ impl Scores {
     /// Measure `tree`.
     pub(crate) fn compute(tree: &Tree) -> Scores {
         let n = tree.len();
-        let mut s = Scores {
-            junk: vec![false; n],
-            raw: vec![0; n],
-            own_punct: vec![0; n],
-            text: vec![0; n],
-            link: vec![0; n],
-            punct: vec![0; n],
-            paragraphs: vec![0; n],
-            content: vec![0.0; n],
-        };
+        let mut s = Scores::zeroed(n);
         s.raw_sizes(tree);
         s.mark_junk(tree, None);
         s.sizes(tree);
@@ -65,6 +56,36 @@ impl Scores {
         s.sizes(tree);
         s.credit(tree);
         s
+    }
+
+    /// Measure `tree` for writing everything visible: only invisible and hidden subtrees
+    /// are junk, and no content is scored.
+    pub(crate) fn visible(tree: &Tree) -> Scores {
+        let n = tree.len();
+        let mut s = Scores::zeroed(n);
+        s.raw_sizes(tree);
+        for i in 0..n {
+            let node = &tree.nodes[i];
+            s.junk[i] = (node.parent != NONE && s.junk[node.parent as usize])
+                || node.tag == Some(Tag::Invisible)
+                || (node.tag.is_some() && tree.attrs(i).hidden);
+        }
+        s.sizes(tree);
+        s
+    }
+
+    /// All measures zero for `n` nodes.
+    fn zeroed(n: usize) -> Scores {
+        Scores {
+            junk: vec![false; n],
+            raw: vec![0; n],
+            own_punct: vec![0; n],
+            text: vec![0; n],
+            link: vec![0; n],
+            punct: vec![0; n],
+            paragraphs: vec![0; n],
+            content: vec![0.0; n],
+        }
     }
 
     /// Link density of node `i`: the share of its text inside links.

@@ -40,6 +40,8 @@ pub(crate) mod byline {
     pub(crate) const CLASS_AUTHOR_NAME: u8 = 1 << 5;
     /// `[class*=byline]`.
     pub(crate) const CLASS_HAS_BYLINE: u8 = 1 << 6;
+    /// `[class*=author]`.
+    pub(crate) const CLASS_HAS_AUTHOR: u8 = 1 << 7;
 }
 
 /// A `<meta>` element with a `content` attribute.
@@ -63,8 +65,8 @@ pub(crate) struct Facts {
     pub(crate) h1s: Vec<u32>,
     /// Every `<script>` whose `type` contains `ld+json`.
     pub(crate) json_ld: Vec<u32>,
-    /// `datetime` of every `<time datetime>`.
-    pub(crate) datetimes: Vec<Span>,
+    /// Every `<time datetime>` element and its `datetime`.
+    pub(crate) datetimes: Vec<(u32, Span)>,
     /// `lang` of the first `<html>`, else its `xml:lang`.
     pub(crate) lang: Option<Span>,
     /// `href` of the first `<base href>`.
@@ -158,6 +160,16 @@ impl Tree {
     /// Build the arena from a parsed document, skipping comments, doctypes and processing
     /// instructions.
     pub(crate) fn build(document: &Document) -> Tree {
+        Tree::build_marked(document, None).0
+    }
+
+    /// [`Tree::build`], also returning the arena indices of the `marked` elements, in
+    /// document order.
+    pub(crate) fn build_marked(
+        document: &Document,
+        marked: Option<&std::collections::HashSet<NodeId>>,
+    ) -> (Tree, Vec<u32>) {
+        let mut found = Vec::new();
         let dom = &document.tree;
         let mut tree = Tree {
             attrs: vec![Attrs::default()],
@@ -194,6 +206,9 @@ impl Tree {
                         false
                     }
                     NodeData::Element(element) => {
+                        if marked.is_some_and(|m| m.contains(&id)) {
+                            found.push(index);
+                        }
                         let name = element.name.local.as_ref();
                         let tag = Tag::of(name);
                         node_out.tag = Some(tag);
@@ -225,7 +240,7 @@ impl Tree {
             }
             stack.extend(kids.into_iter().rev().map(|kid| Some((kid, index))));
         }
-        tree
+        (tree, found)
     }
 
     fn len_u32(&self) -> u32 {
@@ -276,7 +291,7 @@ impl Tree {
             "time" => {
                 if let Some(datetime) = attr("datetime") {
                     let span = self.push_str(datetime);
-                    self.facts.datetimes.push(span);
+                    self.facts.datetimes.push((index, span));
                 }
             }
             "html" if !self.facts.seen_html => {
@@ -487,6 +502,9 @@ fn byline_classes(class: &str) -> u8 {
     let mut out = 0;
     if class.contains("byline") {
         out |= byline::CLASS_HAS_BYLINE;
+    }
+    if class.contains("author") {
+        out |= byline::CLASS_HAS_AUTHOR;
     }
     for name in class.split_ascii_whitespace() {
         out |= match name {
