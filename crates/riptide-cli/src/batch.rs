@@ -241,8 +241,8 @@ pub(crate) async fn run(args: BatchArgs) -> Result<(), Failure> {
     tokio::pin!(ctrl_c);
 
     let finish_one = |result: Result<(Value, bool), tokio::task::JoinError>,
-                          sink: &mut Sink,
-                          tally: &mut Tally| {
+                      sink: &mut Sink,
+                      tally: &mut Tally| {
         let (line, ok) = result.unwrap_or_else(|e| {
             (
                 json!({ "id": Value::Null, "error": error_value("internal", &format!("the extraction task failed: {e}")) }),

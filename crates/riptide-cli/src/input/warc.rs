@@ -288,11 +288,13 @@ impl Reader<'_> {
             let mut read = body;
             read.extend_from_slice(&end);
             let next = read
-                .windows(8)
+                .windows(10)
                 .enumerate()
                 .skip(1)
-                .find(|(_, w)| w[0] == b'\n' && w[1..].starts_with(b"WARC/1."))
-                .map(|(i, _)| i + 1);
+                .find(|(_, w)| {
+                    w.starts_with(b"WARC/1.") && w[7].is_ascii_digit() && &w[8..] == b"\r\n"
+                })
+                .map(|(i, _)| i);
             if let Some(start) = next {
                 self.unread(read.split_off(start));
             }
