@@ -63,10 +63,10 @@ impl Progress {
         } else {
             0.0
         };
-        bar.set_message(format!("{pages} pages, {rate:.1} pages/s, {errors} errors"));
         if !matches!(self.total, Total::Unknown) {
             bar.set_position(position);
         }
+        bar.set_message(format!("{pages} pages, {rate:.1} pages/s, {errors} errors"));
     }
 
     /// Clear the display (before the summary line).
