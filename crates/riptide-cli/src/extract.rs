@@ -10,10 +10,20 @@ use crate::{DEFAULT_URL, Failure, extractor};
 
 /// The modes without selectors.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum ModeArg {
+pub(crate) enum ModeArg {
     Article,
     Full,
     Metadata,
+}
+
+impl ModeArg {
+    pub(crate) fn mode(self) -> ExtractionMode {
+        match self {
+            ModeArg::Article => ExtractionMode::Article,
+            ModeArg::Full => ExtractionMode::Full,
+            ModeArg::Metadata => ExtractionMode::Metadata,
+        }
+    }
 }
 
 /// What is printed.
@@ -46,6 +56,10 @@ pub(crate) struct ExtractArgs {
     /// Include the guest's figures (time, memory, nodes) in the JSON output.
     #[arg(long)]
     stats: bool,
+    /// The HTTP Content-Type the page was served with (its charset decodes the page, e.g.
+    /// "text/html; charset=Shift_JIS"); without it, a BOM, a <meta charset>, or sniffing.
+    #[arg(long, value_name = "TYPE")]
+    content_type: Option<String>,
     /// A component to use instead of the bundled one.
     #[arg(long, value_name = "PATH")]
     component: Option<PathBuf>,
@@ -54,32 +68,27 @@ pub(crate) struct ExtractArgs {
     input: PathBuf,
 }
 
-/// Read a page from a file or stdin; bytes that are not UTF-8 are replaced (binary input is
-/// then refused by the input checks with a clear message).
-pub(crate) fn read_input(path: &Path) -> Result<String, Failure> {
+/// Read a page from a file (gunzipped when its name ends in `.gz`) or stdin, decoded as a
+/// browser would (BOM, `<meta charset>`, else sniffing; see `riptide::decode_html`). Bytes
+/// malformed in that encoding are replaced (binary input is then refused by the input checks
+/// with a clear message).
+pub(crate) fn read_input(path: &Path, content_type: Option<&str>) -> Result<String, Failure> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin()
             .read_to_end(&mut bytes)
             .map_err(|e| Failure::usage(format!("could not read standard input: {e}")))?;
     } else {
-        bytes = std::fs::read(path)
+        bytes = crate::input::read_page_file(path)
             .map_err(|e| Failure::usage(format!("could not read {}: {e}", path.display())))?;
     }
-    Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
+    Ok(riptide::decode_html(&bytes, content_type).text)
 }
 
 /// Extract the page `args.input` and print it in `args.format`.
 pub(crate) async fn run(args: ExtractArgs) -> Result<(), Failure> {
     let mode = if args.selector.is_empty() {
-        match args.mode {
-            ModeArg::Article => ExtractionMode::Article,
-            ModeArg::Full => ExtractionMode::Full,
-            ModeArg::Metadata => ExtractionMode::Metadata,
-        }
+        args.mode.mode()
     } else {
         ExtractionMode::Custom(args.selector)
     };
@@ -87,7 +96,7 @@ pub(crate) async fn run(args: ExtractArgs) -> Result<(), Failure> {
         eprintln!("riptide: note: no --url given; relative links resolve against {DEFAULT_URL}");
         DEFAULT_URL.to_string()
     });
-    let html = read_input(&args.input)?;
+    let html = read_input(&args.input, args.content_type.as_deref())?;
     let extractor = extractor(args.component.as_deref(), Some(2)).await?;
     let mut stdout = std::io::stdout().lock();
     let written = if args.stats {

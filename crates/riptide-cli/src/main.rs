@@ -6,6 +6,9 @@
 mod batch;
 mod extract;
 mod info;
+mod input;
+mod output;
+mod progress;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -27,7 +30,8 @@ struct Cli {
 enum Command {
     /// Extract one page (a file, or `-` for standard input).
     Extract(extract::ExtractArgs),
-    /// Extract many pages: JSON lines on stdin, one JSON line per input on stdout.
+    /// Extract many pages (JSON lines on stdin, WARC files or a folder), one JSON result per
+    /// page (stdout, a file or a folder).
     Batch(batch::BatchArgs),
     /// Check a component against the riptide:extractor WIT world (exit 0 valid, 1 invalid).
     Validate(validate::ValidateArgs),

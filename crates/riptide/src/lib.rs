@@ -24,6 +24,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::Error;
+/// Decoding the bytes of a page to text as browsers do (the [`riptide_charset`] crate):
+/// [`Extractor::extract_bytes`] uses it.
+pub use riptide_charset as charset;
+pub use riptide_charset::{Decoded, decode_html};
 pub use riptide_input_check::{InputError, Limits as InputLimits};
 pub use riptide_pool::bindings::{
     ComponentInfo, ExtractedContent, ExtractionError, ExtractionMode, ExtractionStats, HealthStatus,
@@ -240,6 +244,36 @@ impl Extractor {
         self.call(move |guest, store| guest.call_extract(store, &html, &url, &mode))
             .await?
             .map_err(Error::Extraction)
+    }
+
+    /// Extract content from the raw bytes of a page, decoded to text first as a browser
+    /// would ([`decode_html`]): a byte order mark, the charset of `content_type` (the HTTP
+    /// `Content-Type` header the page came with, if any), a `<meta charset>`, else sniffing.
+    ///
+    /// ```no_run
+    /// use riptide::{Extractor, ExtractionMode};
+    ///
+    /// # async fn demo() -> Result<(), riptide::Error> {
+    /// let extractor = Extractor::builder().build().await?;
+    /// let (bytes, _, _) = riptide::charset::encoding_rs::WINDOWS_1251.encode("<h1>Привет</h1><p>Мир.</p>");
+    /// let doc = extractor
+    ///     .extract_bytes(&bytes, Some("text/html; charset=windows-1251"), "https://example.ru/", ExtractionMode::Full)
+    ///     .await?;
+    /// assert!(doc.text.contains("Привет"));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As for [`extract`](Self::extract).
+    pub async fn extract_bytes(
+        &self,
+        bytes: &[u8],
+        content_type: Option<&str>,
+        url: &str,
+        mode: ExtractionMode,
+    ) -> Result<ExtractedContent, Error> {
+        self.extract(decode_html(bytes, content_type).text, url, mode)
+            .await
     }
 
     /// Like [`extract`](Self::extract), with figures measured inside the guest.

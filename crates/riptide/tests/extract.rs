@@ -319,3 +319,29 @@ async fn a_missing_component_file_is_a_clear_error() {
     assert_eq!(err.kind(), "invalid_component");
     assert!(err.to_string().contains("riptide:extractor"), "{err}");
 }
+
+#[tokio::test]
+async fn bytes_in_any_declared_encoding_extract_as_text() {
+    use riptide::charset::encoding_rs::{SHIFT_JIS, WINDOWS_1252};
+    let html = "<html><head><meta charset=\"iso-8859-1\"><title>Dessert</title></head>\
+                <body><article><h1>Café crème brûlée</h1><p>Une crème onctueuse.</p></article></body></html>";
+    let (latin1, _, _) = WINDOWS_1252.encode(html);
+    let doc = extractor()
+        .extract_bytes(&latin1, None, "https://e.com/", ExtractionMode::Full)
+        .await
+        .unwrap();
+    assert!(doc.text.contains("Café crème brûlée"), "{}", doc.text);
+    assert!(!doc.text.contains('\u{FFFD}'));
+    // The charset of the HTTP header, with no declaration in the page.
+    let (sjis, _, _) = SHIFT_JIS.encode("<p>吾輩は猫である。名前はまだ無い。</p>");
+    let doc = extractor()
+        .extract_bytes(
+            &sjis,
+            Some("text/html; charset=Shift_JIS"),
+            "https://e.jp/",
+            ExtractionMode::Full,
+        )
+        .await
+        .unwrap();
+    assert_eq!(doc.text, "吾輩は猫である。名前はまだ無い。");
+}

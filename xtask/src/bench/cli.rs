@@ -1,7 +1,7 @@
 //! The `riptide` binary as a user runs it: `riptide batch --jobs 1` over real article pages,
 //! whole process, against `riptide_extract` natively in this (release) process on the same
-//! pages; and `riptide extract` of one article of about 115 KB, wall time with a warm artifact
-//! cache.
+//! pages; the same batch read from a WARC file (`--warc`) against JSON lines; and `riptide
+//! extract` of one article of about 115 KB, wall time with a warm artifact cache.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -25,6 +25,13 @@ pub(super) struct CliFigures {
     pub native_pages_per_s: f64,
     /// batch ÷ native.
     pub batch_over_native: f64,
+    /// `riptide batch --jobs 1 --warc FILE` on the same pages as WARC `response` records,
+    /// whole process (median of the timed runs), pages per second.
+    #[serde(default)]
+    pub warc_pages_per_s: f64,
+    /// WARC ÷ JSON lines pages/s.
+    #[serde(default)]
+    pub warc_over_jsonl: f64,
     /// `riptide extract FILE` of the page nearest 115 KB, wall time, median.
     pub extract_wall_ms: f64,
     /// The size of that page in bytes.
@@ -49,6 +56,31 @@ fn article_pages(corpus: &Path, n: usize) -> Result<Vec<Page>, String> {
         return Err(format!("no WCXB article pages in {}", corpus.display()));
     }
     Ok(pages)
+}
+
+/// The pages as a WARC file of `response` records (HTTP 200, `text/html; charset=utf-8`),
+/// written as the WARC 1.1 standard lays records out.
+fn write_warc(path: &Path, pages: &[Page]) -> Result<(), String> {
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?,
+    );
+    for (i, page) in pages.iter().enumerate() {
+        let http = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{}",
+            page.html.len(),
+            page.html
+        );
+        write!(
+            out,
+            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-{i:012}>\r\n\
+             WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: {}\r\n\
+             Content-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n{http}\r\n\r\n",
+            page.url,
+            http.len()
+        )
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    out.flush().map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn run(cmd: &mut Command, stdin: Option<&Path>) -> Result<Duration, String> {
@@ -100,11 +132,20 @@ pub(super) fn measure(
         }
         out.flush().map_err(|e| e.to_string())?;
     }
+    let warc_file = work_dir.join("cli-batch.warc");
+    write_warc(&warc_file, &pages)?;
     let batch = || {
         let mut cmd = Command::new(cli);
         cmd.args(["batch", "--jobs", "1"])
             .env("XDG_CACHE_HOME", cache_home);
         run(&mut cmd, Some(&batch_file))
+    };
+    let warc = || {
+        let mut cmd = Command::new(cli);
+        cmd.args(["batch", "--jobs", "1", "--warc"])
+            .arg(&warc_file)
+            .env("XDG_CACHE_HOME", cache_home);
+        run(&mut cmd, None)
     };
     let native = || {
         let started = Instant::now();
@@ -119,15 +160,19 @@ pub(super) fn measure(
     };
     // One untimed run of each: the artifact cache and the page cache are warm afterwards.
     batch()?;
+    warc()?;
     native();
     let mut batch_s = Vec::new();
+    let mut warc_s = Vec::new();
     let mut native_s = Vec::new();
     for _ in 0..runs {
         batch_s.push(batch()?.as_secs_f64());
+        warc_s.push(warc()?.as_secs_f64());
         native_s.push(native().as_secs_f64());
     }
     let n = pages.len() as f64;
     let batch_pages_per_s = n / median(&batch_s);
+    let warc_pages_per_s = n / median(&warc_s);
     let native_pages_per_s = n / median(&native_s);
 
     let target = 115 * 1024;
@@ -156,6 +201,8 @@ pub(super) fn measure(
         batch_pages_per_s,
         native_pages_per_s,
         batch_over_native: batch_pages_per_s / native_pages_per_s,
+        warc_pages_per_s,
+        warc_over_jsonl: warc_pages_per_s / batch_pages_per_s,
         extract_wall_ms: median(&extract_ms),
         extract_page_bytes: single.html.len(),
         runs,

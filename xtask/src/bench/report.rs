@@ -489,6 +489,19 @@ impl Report {
                     cli.batch_over_native >= 0.7,
                 ));
                 targets.push(target(
+                    "crawl issue",
+                    &format!(
+                        "`riptide batch --jobs 1 --warc` ÷ JSON lines, pages/s, the same {} pages",
+                        cli.pages
+                    ),
+                    "≥ 0.95",
+                    format!(
+                        "{:.2} ({:.1} vs {:.1} pages/s)",
+                        cli.warc_over_jsonl, cli.warc_pages_per_s, cli.batch_pages_per_s
+                    ),
+                    cli.warc_over_jsonl >= 0.95,
+                ));
+                targets.push(target(
                     "sandbox issue",
                     &format!(
                         "`riptide extract` of a {} KB article, wall, warm artifact cache",
@@ -502,6 +515,7 @@ impl Report {
             None => {
                 for name in [
                     "`riptide batch --jobs 1` ÷ native",
+                    "`riptide batch --warc` ÷ JSON lines",
                     "`riptide extract` wall",
                 ] {
                     targets.push(target(
@@ -603,12 +617,16 @@ impl Report {
                  | `riptide batch --jobs 1`, {} WCXB article pages, whole process | {:.1} pages/s |\n\
                  | `riptide_extract::extract` natively, same pages, one thread | {:.1} pages/s |\n\
                  | batch ÷ native | {:.2} |\n\
+                 | `riptide batch --jobs 1 --warc`, same pages as WARC response records | {:.1} pages/s |\n\
+                 | WARC ÷ JSON lines | {:.2} |\n\
                  | `riptide extract` of a {} KB article, wall (warm artifact cache) | {:.1} ms |\n\
                  | timed runs (medians) | {} |",
                 cli.pages,
                 cli.batch_pages_per_s,
                 cli.native_pages_per_s,
                 cli.batch_over_native,
+                cli.warc_pages_per_s,
+                cli.warc_over_jsonl,
                 cli.extract_page_bytes / 1024,
                 cli.extract_wall_ms,
                 cli.runs
