@@ -7,6 +7,7 @@
 
 pub(crate) mod corpus;
 mod engines;
+mod markdown;
 mod report;
 mod score;
 

@@ -67,6 +67,8 @@ impl Engine {
 pub(super) struct Outcome {
     /// Main content as plain text (empty on error).
     pub text: String,
+    /// Main content as markdown (`None`: the engine writes none, or it was not asked for).
+    pub markdown: Option<String>,
     /// Title.
     pub title: Option<String>,
     /// Byline.
@@ -170,6 +172,7 @@ impl Runner {
         match result {
             Ok(doc) => Outcome {
                 text: doc.text,
+                markdown: Some(doc.markdown),
                 title: doc.title,
                 byline: doc.byline,
                 date: doc.published_iso,
@@ -218,6 +221,7 @@ fn native(html: &str, url: &str) -> Result<Outcome, String> {
         .map_err(|e| e.to_string())?;
     Ok(Outcome {
         text: doc.text,
+        markdown: Some(doc.markdown),
         title: doc.title,
         byline: doc.byline,
         date: doc.published_iso,

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::corpus::{Corpus, Page};
 use super::engines::{Engine, Outcome};
+use super::markdown::{MarkdownCheck, MarkdownSummary};
 use super::score::{self, Check, Counts};
 
 /// WCXB page types, in report order.
@@ -79,6 +80,8 @@ pub(super) struct PageScore {
     pub words: usize,
     /// Words of the reference.
     pub reference_words: usize,
+    /// The markdown read back (`None`: the engine gave no markdown, or no text).
+    pub markdown: Option<MarkdownCheck>,
     /// What we returned.
     pub ours: Meta,
     /// What the reference says.
@@ -167,6 +170,13 @@ pub(super) fn score_page(page: &Page, outcome: &Outcome) -> PageScore {
         seconds: outcome.elapsed.as_secs_f64(),
         words: score::tokens(&outcome.text).len(),
         reference_words: score::tokens(&page.reference).len(),
+        markdown: outcome
+            .markdown
+            .as_deref()
+            .filter(|_| !outcome.text.is_empty())
+            .map(|md| {
+                super::markdown::check(md, &outcome.text, outcome.title.as_deref(), &page.html)
+            }),
         ours,
         expected,
         text_hash: hash,
@@ -317,6 +327,8 @@ pub(super) struct EngineReport {
     pub worst: Vec<PageScore>,
     /// Pages that failed: (corpus, id, error).
     pub errors: Vec<(String, String, String)>,
+    /// The markdown read back (`None`: the engine writes no markdown).
+    pub markdown: Option<MarkdownSummary>,
     /// Every page.
     pub pages: Vec<PageScore>,
 }
@@ -475,6 +487,15 @@ pub(super) fn engine_report(engine: Engine, pages: Vec<PageScore>) -> EngineRepo
                 .map(|e| (p.corpus.to_string(), p.id.clone(), e.clone()))
         })
         .collect();
+    let checked: Vec<(String, &MarkdownCheck)> = pages
+        .iter()
+        .filter_map(|p| {
+            p.markdown
+                .as_ref()
+                .map(|c| (format!("{}/{}", p.corpus, p.id), c))
+        })
+        .collect();
+    let markdown = (!checked.is_empty()).then(|| super::markdown::summarise(checked.into_iter()));
     EngineReport {
         engine: engine.name(),
         description: engine.describe(),
@@ -484,6 +505,7 @@ pub(super) fn engine_report(engine: Engine, pages: Vec<PageScore>) -> EngineRepo
         correlation,
         worst,
         errors,
+        markdown,
         pages,
     }
 }
@@ -495,6 +517,8 @@ pub(super) struct Target {
     pub what: &'static str,
     /// The goal, as a fraction.
     pub goal: f64,
+    /// The goal is an upper bound (lower is better).
+    pub at_most: bool,
     /// (engine, value) for each engine.
     pub values: Vec<(&'static str, Option<f64>)>,
     /// Met by the first engine (the sandboxed component when it ran).
@@ -513,40 +537,74 @@ pub(super) fn targets(reports: &[EngineReport]) -> Vec<Target> {
             .find(|m| m.corpus == corpus && m.field == field)
             .and_then(|m| m.rate)
     }
-    let list: [(&'static str, f64, Pick); 7] = [
-        ("WCXB dev word F1, all types (mean)", 0.90, |r| {
+    fn markdown_share(r: &EngineReport, part: fn(&MarkdownSummary) -> usize) -> Option<f64> {
+        r.markdown.as_ref().and_then(|m| share(part(m), m.pages))
+    }
+    // (what, goal, at most, pick)
+    let list: [(&'static str, f64, bool, Pick); 12] = [
+        ("WCXB dev word F1, all types (mean)", 0.90, false, |r| {
             group(r, "wcxb-dev (all types)")
         }),
-        ("WCXB dev word F1, articles (mean)", 0.95, |r| {
+        ("WCXB dev word F1, articles (mean)", 0.95, false, |r| {
             group(r, "wcxb-dev article")
         }),
-        ("Readability word F1 (mean)", 0.97, |r| {
+        ("Readability word F1 (mean)", 0.97, false, |r| {
             group(r, "readability")
         }),
-        ("Readability title exact", 0.95, |r| {
+        ("Readability title exact", 0.95, false, |r| {
             rate(r, "readability", "title exact")
         }),
-        ("Readability byline exact (expected non-null)", 0.85, |r| {
-            rate(r, "readability", "byline exact")
+        ("WCXB title exact", 0.90, false, |r| {
+            rate(r, "wcxb-dev", "title exact")
         }),
-        ("WCXB date same day (expected non-null)", 0.90, |r| {
+        (
+            "Readability byline exact (expected non-null)",
+            0.85,
+            false,
+            |r| rate(r, "readability", "byline exact"),
+        ),
+        ("WCXB date same day (expected non-null)", 0.90, false, |r| {
             rate(r, "wcxb-dev", "date same day")
         }),
-        ("WCXB author exact (expected non-null)", 0.80, |r| {
+        ("WCXB author exact (expected non-null)", 0.80, false, |r| {
             rate(r, "wcxb-dev", "author exact")
         }),
+        ("WCXB date returned where none expected", 0.05, true, |r| {
+            rate(r, "wcxb-dev", "date returned where none expected")
+        }),
+        (
+            "WCXB author returned where none expected",
+            0.05,
+            true,
+            |r| rate(r, "wcxb-dev", "author returned where none expected"),
+        ),
+        (
+            "pages whose markdown breaks a rule (indented text, code without code, empty heading, relative link, boilerplate line)",
+            0.0,
+            true,
+            |r| markdown_share(r, |m| m.pages - m.clean),
+        ),
+        (
+            "pages whose markdown read back is below 0.99 word F1 against `text`",
+            0.0,
+            true,
+            |r| markdown_share(r, |m| m.pages - m.read_back_ok),
+        ),
     ];
     list.into_iter()
-        .filter_map(|(what, goal, pick)| {
+        .filter_map(|(what, goal, at_most, pick)| {
             let values: Vec<(&'static str, Option<f64>)> =
                 reports.iter().map(|r| (r.engine, pick(r))).collect();
             if values.iter().all(|(_, v)| v.is_none()) {
                 return None;
             }
-            let met = values.first().and_then(|(_, v)| v.map(|v| v >= goal));
+            let met = values
+                .first()
+                .and_then(|(_, v)| v.map(|v| if at_most { v <= goal } else { v >= goal }));
             Some(Target {
                 what,
                 goal,
+                at_most,
                 values,
                 met,
             })
@@ -677,7 +735,8 @@ pub(super) fn markdown(report: &Report) -> String {
         rule.push_str(":-:|");
         let _ = writeln!(s, "{head}\n{rule}");
         for t in &report.targets {
-            let mut row = format!("| {} | ≥ {} |", t.what, pct(Some(t.goal)));
+            let bound = if t.at_most { "≤" } else { "≥" };
+            let mut row = format!("| {} | {bound} {} |", t.what, pct(Some(t.goal)));
             for (_, v) in &t.values {
                 let _ = write!(row, " {} |", pct(*v));
             }
@@ -759,6 +818,8 @@ pub(super) fn markdown(report: &Report) -> String {
          subtag. \"returned where none expected\" is the share of pages without a reference value \
          where the engine still returned one (lower is better).\n"
     );
+
+    markdown_section(&mut s, report);
 
     let _ = writeln!(s, "#### Speed (one task, pages in sequence)\n");
     let _ = writeln!(
@@ -894,4 +955,52 @@ pub(super) fn markdown(report: &Report) -> String {
         let _ = writeln!(s, "None.");
     }
     s
+}
+
+/// The markdown read back with a CommonMark parser, per engine that writes markdown.
+fn markdown_section(s: &mut String, report: &Report) {
+    let checked: Vec<(&str, &MarkdownSummary)> = report
+        .engines
+        .iter()
+        .filter_map(|e| e.markdown.as_ref().map(|m| (e.engine, m)))
+        .collect();
+    if checked.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "#### Markdown, read back with a CommonMark parser\n");
+    let _ = writeln!(
+        s,
+        "Each page's `markdown` parsed with `pulldown-cmark`, as a renderer reads it; pages with \
+         non-empty text only. *Indented text*: an indented code block (source indentation \
+         read as code); *code without code*: a code block or code span on a page whose HTML \
+         has no `<pre>` or `<code>`; *relative links*: a link or image target without a \
+         scheme; *boilerplate line*: a paragraph that is only \"Advertisement\", \"Continue \
+         reading the main story\" and the like. *Read-back F1*: word F1 of the markdown \
+         rendered to text (image alt text left out, and the title heading when `text` does not \
+         start with it) against the `text` field.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| engine | pages | indented text | code without code | empty heading | relative links | boilerplate line | clean | read-back F1 mean | min (page) | pages ≥ {} |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        super::markdown::READ_BACK_GOAL
+    );
+    for (engine, m) in checked {
+        let _ = writeln!(
+            s,
+            "| {engine} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            m.pages,
+            m.indented_code,
+            m.code_without_source_code,
+            m.empty_heading,
+            m.relative_links,
+            m.boilerplate_line,
+            m.clean,
+            f3(m.read_back_mean),
+            m.read_back_min
+                .as_ref()
+                .map_or_else(|| "–".into(), |(f, page)| format!("{} ({page})", f3(*f))),
+            m.read_back_ok,
+        );
+    }
+    s.push('\n');
 }

@@ -1,0 +1,259 @@
+//! The markdown an engine wrote, read back with a CommonMark parser (`pulldown-cmark`) as a
+//! user's renderer would read it: what it parses into, and whether it says what the `text`
+//! field says.
+
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::score;
+
+/// Lines that are page furniture, never content, when they stand alone (lower case).
+const BOILERPLATE_LINES: &[&str] = &[
+    "advertisement",
+    "continue reading the main story",
+    "continue reading below",
+    "story continues below advertisement",
+    "skip to main content",
+    "skip to content",
+    "share this article",
+    "share on facebook",
+    "share on twitter",
+];
+
+/// What reading one page's markdown back found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(super) struct MarkdownCheck {
+    /// An indented code block: source indentation read as code.
+    pub indented_code: bool,
+    /// A code block (fenced or inline code) although the page has no `<pre>` or `<code>`.
+    pub code_without_source_code: bool,
+    /// A heading with no text.
+    pub empty_heading: bool,
+    /// Link or image targets that are not absolute URLs.
+    pub relative_links: usize,
+    /// A paragraph that is only page furniture ("Advertisement").
+    pub boilerplate_line: bool,
+    /// Word F1 of the markdown rendered to text against the `text` field (the title heading
+    /// the markdown starts with is left out when `text` does not start with it).
+    pub read_back_f1: f64,
+}
+
+impl MarkdownCheck {
+    /// Whether any rule is broken.
+    pub(super) fn clean(&self) -> bool {
+        !self.indented_code
+            && !self.code_without_source_code
+            && !self.empty_heading
+            && self.relative_links == 0
+            && !self.boilerplate_line
+    }
+}
+
+/// Whether `url` is absolute (has a scheme); `mailto:` and `tel:` count as absolute.
+fn is_absolute(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
+}
+
+/// Read `markdown` back; `text` and `title` are the same extraction's fields, `html` the page.
+pub(super) fn check(markdown: &str, text: &str, title: Option<&str>, html: &str) -> MarkdownCheck {
+    let mut out = MarkdownCheck::default();
+    let lower_html = html.to_ascii_lowercase();
+    let source_has_code = lower_html.contains("<pre") || lower_html.contains("<code");
+    // Rendered text, one line per block.
+    let mut rendered = String::new();
+    let mut heading_text: Option<String> = None;
+    let mut first_block = true;
+    let mut in_image = 0usize;
+    let mut paragraph = String::new();
+    let mut in_paragraph = false;
+    for event in Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES) {
+        let ends_block = matches!(
+            event,
+            Event::End(
+                TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::List(_)
+                    | TagEnd::CodeBlock
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::Table
+            )
+        );
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                if matches!(kind, CodeBlockKind::Indented) {
+                    out.indented_code = true;
+                }
+                if !source_has_code {
+                    out.code_without_source_code = true;
+                }
+            }
+            Event::Code(_) if !source_has_code => out.code_without_source_code = true,
+            Event::Start(Tag::Heading { .. }) => heading_text = Some(String::new()),
+            Event::End(TagEnd::Heading(level)) => {
+                let heading = heading_text.take().unwrap_or_default();
+                if heading.trim().is_empty() {
+                    out.empty_heading = true;
+                }
+                if first_block
+                    && level == pulldown_cmark::HeadingLevel::H1
+                    && title.is_some_and(|t| score::same_text(t, &heading))
+                    && !score::collapse(text).starts_with(&score::collapse(&heading))
+                {
+                    rendered.clear();
+                }
+            }
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
+                if !matches!(link_type, LinkType::Email) && !is_absolute(&dest_url) {
+                    out.relative_links += 1;
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                in_image += 1;
+                if !is_absolute(&dest_url) {
+                    out.relative_links += 1;
+                }
+            }
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Start(Tag::Paragraph) => {
+                in_paragraph = true;
+                paragraph.clear();
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                let line = score::collapse(&paragraph).to_lowercase();
+                if BOILERPLATE_LINES.contains(&line.as_str()) {
+                    out.boilerplate_line = true;
+                }
+            }
+            Event::Text(t) | Event::Code(t) if in_image == 0 => {
+                rendered.push_str(&t);
+                if let Some(h) = heading_text.as_mut() {
+                    h.push_str(&t);
+                }
+                if in_paragraph {
+                    paragraph.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => rendered.push(' '),
+            Event::End(_) => rendered.push('\n'),
+            _ => {}
+        }
+        if ends_block {
+            first_block = false;
+        }
+    }
+    let (_, _, f1) = score::word_counts(&rendered, text).prf();
+    out.read_back_f1 = f1;
+    out
+}
+
+/// The markdown checks of one engine over its pages.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(super) struct MarkdownSummary {
+    /// Pages whose markdown was checked (non-empty text).
+    pub pages: usize,
+    /// Pages with an indented code block.
+    pub indented_code: usize,
+    /// Pages with code although the source has none.
+    pub code_without_source_code: usize,
+    /// Pages with an empty heading.
+    pub empty_heading: usize,
+    /// Pages with a relative link or image.
+    pub relative_links: usize,
+    /// Pages with a boilerplate paragraph.
+    pub boilerplate_line: usize,
+    /// Pages breaking none of the rules above.
+    pub clean: usize,
+    /// Mean read-back word F1.
+    pub read_back_mean: f64,
+    /// Lowest read-back word F1, with its page.
+    pub read_back_min: Option<(f64, String)>,
+    /// Pages whose read-back word F1 is at least 0.99.
+    pub read_back_ok: usize,
+}
+
+/// Summarise the checks of `pages` ((page name, check) pairs).
+pub(super) fn summarise<'a>(
+    pages: impl Iterator<Item = (String, &'a MarkdownCheck)>,
+) -> MarkdownSummary {
+    let mut s = MarkdownSummary::default();
+    let mut sum = 0.0;
+    for (page, c) in pages {
+        s.pages += 1;
+        s.indented_code += usize::from(c.indented_code);
+        s.code_without_source_code += usize::from(c.code_without_source_code);
+        s.empty_heading += usize::from(c.empty_heading);
+        s.relative_links += usize::from(c.relative_links > 0);
+        s.boilerplate_line += usize::from(c.boilerplate_line);
+        s.clean += usize::from(c.clean());
+        s.read_back_ok += usize::from(c.read_back_f1 >= READ_BACK_GOAL);
+        sum += c.read_back_f1;
+        if s.read_back_min
+            .as_ref()
+            .is_none_or(|(m, _)| c.read_back_f1 < *m)
+        {
+            s.read_back_min = Some((c.read_back_f1, page));
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    if s.pages > 0 {
+        s.read_back_mean = sum / s.pages as f64;
+    }
+    s
+}
+
+/// The read-back word F1 every page should reach.
+pub(super) const READ_BACK_GOAL: f64 = 0.99;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_markdown_is_caught() {
+        let c = check(
+            "# T\n\n    indented source\n\n###\n\n[a](/rel) ![i](img.png)\n\nAdvertisement",
+            "indented source a Advertisement",
+            Some("T"),
+            "<p>no code here</p>",
+        );
+        assert!(c.indented_code && c.code_without_source_code);
+        assert!(c.empty_heading);
+        assert_eq!(c.relative_links, 2);
+        assert!(c.boilerplate_line);
+        assert!(!c.clean());
+    }
+
+    #[test]
+    fn clean_markdown_reads_back_as_its_text() {
+        let c = check(
+            "# Tides\n\nThe tide [rises](https://x.example/r) twice.\n\n- Moon\n- Sun\n\n\
+             ```\ncode\n```",
+            "The tide rises twice.\n\nMoon\nSun\n\ncode",
+            Some("Tides"),
+            "<pre>code</pre>",
+        );
+        assert!(c.clean(), "{c:?}");
+        assert!((c.read_back_f1 - 1.0).abs() < 1e-9, "{c:?}");
+        let worse = check("Other words entirely.", "The tide rises.", None, "");
+        assert!(worse.read_back_f1 < 0.5);
+    }
+
+    #[test]
+    fn absolute_urls_have_a_scheme() {
+        assert!(is_absolute("https://a.example/x"));
+        assert!(is_absolute("mailto:a@b.example"));
+        assert!(!is_absolute("/nfl"));
+        assert!(!is_absolute("#story-continues-1"));
+        assert!(!is_absolute("img.png"));
+    }
+}
