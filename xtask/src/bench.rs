@@ -381,6 +381,9 @@ const METHOD: &str = "
 - **pooled-reuse**: the same pool with `Isolation::Reuse { max_uses: 1 000 000, .. }`: one
   instance serves request after request, the sandbox's upper bound.
 - **native**: `riptide_extract::extract` in the host process, no sandbox.
+- **native-trafilatura**: rs-trafilatura (default options) in the host process, the engine
+  `riptide-extract` used before its own: the two engines side by side on the same pages (its
+  text differs, so it is not compared with the others').
 - **the `riptide` binary** (release): `riptide batch --jobs 1` on WCXB article pages read from
   a JSON-lines file, whole process, against `riptide_extract` natively on the same pages in
   the harness; and `riptide extract FILE` of the article nearest 115 KB; both with a warm

@@ -126,7 +126,6 @@ pub(crate) fn links(root: &NodeRef, base: &Url) -> Vec<String> {
     out
 }
 
-#[cfg(feature = "trafilatura")]
 /// The URLs in a `srcset` attribute, largest width/density last as written.
 fn srcset_urls(srcset: &str) -> impl Iterator<Item = &str> {
     srcset
@@ -134,9 +133,9 @@ fn srcset_urls(srcset: &str) -> impl Iterator<Item = &str> {
         .filter_map(|candidate| candidate.split_whitespace().next())
 }
 
-#[cfg(feature = "trafilatura")]
 /// Absolute, de-duplicated media URLs below `root` (images, including lazy-loaded ones,
-/// `<picture>` sources, video and audio), in document order; `data:` URLs are dropped.
+/// `<picture>` sources, video and audio), in document order, hidden and invisible subtrees
+/// left out; `data:` URLs are dropped.
 pub(crate) fn media(root: &NodeRef, base: &Url) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -149,7 +148,7 @@ pub(crate) fn media(root: &NodeRef, base: &Url) -> Vec<String> {
     };
     walk(
         root,
-        |_| false,
+        |n| n.id != root.id && is_invisible(n),
         |node| {
             if !node.is_element() {
                 return;

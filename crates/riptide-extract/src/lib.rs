@@ -356,7 +356,8 @@ pub fn extract_with_engine_stats(
         Mode::Article if tree.depth > ARTICLE_MAX_DEPTH => {
             // The article scorer's cost grows with depth × nodes; past this depth the
             // visible text of the body is the answer, with a low confidence.
-            fill_all(&tree, &base, &[tree.body()], &mut out);
+            let body = document.body().unwrap_or_else(|| document.root());
+            fill_all(&tree, &base, &[(tree.body(), body)], &mut out);
             out.quality_score = Some(if out.text.is_empty() { 0 } else { 10 });
         }
         Mode::Article => {
@@ -364,18 +365,22 @@ pub fn extract_with_engine_stats(
             laps.lap(Stage::Score);
             fill_content(&mut out, content, &mut fallback_meta);
         }
-        Mode::Full => fill_all(&tree, &base, &[tree.body()], &mut out),
+        Mode::Full => {
+            let body = document.body().unwrap_or_else(|| document.root());
+            fill_all(&tree, &base, &[(tree.body(), body)], &mut out);
+        }
         Mode::Metadata => {}
         Mode::Custom(_) => {
             // An element inside one already matched is part of its ancestor's text.
-            let mut roots: Vec<usize> = Vec::new();
-            for &i in &marked {
+            let mut roots: Vec<(usize, dom_query::NodeRef)> = Vec::new();
+            for &(i, id) in &marked {
                 let i = i as usize;
                 if roots
                     .last()
-                    .is_none_or(|&r| i >= tree.nodes[r].end as usize)
+                    .is_none_or(|&(r, _)| i >= tree.nodes[r].end as usize)
+                    && let Some(node) = document.tree.get(&id)
                 {
-                    roots.push(i);
+                    roots.push((i, node));
                 }
             }
             fill_all(&tree, &base, &roots, &mut out);
@@ -481,12 +486,25 @@ fn fill_content(
     *fallback = content.metadata;
 }
 
-/// Text, markdown, links and media of everything visible below `roots` (`full` and
-/// `custom` modes, and pages too deep for the article scorer).
-fn fill_all(tree: &engine::tree::Tree, base: &Url, roots: &[usize], out: &mut Extracted) {
-    let content = engine::write_all(tree, base, roots);
+/// Text, markdown, links and media of everything visible below `roots` (arena index and
+/// the same element in the document): `full` and `custom` modes, and pages too deep for the
+/// article scorer. Media come from the document (`<picture>` sources, video, audio and
+/// posters too, which the arena does not keep).
+fn fill_all(
+    tree: &engine::tree::Tree,
+    base: &Url,
+    roots: &[(usize, dom_query::NodeRef)],
+    out: &mut Extracted,
+) {
+    let arena: Vec<usize> = roots.iter().map(|&(i, _)| i).collect();
+    let content = engine::write_all(tree, base, &arena);
     out.text = content.text;
     out.markdown = content.markdown;
     out.links = content.links;
-    out.media = content.media;
+    let mut seen = std::collections::HashSet::new();
+    out.media = roots
+        .iter()
+        .flat_map(|(_, node)| dom::media(node, base))
+        .filter(|m| seen.insert(m.clone()))
+        .collect();
 }

@@ -753,16 +753,6 @@ const PUBLISHED_KEYS: &[&str] = &[
     "citation_date",
 ];
 
-/// Meta tags that state when the page was last changed.
-const MODIFIED_KEYS: &[&str] = &[
-    "article:modified_time",
-    "og:updated_time",
-    "datemodified",
-    "dcterms.modified",
-    "last-modified",
-    "lastmod",
-];
-
 /// Visible text read before the title heading for date and byline lines, in bytes.
 const HEADER_BEFORE: usize = 400;
 
@@ -774,7 +764,9 @@ const HEADER_AFTER: usize = 1500;
 const HEADER_LINE: usize = 160;
 
 /// The page's publication date: stated in meta tags or JSON-LD, else written near the title,
-/// else in a `<time>` element, else the last-modified date, else in the URL path.
+/// else in a `<time>` element, else in the URL path. A last-modified date alone is not a
+/// publication date (on the evaluation corpus, using it as one dated ten times more pages
+/// that have no date than it dated right).
 fn published_date(
     tags: &MetaTags,
     ld: &JsonLd,
@@ -792,8 +784,6 @@ fn published_date(
                 .iter()
                 .find_map(|&(_, d)| normalise_date(tree.str(d)))
         })
-        .or_else(|| tags.first(MODIFIED_KEYS).and_then(|d| normalise_date(&d)))
-        .or_else(|| ld.date("dateModified"))
         .or_else(|| date_from_url(page_url))
 }
 
@@ -1171,7 +1161,7 @@ impl JsonLd {
             .find_map(|o| as_text(o.get("headline")?).or_else(|| as_text(o.get("name")?)))
     }
 
-    /// The first valid date under `key` (`datePublished`, `dateModified`).
+    /// The first valid date under `key` (`datePublished`).
     fn date(&self, key: &str) -> Option<String> {
         self.main()
             .find_map(|o| as_text(o.get(key)?).and_then(|d| normalise_date(&d)))
@@ -1398,11 +1388,11 @@ mod tests {
                 "https://a.example/x",
                 Some("2023-01-02"),
             ),
-            // The last-modified date is the last resort before the URL.
+            // A last-modified date is not a publication date; the URL's is.
             (
                 "<meta property='article:modified_time' content='2022-05-06'><p>x</p>",
                 "https://a.example/2020/01/02/x",
-                Some("2022-05-06"),
+                Some("2020-01-02"),
             ),
         ];
         for (html, url, want) in cases {

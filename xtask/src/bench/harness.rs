@@ -615,7 +615,12 @@ async fn calibrate(
                 latencies.push(outcome.latency.as_secs_f64());
                 texts.push((kind, outcome.text));
             }
-            let native = &texts[texts.len() - 1].1;
+            let native = texts
+                .iter()
+                .find(|(kind, _)| *kind == Kind::Native)
+                .map(|(_, text)| text.clone())
+                .ok_or("the native strategy did not run")?;
+            let native = &native;
             for (kind, text) in &texts {
                 if let Err(e) = text {
                     warnings.push(format!(
@@ -623,7 +628,7 @@ async fn calibrate(
                         i + 1,
                         kind.as_str()
                     ));
-                } else if text != native {
+                } else if text != native && *kind != Kind::Trafilatura {
                     warnings.push(format!(
                         "{class} page {}: {} extracted {:?} bytes of text, native {:?}",
                         i + 1,
@@ -715,6 +720,7 @@ fn fill_strategies(report: &mut Report, acc: &HashMap<(Kind, Class, usize), Acc>
             Kind::PooledFresh => report.strategies.pooled_fresh = figures,
             Kind::PooledReuse => report.strategies.pooled_reuse = figures,
             Kind::Native => report.strategies.native = figures,
+            Kind::Trafilatura => report.strategies.trafilatura = figures,
         }
     }
     let s = &report.strategies;
@@ -729,6 +735,7 @@ fn fill_strategies(report: &mut Report, acc: &HashMap<(Kind, Class, usize), Acc>
                 naive_over_pooled_fresh: ratio(p50(&s.naive, c), p50(&s.pooled_fresh, c)),
                 isolation_tax: ratio(p50(&s.pooled_fresh, c), p50(&s.pooled_reuse, c)),
                 sandbox_tax: ratio(p50(&s.pooled_reuse, c), p50(&s.native, c)),
+                trafilatura_over_native: ratio(p50(&s.trafilatura, c), p50(&s.native, c)),
             },
         );
     }

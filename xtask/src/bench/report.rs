@@ -68,6 +68,9 @@ pub(super) struct Strategies {
     pub pooled_reuse: StrategyFigures,
     /// `riptide_extract::extract` without a sandbox.
     pub native: StrategyFigures,
+    /// rs-trafilatura natively (the engine ours replaced), on the same pages.
+    #[serde(default, rename = "native-trafilatura")]
+    pub trafilatura: StrategyFigures,
 }
 
 /// Ratios of p50 latencies at concurrency 1 on one page class.
@@ -79,6 +82,9 @@ pub(super) struct ClassRatios {
     pub isolation_tax: f64,
     /// pooled-reuse / native: the price of the sandbox itself.
     pub sandbox_tax: f64,
+    /// native-trafilatura / native: how much faster our engine is than rs-trafilatura.
+    #[serde(default)]
+    pub trafilatura_over_native: f64,
 }
 
 /// The ratios on the median page, and per class.
@@ -540,6 +546,7 @@ impl Report {
             ("pooled-fresh", &self.strategies.pooled_fresh),
             ("pooled-reuse", &self.strategies.pooled_reuse),
             ("native", &self.strategies.native),
+            ("native-trafilatura", &self.strategies.trafilatura),
         ];
         let classes = ["tiny", "small", "median", "large"];
 
@@ -573,15 +580,18 @@ impl Report {
         let _ = writeln!(out, "\n### Ratios of p50 latencies (c=1)\n");
         let _ = writeln!(
             out,
-            "| class | naive / pooled-fresh | isolation tax (pooled-fresh / pooled-reuse) | sandbox tax (pooled-reuse / native) |"
+            "| class | naive / pooled-fresh | isolation tax (pooled-fresh / pooled-reuse) | sandbox tax (pooled-reuse / native) | rs-trafilatura / our engine (native-trafilatura / native) |"
         );
-        let _ = writeln!(out, "|---|--:|--:|--:|");
+        let _ = writeln!(out, "|---|--:|--:|--:|--:|");
         for class in classes {
             let r = self.ratios.classes.get(class).cloned().unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {class} | {:.2} | {:.3} | {:.2} |",
-                r.naive_over_pooled_fresh, r.isolation_tax, r.sandbox_tax
+                "| {class} | {:.2} | {:.3} | {:.2} | {:.2} |",
+                r.naive_over_pooled_fresh,
+                r.isolation_tax,
+                r.sandbox_tax,
+                r.trafilatura_over_native
             );
         }
         let _ = writeln!(

@@ -30,15 +30,19 @@ pub(super) enum Kind {
     PooledReuse,
     /// `riptide_extract::extract`, no sandbox.
     Native,
+    /// rs-trafilatura natively, the engine `riptide-extract` replaced (issue 13): the
+    /// engines side by side on the same pages.
+    Trafilatura,
 }
 
 impl Kind {
     /// Every strategy, in table order.
-    pub(super) const ALL: [Kind; 4] = [
+    pub(super) const ALL: [Kind; 5] = [
         Kind::Naive,
         Kind::PooledFresh,
         Kind::PooledReuse,
         Kind::Native,
+        Kind::Trafilatura,
     ];
 
     /// Its name in reports.
@@ -48,6 +52,7 @@ impl Kind {
             Kind::PooledFresh => "pooled-fresh",
             Kind::PooledReuse => "pooled-reuse",
             Kind::Native => "native",
+            Kind::Trafilatura => "native-trafilatura",
         }
     }
 }
@@ -213,7 +218,7 @@ impl Strategies {
         match kind {
             Kind::PooledFresh => Some(&self.fresh),
             Kind::PooledReuse => Some(&self.reuse),
-            Kind::Naive | Kind::Native => None,
+            Kind::Naive | Kind::Native | Kind::Trafilatura => None,
         }
     }
 
@@ -234,6 +239,20 @@ impl Strategies {
                 })
                 .await
                 .map_err(|e| format!("native task: {e}"))?;
+                (text, None)
+            }
+            Kind::Trafilatura => {
+                let text = tokio::task::spawn_blocking(move || {
+                    let options = rs_trafilatura::Options {
+                        url: Some(url.to_string()),
+                        ..rs_trafilatura::Options::default()
+                    };
+                    rs_trafilatura::extract_with_options(&html, &options)
+                        .map(|r| r.content_text.len())
+                        .map_err(|e| e.to_string())
+                })
+                .await
+                .map_err(|e| format!("rs-trafilatura task: {e}"))?;
                 (text, None)
             }
             Kind::Naive => {

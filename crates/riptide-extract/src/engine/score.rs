@@ -59,7 +59,8 @@ impl Scores {
     }
 
     /// Measure `tree` for writing everything visible: only invisible and hidden subtrees
-    /// are junk, and no content is scored.
+    /// (`aria-hidden`, the `hidden` attribute, inline `display:none`) are junk, and no
+    /// content is scored.
     pub(crate) fn visible(tree: &Tree) -> Scores {
         let n = tree.len();
         let mut s = Scores::zeroed(n);
@@ -68,7 +69,10 @@ impl Scores {
             let node = &tree.nodes[i];
             s.junk[i] = (node.parent != NONE && s.junk[node.parent as usize])
                 || node.tag == Some(Tag::Invisible)
-                || (node.tag.is_some() && tree.attrs(i).hidden);
+                || (node.tag.is_some() && {
+                    let attrs = tree.attrs(i);
+                    attrs.hidden || attrs.markup_hidden
+                });
         }
         s.sizes(tree);
         s

@@ -113,6 +113,9 @@ pub(crate) struct Attrs {
     /// hidden wrapper, and tabs and accordions hide parts of the main content; on the
     /// evaluation corpus, trusting them costs more than it gains.)
     pub(crate) hidden: bool,
+    /// Hidden by the `hidden` attribute or an inline `display:none` / `visibility:hidden`:
+    /// trusted where everything visible is written (`full` and `custom` modes).
+    pub(crate) markup_hidden: bool,
     /// A landmark role that is never main content (navigation, banner, contentinfo…).
     pub(crate) boiler_role: bool,
     /// Marked as the main content (`itemprop="articleBody"`, `role="main"`).
@@ -163,12 +166,12 @@ impl Tree {
         Tree::build_marked(document, None).0
     }
 
-    /// [`Tree::build`], also returning the arena indices of the `marked` elements, in
+    /// [`Tree::build`], also returning the `marked` elements with their arena indices, in
     /// document order.
     pub(crate) fn build_marked(
         document: &Document,
         marked: Option<&std::collections::HashSet<NodeId>>,
-    ) -> (Tree, Vec<u32>) {
+    ) -> (Tree, Vec<(u32, NodeId)>) {
         let mut found = Vec::new();
         let dom = &document.tree;
         let mut tree = Tree {
@@ -207,7 +210,7 @@ impl Tree {
                     }
                     NodeData::Element(element) => {
                         if marked.is_some_and(|m| m.contains(&id)) {
-                            found.push(index);
+                            found.push((index, id));
                         }
                         let name = element.name.local.as_ref();
                         let tag = Tag::of(name);
@@ -318,6 +321,16 @@ impl Tree {
                 "class" => class = Some(value),
                 "id" => id = Some(value),
                 "aria-hidden" => out.hidden = value.trim().eq_ignore_ascii_case("true"),
+                "hidden" => out.markup_hidden = true,
+                "style" => {
+                    let style: String = value
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    out.markup_hidden |=
+                        style.contains("display:none") || style.contains("visibility:hidden");
+                }
                 "role" => {
                     let role = value.trim().to_ascii_lowercase();
                     out.boiler_role = matches!(
