@@ -6,6 +6,7 @@ mod docs;
 mod eval;
 mod fuzz;
 mod knobs;
+mod release;
 mod soak;
 mod stages;
 mod validation;
@@ -53,6 +54,10 @@ enum Task {
     /// What WIT validation costs and catches, against `targets` and wasmtime →
     /// docs/validation.md.
     Validation(validation::ValidationArgs),
+    /// Everything a release needs, from the packages alone: guest reproducible, every crate
+    /// packaged and verified, docs, MSRV, the CLI installed from the packages extracting a
+    /// page (`--quick`: the test suite's cheaper check) → docs/releasing.md.
+    ReleaseCheck(release::ReleaseCheckArgs),
 }
 
 /// `cargo xtask build-guest`.
@@ -203,6 +208,7 @@ fn main() -> ExitCode {
         Task::Fuzz(args) => fuzz::run(&args),
         Task::Stages(args) => stages::run(&args),
         Task::Validation(args) => validation::run(&args, &raw),
+        Task::ReleaseCheck(args) => release::run_check(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

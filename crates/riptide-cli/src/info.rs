@@ -10,20 +10,23 @@ pub(crate) async fn run(component: Option<PathBuf>) -> Result<(), Failure> {
     let info = extractor.info().await?;
     let health = extractor.health().await?;
     let modes = extractor.modes().await?;
-    // Which bytes ran: the bundled component's shipped digest, or the file's own.
+    // Which bytes ran: the digest of the bytes compiled into this binary (the component of the
+    // riptide-component package it was built from), or of the file.
     let component_sha256 = match &component {
-        None => riptide::bundled_component_sha256().to_string(),
+        None => sha256_hex(riptide::bundled_component()),
         Some(path) => {
-            use sha2::Digest;
             let bytes = std::fs::read(path)
                 .map_err(|e| Failure::usage(format!("could not read {}: {e}", path.display())))?;
-            hex::encode(sha2::Sha256::digest(&bytes))
+            sha256_hex(&bytes)
         }
     };
     let value = serde_json::json!({
         "component": {
             "bundled": component.is_none(),
             "sha256": component_sha256,
+            // The digest the component's package ships beside the bytes (the same, or the
+            // package is broken).
+            "shipped_sha256": component.is_none().then(riptide::bundled_component_sha256),
         },
         "info": info,
         "health": health,
@@ -32,4 +35,9 @@ pub(crate) async fn run(component: Option<PathBuf>) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(&value).map_err(|e| Failure::usage(e.to_string()))?;
     println!("{text}");
     Ok(())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }

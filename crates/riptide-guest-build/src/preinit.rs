@@ -6,8 +6,8 @@
 //! memories and globals becomes the data of a new component, from which the export is removed.
 //!
 //! The snapshot is deterministic: the WASI random sources of the instance are fixed byte
-//! patterns and its clocks stand still ([`StoppedClock`]), so building twice gives the same
-//! bytes. What that fixes, and why it is acceptable,
+//! patterns and its clocks stand still (a private `StoppedClock`), so building twice gives the
+//! same bytes. What that fixes, and why it is acceptable,
 //! is written in `docs/benchmarks.md` ("What a snapshot captures").
 //!
 //! ```no_run

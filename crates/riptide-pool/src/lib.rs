@@ -46,6 +46,13 @@
 //! println!("{}", pool.metrics().to_prometheus());
 //! # Ok(()) }
 //! ```
+//!
+//! # Cargo features
+//!
+//! - `testing` (off by default): test hooks such as `Pool::maintain_now`, which runs the refill
+//!   thread's work at once for tests that drive a pool with a [`ManualClock`]. Not part of the
+//!   stable API (see the semver policy in the repository's `docs/releasing.md`); docs.rs
+//!   documents the default features only.
 
 mod builder;
 mod cache;
