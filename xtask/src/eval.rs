@@ -207,6 +207,13 @@ pub(crate) fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
                 let base = dir.join(format!("{}-{}", page.corpus.name(), page.id));
                 let _ = std::fs::write(base.with_extension("ours.txt"), &outcome.text);
                 let _ = std::fs::write(base.with_extension("ref.txt"), &page.reference);
+                if let Some(md) = &outcome.markdown {
+                    let _ = std::fs::write(base.with_extension("ours.md"), md);
+                    let _ = std::fs::write(
+                        base.with_extension("readback.txt"),
+                        markdown::read_back(md),
+                    );
+                }
             }
             scores[k].push(report::score_page(&page, &outcome));
         }

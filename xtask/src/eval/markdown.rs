@@ -25,7 +25,8 @@ const BOILERPLATE_LINES: &[&str] = &[
 pub(super) struct MarkdownCheck {
     /// An indented code block: source indentation read as code.
     pub indented_code: bool,
-    /// A code block (fenced or inline code) although the page has no `<pre>` or `<code>`.
+    /// A code block (fenced or inline code) although the page has no `<pre>`, `<code>`,
+    /// `<tt>`, `<kbd>` or `<samp>`.
     pub code_without_source_code: bool,
     /// A heading with no text.
     pub empty_heading: bool,
@@ -61,9 +62,29 @@ fn is_absolute(url: &str) -> bool {
 
 /// Read `markdown` back; `text` and `title` are the same extraction's fields, `html` the page.
 pub(super) fn check(markdown: &str, text: &str, title: Option<&str>, html: &str) -> MarkdownCheck {
-    let mut out = MarkdownCheck::default();
     let lower_html = html.to_ascii_lowercase();
-    let source_has_code = lower_html.contains("<pre") || lower_html.contains("<code");
+    let source_has_code = ["<pre", "<code", "<tt", "<kbd", "<samp"]
+        .iter()
+        .any(|tag| lower_html.contains(tag));
+    let (mut out, rendered) = analyse(markdown, text, title, source_has_code);
+    let (_, _, f1) = score::word_counts(&rendered, text).prf();
+    out.read_back_f1 = f1;
+    out
+}
+
+/// `markdown` rendered to plain text as the read-back compares it (for `eval --dump`).
+pub(super) fn read_back(markdown: &str) -> String {
+    analyse(markdown, "", None, true).1
+}
+
+/// The rule checks of `markdown` and its rendering to plain text, one line per block.
+fn analyse(
+    markdown: &str,
+    text: &str,
+    title: Option<&str>,
+    source_has_code: bool,
+) -> (MarkdownCheck, String) {
+    let mut out = MarkdownCheck::default();
     // Rendered text, one line per block.
     let mut rendered = String::new();
     let mut heading_text: Option<String> = None;
@@ -72,6 +93,7 @@ pub(super) fn check(markdown: &str, text: &str, title: Option<&str>, html: &str)
     let mut paragraph = String::new();
     let mut in_paragraph = false;
     for event in Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES) {
+        let ends_element = matches!(event, Event::End(_));
         let ends_block = matches!(
             event,
             Event::End(
@@ -142,16 +164,16 @@ pub(super) fn check(markdown: &str, text: &str, title: Option<&str>, html: &str)
                 }
             }
             Event::SoftBreak | Event::HardBreak => rendered.push(' '),
-            Event::End(_) => rendered.push('\n'),
             _ => {}
+        }
+        if ends_element {
+            rendered.push('\n');
         }
         if ends_block {
             first_block = false;
         }
     }
-    let (_, _, f1) = score::word_counts(&rendered, text).prf();
-    out.read_back_f1 = f1;
-    out
+    (out, rendered)
 }
 
 /// The markdown checks of one engine over its pages.

@@ -81,6 +81,8 @@ struct Writer<'a> {
     quote: usize,
     lists: Vec<List>,
     pre: usize,
+    /// Open inline code spans.
+    code: usize,
     /// The title heading being written (markdown only), by node.
     title_heading: Option<usize>,
     /// Whether a title heading was met.
@@ -118,6 +120,7 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         quote: 0,
         lists: Vec::new(),
         pre: 0,
+        code: 0,
         title_heading: None,
         wrote_title: false,
         just_opened: false,
@@ -294,7 +297,10 @@ impl Writer<'_> {
                 }
                 self.pre += 1;
             }
-            Tag::Code if self.pre == 0 && self.cx.scores.text[i] > 0 => self.raw_md("`", true),
+            Tag::Code if self.pre == 0 && self.cx.scores.text[i] > 0 => {
+                self.code += 1;
+                self.raw_md("`", true);
+            }
             Tag::Table => {
                 self.block(Break::Paragraph);
                 if is_data_table(tree, i) {
@@ -376,7 +382,10 @@ impl Writer<'_> {
                     self.space = false;
                 }
             }
-            Tag::Code if self.pre == 0 && self.cx.scores.text[i] > 0 => self.md_closer("`"),
+            Tag::Code if self.pre == 0 && self.cx.scores.text[i] > 0 => {
+                self.code = self.code.saturating_sub(1);
+                self.md_closer("`");
+            }
             Tag::Figcaption | Tag::Caption | Tag::Dl | Tag::Dt | Tag::Dd | Tag::Tr => {
                 self.block(Break::Line);
             }
@@ -585,6 +594,14 @@ impl Writer<'_> {
             self.text.push_str(word);
         }
         self.flush_md();
+        // A backtick written in the page's text is text, not a code span.
+        let escaped;
+        let word = if self.code == 0 && word.contains('`') {
+            escaped = word.replace('`', "\\`");
+            escaped.as_str()
+        } else {
+            word
+        };
         match self.table.as_mut() {
             Some(table) => table.push(&word.replace('|', "\\|")),
             None if line_start && self.marker.is_empty() && self.lists.is_empty() => {

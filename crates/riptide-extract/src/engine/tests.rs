@@ -192,6 +192,16 @@ fn block_quotes_and_inline_code() {
 }
 
 #[test]
+fn backticks_in_text_stay_text() {
+    // Written as an apostrophe, a backtick must not open a code span.
+    let out = run(&page(&format!(
+        "<p>The Spiral Model`s pros and cons. {PARAGRAPH}</p>"
+    )));
+    assert!(out.text.contains("Model`s pros"), "{}", out.text);
+    assert!(out.markdown.contains("Model\\`s pros"), "{}", out.markdown);
+}
+
+#[test]
 fn page_without_text_gives_empty_output() {
     let out = run("<html><body><script>var x = 1;</script><img src=a.png></body></html>");
     assert!(out.text.is_empty());
