@@ -111,10 +111,8 @@ pub(super) fn check(markdown: &str, text: &str, title: Option<&str>, html: &str)
                 dest_url,
                 link_type,
                 ..
-            }) => {
-                if !matches!(link_type, LinkType::Email) && !is_absolute(&dest_url) {
-                    out.relative_links += 1;
-                }
+            }) if !matches!(link_type, LinkType::Email) && !is_absolute(&dest_url) => {
+                out.relative_links += 1;
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 in_image += 1;
