@@ -89,6 +89,9 @@ pub(crate) struct ServeArgs {
     /// times the instances).
     #[arg(long, env = "RIPTIDE_MAX_IN_FLIGHT", value_name = "N")]
     max_in_flight: Option<usize>,
+    /// Linear memory cap of one instance, in MiB (422 memory_limit past it; default 512).
+    #[arg(long, env = "RIPTIDE_MEMORY_LIMIT_MIB", value_name = "MIB")]
+    memory_limit_mib: Option<usize>,
     /// The largest page in bytes: the input checks' limit, and the request body's.
     #[arg(
         long,
@@ -150,6 +153,9 @@ async fn build_extractor(args: &ServeArgs) -> Result<Extractor, Failure> {
         .call_timeout(Duration::from_millis(args.call_timeout_ms));
     if let Some(n) = args.max_instances {
         pool = pool.max_instances(n.max(1));
+    }
+    if let Some(mib) = args.memory_limit_mib {
+        pool = pool.memory_limit_bytes(mib.saturating_mul(1 << 20));
     }
     let pool = pool
         .build()
