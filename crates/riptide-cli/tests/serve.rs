@@ -411,7 +411,7 @@ async fn batch_streams_one_line_per_input_line_as_riptide_batch_does() {
 async fn bad_requests_get_their_status_and_kind() {
     // The address from the environment (RIPTIDE_BIND), a small page limit from the flag.
     let server = Server::start(
-        &["--max-html-bytes", "4000"],
+        &["--max-html-bytes", "4000", "--request-timeout-ms", "1000"],
         &[("RIPTIDE_BIND", "127.0.0.1:0")],
     );
     let client = client();
@@ -545,6 +545,28 @@ async fn bad_requests_get_their_status_and_kind() {
         let (got, body) = answer(response).await;
         assert_eq!(error_kind(got, &body, status), kind, "{body}");
     }
+
+    // A body that never ends: the request timeout answers 504, the upload still open.
+    let (tx, rx) = tokio::sync::mpsc::channel::<String>(1);
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|part| (Ok::<_, std::io::Error>(part), rx))
+    });
+    tx.send("<html><body>".into()).await.unwrap();
+    let response = client
+        .post(server.url("/v1/extract?url=https://example.com/"))
+        .header("content-type", "text/html")
+        .body(reqwest::Body::wrap_stream(stream))
+        .send()
+        .await
+        .expect("answered before the body ends");
+    let (status, body) = answer(response).await;
+    assert_eq!(
+        error_kind(status, &body, StatusCode::GATEWAY_TIMEOUT),
+        "timeout"
+    );
+    drop(tx);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
