@@ -15,6 +15,7 @@
 mod cli;
 mod criterion;
 mod harness;
+mod http;
 mod report;
 mod strategies;
 pub(crate) mod util;
@@ -388,6 +389,11 @@ const METHOD: &str = "
   a JSON-lines file, whole process, against `riptide_extract` natively on the same pages in
   the harness; and `riptide extract FILE` of the article nearest 115 KB; both with a warm
   artifact cache.
+- **`riptide serve`** (release): the server on a loopback port, the tiny page posted as
+  `text/html` to `/v1/extract` over kept-alive HTTP/1.1 connections (a minimal blocking client,
+  one connection per thread) at concurrency 1 and = cores, against `Extractor::extract`
+  in-process on the same page with the same default pool: the p50 difference at concurrency 1
+  is what HTTP adds (`xtask/src/bench/http.rs`).
 
 Every strategy runs the extraction on a tokio blocking thread (the pool does so itself), so
 they pay the same hand-off and only the sandbox differs; the HTML is shared, not copied per

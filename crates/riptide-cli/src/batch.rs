@@ -147,7 +147,7 @@ fn error_value(kind: &str, message: &str) -> Value {
 }
 
 /// Answer one item: its output line, and whether it is a success.
-async fn answer(extractor: Extractor, item: Item) -> (Value, bool) {
+pub(crate) async fn answer(extractor: Extractor, item: Item) -> (Value, bool) {
     let Item {
         id,
         fields,

@@ -1,18 +1,25 @@
 //! `riptide info`: the component's info, health and modes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use riptide::Extractor;
+use serde_json::Value;
 
 use crate::{Failure, extractor};
 
 /// Print the info, health and modes of the bundled component or `component`.
 pub(crate) async fn run(component: Option<PathBuf>) -> Result<(), Failure> {
     let extractor = extractor(component.as_deref(), Some(1)).await?;
-    let info = extractor.info().await?;
-    let health = extractor.health().await?;
-    let modes = extractor.modes().await?;
-    // Which bytes ran: the digest of the bytes compiled into this binary (the component of the
-    // riptide-component package it was built from), or of the file.
-    let component_sha256 = match &component {
+    let value = describe(&extractor, component_value(component.as_deref())?).await?;
+    let text = serde_json::to_string_pretty(&value).map_err(|e| Failure::usage(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Which bytes run: the digest of the bytes compiled into this binary (the component of the
+/// riptide-component package it was built from), or of the file `component`.
+pub(crate) fn component_value(component: Option<&Path>) -> Result<Value, Failure> {
+    let sha256 = match component {
         None => sha256_hex(riptide::bundled_component()),
         Some(path) => {
             let bytes = std::fs::read(path)
@@ -20,21 +27,30 @@ pub(crate) async fn run(component: Option<PathBuf>) -> Result<(), Failure> {
             sha256_hex(&bytes)
         }
     };
-    let value = serde_json::json!({
-        "component": {
-            "bundled": component.is_none(),
-            "sha256": component_sha256,
-            // The digest the component's package ships beside the bytes (the same, or the
-            // package is broken).
-            "shipped_sha256": component.is_none().then(riptide::bundled_component_sha256),
-        },
+    Ok(serde_json::json!({
+        "bundled": component.is_none(),
+        "sha256": sha256,
+        // The digest the component's package ships beside the bytes (the same, or the
+        // package is broken).
+        "shipped_sha256": component.is_none().then(riptide::bundled_component_sha256),
+    }))
+}
+
+/// `{"component", "info", "health", "modes"}`: `component` as [`component_value`] gives it,
+/// the rest asked of the guest now.
+pub(crate) async fn describe(
+    extractor: &Extractor,
+    component: Value,
+) -> Result<Value, riptide::Error> {
+    let info = extractor.info().await?;
+    let health = extractor.health().await?;
+    let modes = extractor.modes().await?;
+    Ok(serde_json::json!({
+        "component": component,
         "info": info,
         "health": health,
         "modes": modes,
-    });
-    let text = serde_json::to_string_pretty(&value).map_err(|e| Failure::usage(e.to_string()))?;
-    println!("{text}");
-    Ok(())
+    }))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

@@ -9,6 +9,7 @@ mod info;
 mod input;
 mod output;
 mod progress;
+mod serve;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,9 @@ enum Command {
     Batch(batch::BatchArgs),
     /// Check a component against the riptide:extractor WIT world (exit 0 valid, 1 invalid).
     Validate(validate::ValidateArgs),
+    /// Serve extraction over HTTP (POST /v1/extract, /v1/batch; GET /v1/info, /healthz,
+    /// /readyz, /metrics) until SIGTERM or Ctrl-C.
+    Serve(serve::ServeArgs),
     /// Show the component's info, health and modes.
     Info {
         /// A component to use instead of the bundled one.
@@ -97,6 +101,7 @@ fn main() -> ExitCode {
             Command::Batch(args) => batch::run(args).await,
             Command::Validate(args) => validate::run(&args),
             Command::Info { component } => info::run(component).await,
+            Command::Serve(args) => serve::run(args).await,
         }
     });
     // Every result is written by now. Do not wait for blocking tasks: after Ctrl-C, tokio's

@@ -235,6 +235,25 @@ async fn run_async(options: &Options) -> Result<Report, String> {
             pages,
             runs,
         )?);
+        progress(
+            started,
+            "riptide serve on loopback: the tiny page over HTTP",
+        );
+        let tiny = workload
+            .class(Class::Tiny)
+            .next()
+            .ok_or("the workload has no tiny page")?;
+        let requests = if options.quick { 200 } else { 3000 };
+        report.http = Some(
+            super::http::measure(
+                cli,
+                &cache.join("cli-xdg-cache"),
+                &tiny.html,
+                &tiny.url,
+                requests,
+            )
+            .await?,
+        );
     }
     progress(started, "load harness done");
     Ok(report)

@@ -270,6 +270,9 @@ pub(super) struct Report {
     /// The `riptide` binary as a user runs it (not measured in a dev-profile smoke run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cli: Option<super::cli::CliFigures>,
+    /// `riptide serve` on loopback (release binary only, like `cli`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<super::http::HttpFigures>,
 }
 
 fn target(source: &str, name: &str, target: &str, measured: String, met: bool) -> Target {
@@ -534,6 +537,30 @@ impl Report {
                 }
             }
         }
+        targets.push(match &self.http {
+            Some(http) => target(
+                "serve issue",
+                &format!(
+                    "`riptide serve`: HTTP p50 − library p50 at c=1, tiny page ({} B), loopback",
+                    http.page_bytes
+                ),
+                "≤ 100 µs",
+                format!(
+                    "{:.0} µs ({} vs {})",
+                    http.overhead_p50_us,
+                    dur(http.c1_p50_us),
+                    dur(http.library_p50_us)
+                ),
+                http.overhead_p50_us <= 100.0,
+            ),
+            None => target(
+                "serve issue",
+                "`riptide serve`: HTTP p50 − library p50",
+                "measured by a release run",
+                "not measured (dev-profile smoke run)".into(),
+                false,
+            ),
+        });
         targets
     }
 
@@ -640,6 +667,32 @@ impl Report {
                 cli.extract_page_bytes / 1024,
                 cli.extract_wall_ms,
                 cli.runs
+            );
+        }
+
+        if let Some(http) = &self.http {
+            let _ = writeln!(
+                out,
+                "\n### `riptide serve` over HTTP, loopback\n\n\
+                 The tiny page ({} B) posted as `text/html` to `/v1/extract`, kept-alive HTTP/1.1 \
+                 connections, {} timed requests per row; the library row is `Extractor::extract` \
+                 in-process on the same page, default pool.\n\n\
+                 | concurrency | req/s | p50 | p99 |\n|---|--:|--:|--:|\n\
+                 | HTTP, 1 | {:.0} | {} | {} |\n\
+                 | HTTP, {} (= cores) | {:.0} | {} | {} |\n\
+                 | library, 1 | | {} | |\n\n\
+                 HTTP overhead over the library call, p50 at concurrency 1: {:.0} µs.",
+                http.page_bytes,
+                http.requests,
+                http.c1_rps,
+                dur(http.c1_p50_us),
+                dur(http.c1_p99_us),
+                http.concurrency,
+                http.cn_rps,
+                dur(http.cn_p50_us),
+                dur(http.cn_p99_us),
+                dur(http.library_p50_us),
+                http.overhead_p50_us
             );
         }
 

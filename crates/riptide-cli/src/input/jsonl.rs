@@ -57,9 +57,23 @@ fn invalid(id: &Value, message: impl Into<String>) -> Item {
     }
 }
 
+/// Whether a line may name a file to read (`"path"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Paths {
+    /// Read the file (`riptide batch`: the user's own files).
+    Read,
+    /// Refuse the line (`riptide serve`: a client names no file on the server).
+    Refuse,
+}
+
 /// Turn one input line into a request, or the error that answers it.
 pub(crate) fn parse_line(raw: &str, default_mode: &ExtractionMode) -> Item {
-    let value: Value = match serde_json::from_str(raw) {
+    parse_bytes(raw.as_bytes(), default_mode, Paths::Read)
+}
+
+/// Turn one input line, as bytes, into a request or the error that answers it.
+pub(crate) fn parse_bytes(raw: &[u8], default_mode: &ExtractionMode, paths: Paths) -> Item {
+    let value: Value = match serde_json::from_slice(raw) {
         Ok(value) => value,
         Err(e) => {
             return Item {
@@ -72,6 +86,11 @@ pub(crate) fn parse_line(raw: &str, default_mode: &ExtractionMode) -> Item {
             };
         }
     };
+    parse_value(value, default_mode, paths)
+}
+
+/// Turn one input line, parsed as JSON already, into a request or the error that answers it.
+fn parse_value(value: Value, default_mode: &ExtractionMode, paths: Paths) -> Item {
     let id = value.get("id").cloned().unwrap_or(Value::Null);
     let line: Line = match serde_json::from_value(value) {
         Ok(line) => line,
@@ -93,6 +112,12 @@ pub(crate) fn parse_line(raw: &str, default_mode: &ExtractionMode) -> Item {
                 );
             }
             Page::Text(html)
+        }
+        (Some(_), None) if paths == Paths::Refuse => {
+            return invalid(
+                &id,
+                "\"path\" names a file on the server, which is not read; send the page inline as \"html\"",
+            );
         }
         (Some(path), None) => match super::read_page_file(&path) {
             Ok(bytes) => Page::Bytes {
