@@ -530,9 +530,14 @@ fn package(
         let crate_bytes = std::fs::metadata(&file)
             .map_err(|e| format!("{}: {e}", file.display()))?
             .len();
+        // `--touch`: packages carry a fixed, decades-old mtime (cargo packs reproducibly), so
+        // files unpacked with it look unchanged to cargo's fingerprints and a build in the same
+        // scratch directory would keep the previous package's compiled crate (its embedded
+        // component included).
         run(Command::new("tar")
             .arg("xzf")
             .arg(&file)
+            .arg("--touch")
             .arg("-C")
             .arg(check.src()))?;
         let (unpacked_bytes, files) = dir_size(&check.src().join(p.dir_name()))?;
