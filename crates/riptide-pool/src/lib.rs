@@ -57,6 +57,7 @@ mod error;
 mod events;
 mod guard;
 pub mod host;
+mod memory;
 mod metrics;
 mod output;
 mod pool;
@@ -129,14 +130,20 @@ pub mod bindings {
 pub use builder::PoolBuilder;
 pub use circuit::{Admission, CircuitBreaker, CircuitState};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{CircuitConfig, ConfigError, HotConfig, Isolation, PoolConfig, PoolConfigBuilder};
+pub use config::{
+    CircuitConfig, ConfigError, HotConfig, Isolation, MemoryBudget, PoolConfig, PoolConfigBuilder,
+};
 pub use engine::{LoadInfo, default_cache_dir};
 pub use error::{Cause, PoolError};
-pub use events::{DiscardReason, EventListener, PoolEvent, Tier};
+pub use events::{DiscardReason, EventListener, PoolEvent, Tier, TuneReason};
 pub use guard::PooledInstance;
-pub use metrics::{Latency, MetricsSnapshot, TierCounts};
+pub use memory::{MemoryProbe, SystemMemoryProbe};
+pub use metrics::{
+    Latency, LatencyHistogram, MetricsSnapshot, PerTier, TUNER_LOG_LEN, TierCounts, TierLatency,
+    TunerDecision,
+};
 pub use output::OutputSize;
-pub use pool::{Pool, StartupInfo};
+pub use pool::{Pool, StartupInfo, WitCheck};
 pub use shared::{AllocatorUsage, Status};
 pub use tuner::HotTuner;
 
