@@ -6,7 +6,7 @@ use crate::{Failure, extractor};
 
 /// Print the info, health and modes of the bundled component or `component`.
 pub(crate) async fn run(component: Option<PathBuf>) -> Result<(), Failure> {
-    let extractor = extractor(component.as_deref(), Some(1)).await?;
+    let extractor = extractor(component.as_deref(), Some(1), crate::PoolArgs::default()).await?;
     let info = extractor.info().await?;
     let health = extractor.health().await?;
     let modes = extractor.modes().await?;
