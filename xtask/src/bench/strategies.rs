@@ -1,4 +1,4 @@
-//! The four ways of serving one extraction request that the harness compares.
+//! The five ways of serving one extraction request that the harness compares.
 //!
 //! Every strategy runs the extraction on a tokio blocking thread (the pool does so itself),
 //! so they all pay the same hand-off and only the sandbox differs. Latency is measured from
@@ -28,16 +28,20 @@ pub(super) enum Kind {
     PooledFresh,
     /// The pool, `Isolation::Reuse` with a large `max_uses`.
     PooledReuse,
-    /// `riptide_extract::extract`, no sandbox.
+    /// The pool with tiering off (`PoolConfig::tiering(false)`): instantiation per request,
+    /// no hot tier, no refill thread.
+    PooledUntiered,
+    /// `riptide_extract::extract`, no sandbox (last: the others are compared with it).
     Native,
 }
 
 impl Kind {
     /// Every strategy, in table order.
-    pub(super) const ALL: [Kind; 4] = [
+    pub(super) const ALL: [Kind; 5] = [
         Kind::Naive,
         Kind::PooledFresh,
         Kind::PooledReuse,
+        Kind::PooledUntiered,
         Kind::Native,
     ];
 
@@ -47,6 +51,7 @@ impl Kind {
             Kind::Naive => "naive",
             Kind::PooledFresh => "pooled-fresh",
             Kind::PooledReuse => "pooled-reuse",
+            Kind::PooledUntiered => "pooled-untiered",
             Kind::Native => "native",
         }
     }
@@ -161,6 +166,8 @@ pub(super) struct Strategies {
     pub fresh: Pool,
     /// The reusing pool.
     pub reuse: Pool,
+    /// The pool without tiering.
+    pub untiered: Pool,
 }
 
 /// The default pool configuration with the artifact cache in `cache_dir`.
@@ -183,8 +190,17 @@ pub(super) fn reuse_config(cache_dir: &Path) -> Result<PoolConfig, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The untiered pool's configuration: the defaults with tiering off.
+pub(super) fn untiered_config(cache_dir: &Path) -> Result<PoolConfig, String> {
+    PoolConfig::builder()
+        .cache_dir(cache_dir)
+        .tiering(false)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 impl Strategies {
-    /// Start both pools (from the artifact cache in `cache_dir`) beside the naive engine.
+    /// Start the pools (from the artifact cache in `cache_dir`) beside the naive engine.
     ///
     /// # Errors
     /// When a pool does not start.
@@ -201,10 +217,15 @@ impl Strategies {
             .config(reuse_config(cache_dir)?)
             .build_filled()
             .map_err(|e| format!("pooled-reuse: {e}"))?;
+        let untiered = Pool::builder(bytes)
+            .config(untiered_config(cache_dir)?)
+            .build()
+            .map_err(|e| format!("pooled-untiered: {e}"))?;
         Ok(Strategies {
             naive,
             fresh,
             reuse,
+            untiered,
         })
     }
 
@@ -213,6 +234,7 @@ impl Strategies {
         match kind {
             Kind::PooledFresh => Some(&self.fresh),
             Kind::PooledReuse => Some(&self.reuse),
+            Kind::PooledUntiered => Some(&self.untiered),
             Kind::Naive | Kind::Native => None,
         }
     }
@@ -254,7 +276,7 @@ impl Strategies {
                     None,
                 )
             }
-            Kind::PooledFresh | Kind::PooledReuse => {
+            Kind::PooledFresh | Kind::PooledReuse | Kind::PooledUntiered => {
                 let pool = self.pool(kind).ok_or("not a pool")?;
                 let lease = pool
                     .get()
@@ -282,7 +304,7 @@ impl Strategies {
     /// so that one strategy's background refills do not run into the next one's batch.
     pub(super) async fn settle(&self) {
         let deadline = Instant::now() + Duration::from_millis(200);
-        for pool in [&self.fresh, &self.reuse] {
+        for pool in [&self.fresh, &self.reuse, &self.untiered] {
             loop {
                 let status = pool.status();
                 let idle = status.available == status.max_instances;
