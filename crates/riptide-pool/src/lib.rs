@@ -20,7 +20,16 @@
 //!   `acquire_timeout`, [`PoolError::PoolExhausted`]), per-call deadline, memory cap, output
 //!   cap, optional fuel; each failure is a typed [`PoolError`].
 //! - **Circuit breaker** ([`CircuitBreaker`]) and **metrics** ([`MetricsSnapshot`], with a
-//!   Prometheus rendering) and an optional [`EventListener`].
+//!   Prometheus rendering): per tier, acquire and end-to-end latency ([`TierLatency`]), hit
+//!   ratios ([`MetricsSnapshot::hit_rates`]) and sizes ([`Status`]); the auto-tuner's decisions
+//!   ([`TunerDecision`], also as [`PoolEvent::HotTargetChanged`]); the start-up WIT check's
+//!   time and findings ([`StartupInfo::wit_check`]; skipping it with `validate_wit = false` is
+//!   recorded as a warning). An optional [`EventListener`].
+//! - **Tiering off** ([`PoolConfig::tiering`] `false`): plain instantiation per request, no hot
+//!   tier, no refill thread.
+//! - **Memory budget** ([`MemoryBudget`]): over it, idle instances are dropped oldest first,
+//!   the hot target shrinks and the tuner stops growing; it recovers when the pressure ends.
+//!   Measured by a [`MemoryProbe`] ([`PoolBuilder::memory_probe`] injects one).
 //!
 //! The surface is that of the pool crates people know (deadpool, bb8): [`Pool::builder`],
 //! [`Pool::get`] → a [`PooledInstance`] guard whose [`call`](PooledInstance::call) runs one
