@@ -2,6 +2,7 @@
 //! --help` gives a task's options). Each task's arguments are one clap struct beside the task.
 
 mod bench;
+mod coverage;
 mod docs;
 mod eval;
 mod fuzz;
@@ -53,6 +54,9 @@ enum Task {
     /// What WIT validation costs and catches, against `targets` and wasmtime →
     /// docs/validation.md.
     Validation(validation::ValidationArgs),
+    /// Line coverage of the workspace's tests per crate (cargo-llvm-cov, installed when
+    /// missing) → docs/coverage.md.
+    Coverage(coverage::CoverageArgs),
 }
 
 /// `cargo xtask build-guest`.
@@ -203,6 +207,7 @@ fn main() -> ExitCode {
         Task::Fuzz(args) => fuzz::run(&args),
         Task::Stages(args) => stages::run(&args),
         Task::Validation(args) => validation::run(&args, &raw),
+        Task::Coverage(args) => coverage::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
