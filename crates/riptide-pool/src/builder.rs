@@ -1,7 +1,7 @@
 //! [`PoolBuilder`]: check the configuration and the component, compile or load it, start
 //! the background threads.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Arc, OnceLock};
 
 use crossbeam::channel;
@@ -198,6 +198,7 @@ impl<'a> PoolBuilder<'a> {
             pressure: Mutex::new(Pressure::default()),
             under_pressure: AtomicBool::new(false),
             started: now,
+            fresh_bytes: AtomicU64::new(0),
         });
         shared.emit(PoolEvent::ComponentLoaded {
             from_cache: shared.load.from_cache,

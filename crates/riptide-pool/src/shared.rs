@@ -2,7 +2,9 @@
 //! counters and the work on them (instantiate, take, recycle, refill).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
+use std::sync::atomic::{
+    AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst,
+};
 use std::time::Instant;
 
 use crossbeam::channel::Sender;
@@ -98,6 +100,8 @@ pub(crate) struct Shared {
     pub(crate) under_pressure: AtomicBool,
     /// When the pool started, on its clock (tuner decisions are timed from it).
     pub(crate) started: Instant,
+    /// The most linear memory a fresh instance had (for the memory budget's estimate).
+    pub(crate) fresh_bytes: AtomicU64,
 }
 
 impl Shared {
@@ -143,6 +147,8 @@ impl Shared {
         };
         self.high_water
             .fetch_max(live_now + self.reserved.load(SeqCst), SeqCst);
+        let bytes = u64::try_from(store.data().memory_bytes()).unwrap_or(u64::MAX);
+        self.fresh_bytes.fetch_max(bytes, Relaxed);
         self.metrics.instantiations[tier.index()].fetch_add(1, Relaxed);
         self.emit(PoolEvent::InstanceCreated { tier });
         let now = self.clock.now();
@@ -312,6 +318,33 @@ impl Shared {
     /// and restore the target from before the pressure, as far as the idle budget allows.
     fn check_memory(&self) {
         let budget = self.config.memory_budget;
+        let rss = budget
+            .process_rss_bytes
+            .and_then(|_| self.probe.process_rss_bytes());
+        let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        let idle_budget = budget.idle_bytes.map(as_u64);
+        let over_rss =
+            matches!((budget.process_rss_bytes, rss), (Some(b), Some(r)) if r > as_u64(b));
+        // Measuring takes every idle instance out of its queue for a moment (a request then
+        // misses): only done under pressure, or when an estimate says the budget is exceeded.
+        if !over_rss && !self.pressure.lock().under {
+            let idle_count = self.hot.len() + self.reuse.as_ref().map_or(0, ArrayQueue::len);
+            let known = self
+                .fresh_bytes
+                .load(Relaxed)
+                .max(self.pressure.lock().instance_bytes);
+            let estimate = as_u64(idle_count).saturating_mul(self.probe.idle_instance_bytes(known));
+            if idle_budget.is_none_or(|b| estimate <= b) {
+                let per = if known > 0 {
+                    self.probe.idle_instance_bytes(known)
+                } else {
+                    0
+                };
+                // The tuner never grows the hot tier past what the idle budget holds.
+                self.tuner.lock().0.set_ceiling(fits_in(idle_budget, per));
+                return;
+            }
+        }
         let mut idle: Vec<(Instance, bool)> = Vec::with_capacity(self.hot.len());
         while let Some(instance) = self.hot.pop() {
             idle.push((instance, true));
@@ -327,23 +360,14 @@ impl Shared {
             .map(|(instance, _)| self.probe.idle_instance_bytes(instance.memory_bytes()))
             .collect();
         let idle_bytes: u64 = sizes.iter().sum();
-        let rss = budget
-            .process_rss_bytes
-            .and_then(|_| self.probe.process_rss_bytes());
-        let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-        let idle_budget = budget.idle_bytes.map(as_u64);
         let over_idle = idle_budget.is_some_and(|b| idle_bytes > b);
-        let over_rss =
-            matches!((budget.process_rss_bytes, rss), (Some(b), Some(r)) if r > as_u64(b));
         let mut pressure = self.pressure.lock();
         if let Some(size) = sizes.iter().max() {
             pressure.instance_bytes = *size;
         }
         // How many idle instances the idle budget holds, at the last size measured.
-        let fits = match (idle_budget, pressure.instance_bytes) {
-            (Some(b), per) if per > 0 => usize::try_from(b / per).unwrap_or(usize::MAX),
-            _ => usize::MAX,
-        };
+        let ceiling = fits_in(idle_budget, pressure.instance_bytes);
+        let fits = ceiling.unwrap_or(usize::MAX);
         let target = self.hot_target.load(SeqCst);
         if over_idle || over_rss {
             if !pressure.under {
@@ -365,7 +389,6 @@ impl Shared {
             self.put_back(kept);
             return;
         }
-        let ceiling = (fits != usize::MAX).then_some(fits);
         if pressure.under {
             // Over only when the target from before would fit again.
             let restored = pressure.saved_target.min(fits);
@@ -461,6 +484,15 @@ impl Shared {
                 })
                 .unwrap_or_default(),
         }
+    }
+}
+
+/// How many idle instances of `per` bytes `budget` holds (`None`: no limit, or the size is
+/// not known yet).
+fn fits_in(budget: Option<u64>, per: u64) -> Option<usize> {
+    match budget {
+        Some(b) if per > 0 => Some(usize::try_from(b / per).unwrap_or(usize::MAX)),
+        _ => None,
     }
 }
 
