@@ -3,7 +3,7 @@
 //! 1. builds the guest component in release mode (`riptide-guest-build`);
 //! 2. runs the criterion micro-benchmarks of the crates (`cargo bench -p riptide-pool
 //!    -p riptide-input-check -p riptide-wit-check -p riptide-benches --bench '*'`);
-//! 3. runs the load harness ([`harness`]): naive, pooled-fresh, pooled-reuse and native on
+//! 3. runs the load harness ([`harness`]): naive, pooled-fresh, pooled-reuse, pooled-untiered (tiering off) and native on
 //!    the pages of `benches/pages.txt`, interleaved in rounds, plus the pool's tiers,
 //!    instantiation, start-up, validation and memory figures. `cargo xtask` is a debug build,
 //!    so the harness runs in a release build of xtask (`cargo run --release -p xtask -- bench
@@ -28,7 +28,7 @@ use report::Report;
 
 /// `cargo xtask bench`: builds the guest component (release), runs the criterion benches of
 /// riptide-pool, riptide-input-check, riptide-wit-check and riptide-benches, then the load
-/// harness (naive / pooled-fresh / pooled-reuse / native on the pages of benches/pages.txt,
+/// harness (naive / pooled-fresh / pooled-reuse / pooled-untiered / native on the pages of benches/pages.txt,
 /// read from ../shared/corpus), prints the tables and writes the reports.
 #[derive(Debug, Default, clap::Args)]
 #[command(after_help = "environment:

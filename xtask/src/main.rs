@@ -2,6 +2,7 @@
 //! --help` gives a task's options). Each task's arguments are one clap struct beside the task.
 
 mod bench;
+mod coverage;
 mod docs;
 mod eval;
 mod fuzz;
@@ -58,6 +59,9 @@ enum Task {
     /// packaged and verified, docs, MSRV, the CLI installed from the packages extracting a
     /// page (`--quick`: the test suite's cheaper check) → docs/releasing.md.
     ReleaseCheck(release::ReleaseCheckArgs),
+    /// Line coverage of the workspace's tests per crate (cargo-llvm-cov, installed when
+    /// missing) → docs/coverage.md.
+    Coverage(coverage::CoverageArgs),
 }
 
 /// `cargo xtask build-guest`.
@@ -209,6 +213,7 @@ fn main() -> ExitCode {
         Task::Stages(args) => stages::run(&args),
         Task::Validation(args) => validation::run(&args, &raw),
         Task::ReleaseCheck(args) => release::run_check(&args),
+        Task::Coverage(args) => coverage::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -664,7 +664,7 @@ async fn soak(
     ];
     let rss_after = rss_bytes();
     let tally = shared.tally.into_inner();
-    let metrics = [shared.real.metrics(), shared.hostile.metrics()];
+    let metrics = [shared.real.metrics().pool, shared.hostile.metrics().pool];
     shared.real.shutdown().await;
     shared.hostile.shutdown().await;
 

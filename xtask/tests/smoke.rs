@@ -76,6 +76,19 @@ fn bench_quick_runs_every_part_and_writes_its_report() {
         let value = report[field].as_f64().unwrap_or(-1.0);
         assert!(value > 0.0, "{field} = {value}: not measured");
     }
+    // Every strategy measured, tiering off among them.
+    for strategy in [
+        "naive",
+        "pooled-fresh",
+        "pooled-reuse",
+        "pooled-untiered",
+        "native",
+    ] {
+        let p50 = report["strategies"][strategy]["p50_us"]
+            .as_f64()
+            .unwrap_or(-1.0);
+        assert!(p50 > 0.0, "{strategy}: p50 {p50}");
+    }
     let startup = &report["startup_ms"];
     for field in ["compile", "cached", "cached_filled"] {
         let value = startup[field].as_f64().unwrap_or(-1.0);
@@ -87,6 +100,7 @@ fn bench_quick_runs_every_part_and_writes_its_report() {
     }
     let text = std::fs::read_to_string(&docs).unwrap();
     assert!(text.contains("RIPTIDE_BENCH_DEBUG=1 cargo xtask bench --quick"));
+    assert!(text.contains("| pooled-untiered |"), "{text}");
 }
 
 #[test]

@@ -36,9 +36,12 @@ pub(crate) struct BatchArgs {
     /// A component to use instead of the bundled one.
     #[arg(long, value_name = "PATH")]
     component: Option<PathBuf>,
-    /// Write the pool's metrics (Prometheus text format) to this file at the end.
+    /// Write the metrics (Prometheus text format: the pool's, per tier too, and the
+    /// validation's) to this file at the end.
     #[arg(long, value_name = "FILE")]
     metrics: Option<PathBuf>,
+    #[command(flatten)]
+    pool: crate::PoolArgs,
     /// Read the pages of these WARC files (plain or .gz) instead of JSON lines on stdin.
     #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "input_dir")]
     warc: Vec<PathBuf>,
@@ -228,7 +231,7 @@ pub(crate) async fn run(args: BatchArgs) -> Result<(), Failure> {
         );
     }
     let (source, total) = Source::from_args(&args)?;
-    let extractor = crate::extractor(args.component.as_deref(), Some(jobs)).await?;
+    let extractor = crate::extractor(args.component.as_deref(), Some(jobs), args.pool).await?;
     let started = Instant::now();
     let counters = Arc::new(Counters::default());
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Item>(jobs * 2 + 16);

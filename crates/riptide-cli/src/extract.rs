@@ -63,6 +63,8 @@ pub(crate) struct ExtractArgs {
     /// A component to use instead of the bundled one.
     #[arg(long, value_name = "PATH")]
     component: Option<PathBuf>,
+    #[command(flatten)]
+    pool: crate::PoolArgs,
     /// The HTML file, or `-` for standard input.
     #[arg(value_name = "FILE|-")]
     input: PathBuf,
@@ -97,7 +99,7 @@ pub(crate) async fn run(args: ExtractArgs) -> Result<(), Failure> {
         DEFAULT_URL.to_string()
     });
     let html = read_input(&args.input, args.content_type.as_deref())?;
-    let extractor = extractor(args.component.as_deref(), Some(2)).await?;
+    let extractor = extractor(args.component.as_deref(), Some(2), args.pool).await?;
     let mut stdout = std::io::stdout().lock();
     let written = if args.stats {
         let (doc, stats) = extractor.extract_with_stats(html, &url, mode).await?;

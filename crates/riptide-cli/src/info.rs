@@ -9,7 +9,7 @@ use crate::{Failure, extractor};
 
 /// Print the info, health and modes of the bundled component or `component`.
 pub(crate) async fn run(component: Option<PathBuf>) -> Result<(), Failure> {
-    let extractor = extractor(component.as_deref(), Some(1)).await?;
+    let extractor = extractor(component.as_deref(), Some(1), crate::PoolArgs::default()).await?;
     let value = describe(&extractor, component_value(component.as_deref())?).await?;
     let text = serde_json::to_string_pretty(&value).map_err(|e| Failure::usage(e.to_string()))?;
     println!("{text}");

@@ -119,23 +119,46 @@ fn main() -> ExitCode {
     }
 }
 
-/// Build an extractor with the bundled component or `component`.
+/// Switches of the pool shared by `extract` and `batch`, for debugging.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub(crate) struct PoolArgs {
+    /// Instantiate a fresh instance per request: no hot tier, no refill thread, no idle
+    /// instance kept (for debugging, and hosts where idle instances are unwelcome).
+    #[arg(long)]
+    no_tiering: bool,
+    /// DEBUGGING ONLY: skip the start-up check of the component against the
+    /// riptide:extractor WIT world. A warning is printed and recorded in the metrics.
+    #[arg(long)]
+    skip_wit_check: bool,
+}
+
+/// Build an extractor with the bundled component or `component`; print the warnings of its
+/// start (a skipped WIT check) on stderr.
 pub(crate) async fn extractor(
     component: Option<&Path>,
     max_instances: Option<usize>,
+    switches: PoolArgs,
 ) -> Result<Extractor, Failure> {
     let mut builder = Extractor::builder();
     if let Some(path) = component {
         builder = builder.component_path(path);
     }
-    if let Some(n) = max_instances {
-        let config = riptide::PoolConfig::builder()
-            .max_instances(n.max(1))
-            .build()
-            .map_err(|e| Failure::usage(e.to_string()))?;
+    if max_instances.is_some() || switches.no_tiering {
+        let mut config = riptide::PoolConfig::builder().tiering(!switches.no_tiering);
+        if let Some(n) = max_instances {
+            config = config.max_instances(n.max(1));
+        }
+        let config = config.build().map_err(|e| Failure::usage(e.to_string()))?;
         builder = builder.pool_config(config);
     }
-    Ok(builder.build().await?)
+    if switches.skip_wit_check {
+        builder = builder.skip_wit_check();
+    }
+    let extractor = builder.build().await?;
+    for warning in extractor.warnings() {
+        eprintln!("riptide: warning: {warning}");
+    }
+    Ok(extractor)
 }
 
 pub(crate) const DEFAULT_URL: &str = "http://localhost/";

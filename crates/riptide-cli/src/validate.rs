@@ -39,10 +39,13 @@ pub(crate) fn run(args: &ValidateArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::usage(e.to_string()))?,
         None => ExpectedWorld::bundled(),
     };
-    let report = Validator::new(expected).validate(&bytes);
+    let validator = Validator::new(expected);
+    let started = std::time::Instant::now();
+    let report = validator.validate(&bytes);
+    let elapsed = started.elapsed();
     match args.format {
         ReportFormat::Text => println!("{report}"),
-        ReportFormat::Json => println!("{}", report.to_json()),
+        ReportFormat::Json => println!("{}", with_metrics(&report, elapsed)),
     }
     if report.is_valid() {
         Ok(())
@@ -55,4 +58,26 @@ pub(crate) fn run(args: &ValidateArgs) -> Result<(), Failure> {
             ),
         })
     }
+}
+
+/// The report's JSON with the check's figures, as a pool records them at start-up
+/// (`riptide_validation_startup_*` in the metrics): `"metrics": { "duration_us", "errors",
+/// "warnings" }`.
+fn with_metrics(
+    report: &riptide::validation::ValidationReport,
+    elapsed: std::time::Duration,
+) -> String {
+    let mut json: serde_json::Value =
+        serde_json::from_str(&report.to_json()).unwrap_or_else(|_| serde_json::json!({}));
+    if let Some(map) = json.as_object_mut() {
+        map.insert(
+            "metrics".into(),
+            serde_json::json!({
+                "duration_us": elapsed.as_secs_f64() * 1e6,
+                "errors": report.errors().count(),
+                "warnings": report.warnings().count(),
+            }),
+        );
+    }
+    serde_json::to_string_pretty(&json).unwrap_or_else(|_| report.to_json())
 }

@@ -268,6 +268,75 @@ fn batch_writes_prometheus_metrics() {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains("riptide_pool_calls_ok_total 1"), "{text}");
     assert!(text.contains("# TYPE riptide_pool_hits_total counter"));
+    // Per tier, and the validation's next to the pool's.
+    for needle in [
+        "riptide_pool_tier_end_to_end_seconds_count{tier=",
+        "riptide_pool_hit_ratio{tier=\"hot\"}",
+        "riptide_validation_inputs_total 1",
+        "riptide_validation_input_failures_total{kind=\"url_scheme\"} 0",
+        "riptide_validation_startup_errors{component=",
+        "riptide_validation_startup_skipped{component=",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+}
+
+/// The debugging switches: `--no-tiering` serves every page from an instance of its own
+/// (no hot hit in the metrics), `--skip-wit-check` prints a warning and records it.
+#[test]
+fn debugging_switches_are_explicit_and_loud() {
+    let path = concat!(env!("CARGO_TARGET_TMPDIR"), "/batch-switches.prom");
+    let input = "{\"id\": 1, \"url\": \"https://e.com/\", \"html\": \"<p>Hello</p>\"}\n\
+                 {\"id\": 2, \"url\": \"https://e.com/\", \"html\": \"<p>Again</p>\"}";
+    let out = riptide(
+        &[
+            "batch",
+            "--no-tiering",
+            "--skip-wit-check",
+            "--metrics",
+            path,
+        ],
+        Some(input),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 2);
+    assert!(
+        stderr(&out).contains("riptide: warning: the start-up WIT check was skipped"),
+        "{}",
+        stderr(&out)
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(
+        text.contains("riptide_pool_hits_total{tier=\"hot\"} 0"),
+        "{text}"
+    );
+    assert!(text.contains("riptide_pool_hot_target 0"), "{text}");
+    let skipped = text
+        .lines()
+        .find(|l| l.starts_with("riptide_validation_startup_skipped{"))
+        .unwrap_or_default();
+    assert!(skipped.ends_with("} 1"), "{text}");
+
+    // Without the switch: no warning.
+    let page = fixture("readability-nytimes-1.html");
+    let out = riptide(
+        &["extract", &page, "--url", "https://e.com/", "--no-tiering"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    let out = riptide(
+        &[
+            "extract",
+            &page,
+            "--url",
+            "https://e.com/",
+            "--skip-wit-check",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("riptide: warning: the start-up WIT check was skipped"));
 }
 
 #[test]
@@ -335,6 +404,14 @@ fn validate_accepts_the_bundled_component_and_reports_every_broken_fixture() {
     );
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON report");
     assert!(json.to_string().contains("field title"), "{json}");
+    // The check's figures, as a pool records them at start-up.
+    assert_eq!(json["metrics"]["errors"], json["errors"], "{json}");
+    assert_eq!(json["metrics"]["warnings"], 0, "{json}");
+    assert!(json["metrics"]["errors"].as_u64().unwrap() >= 1, "{json}");
+    assert!(
+        json["metrics"]["duration_us"].as_f64().unwrap() > 0.0,
+        "{json}"
+    );
     let out = riptide(&["validate", "/nonexistent.wasm"], None);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -349,6 +349,17 @@ async fn every_endpoint_answers_as_the_cli_does_and_metrics_parse() {
             .any(|s| s.metric.starts_with("riptide_pool_")),
         "no pool metrics in:\n{text}"
     );
+    // The validation metrics beside the pool's: the start-up check and the input checks of
+    // the requests above.
+    for name in [
+        "riptide_validation_startup_errors",
+        "riptide_validation_inputs_total",
+    ] {
+        assert!(
+            scrape.samples.iter().any(|s| s.metric == name),
+            "no {name} in:\n{text}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

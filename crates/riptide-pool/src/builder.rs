@@ -1,7 +1,7 @@
 //! [`PoolBuilder`]: check the configuration and the component, compile or load it, start
 //! the background threads.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Arc, OnceLock};
 
 use crossbeam::channel;
@@ -19,8 +19,9 @@ use crate::engine;
 use crate::error::{PoolError, cause};
 use crate::events::{EventListener, PoolEvent};
 use crate::host::{self, HostState};
+use crate::memory::{MemoryProbe, Pressure, SystemMemoryProbe};
 use crate::metrics::Metrics;
-use crate::pool::{Handle, Pool};
+use crate::pool::{Handle, Pool, WitCheck};
 use crate::shared::Shared;
 use crate::threads::{spawn_refiller, spawn_ticker};
 use crate::tuner::HotTuner;
@@ -32,6 +33,7 @@ pub struct PoolBuilder<'a> {
     clock: Arc<dyn Clock>,
     listener: Option<Arc<dyn EventListener>>,
     validator: Option<&'a Validator>,
+    probe: Arc<dyn MemoryProbe>,
 }
 
 impl<'a> PoolBuilder<'a> {
@@ -42,6 +44,7 @@ impl<'a> PoolBuilder<'a> {
             clock: Arc::new(SystemClock),
             listener: None,
             validator: None,
+            probe: Arc::new(SystemMemoryProbe),
         }
     }
 
@@ -60,6 +63,13 @@ impl<'a> PoolBuilder<'a> {
     /// Send events to this listener.
     pub fn listener(mut self, listener: Arc<dyn EventListener>) -> Self {
         self.listener = Some(listener);
+        self
+    }
+
+    /// Measure memory for the [`MemoryBudget`](crate::MemoryBudget) with this probe instead
+    /// of [`SystemMemoryProbe`] (tests inject one; see [`MemoryProbe`]).
+    pub fn memory_probe(mut self, probe: Arc<dyn MemoryProbe>) -> Self {
+        self.probe = probe;
         self
     }
 
@@ -108,15 +118,27 @@ impl<'a> PoolBuilder<'a> {
     fn start(self, fill: Fill) -> Result<Pool, PoolError> {
         let config = self.config;
         config.validate()?;
-        if config.validate_wit {
+        let wit_check = if config.validate_wit {
             let validator = self.validator.unwrap_or_else(|| default_validator());
+            let started = std::time::Instant::now();
             let report = validator.validate(self.component);
+            let duration = started.elapsed();
             if !report.is_valid() {
                 return Err(PoolError::InvalidComponent {
                     report: report.to_string(),
                 });
             }
-        }
+            WitCheck {
+                component_sha256: report.component_sha256.clone(),
+                duration,
+                errors: report.errors().count(),
+                warnings: report.warnings().count(),
+                skipped: false,
+                warning: None,
+            }
+        } else {
+            WitCheck::skipped(self.component)
+        };
         let engine = engine::engine(&config)?;
         let cache_dir = if config.artifact_cache {
             config.cache_dir.clone().or_else(engine::default_cache_dir)
@@ -147,7 +169,8 @@ impl<'a> PoolBuilder<'a> {
             reuse: (!config.isolation.is_per_request())
                 .then(|| ArrayQueue::new(config.max_instances)),
             permits: Arc::new(Semaphore::new(config.max_instances)),
-            hot_target: AtomicUsize::new(hot.initial),
+            // Without tiering the hot tier stays empty.
+            hot_target: AtomicUsize::new(if config.tiering { hot.initial } else { 0 }),
             live: Arc::new(AtomicUsize::new(0)),
             reserved: Arc::new(AtomicUsize::new(0)),
             high_water: AtomicUsize::new(0),
@@ -170,21 +193,33 @@ impl<'a> PoolBuilder<'a> {
             config,
             load,
             waiting: AtomicUsize::new(0),
+            wit_check,
+            probe: self.probe,
+            pressure: Mutex::new(Pressure::default()),
+            under_pressure: AtomicBool::new(false),
+            started: now,
+            fresh_bytes: AtomicU64::new(0),
         });
         shared.emit(PoolEvent::ComponentLoaded {
             from_cache: shared.load.from_cache,
             note: shared.load.note.clone(),
         });
+        if shared.wit_check.skipped {
+            shared.emit(PoolEvent::WitCheckSkipped);
+        }
         // The ticker first: start-up code run by instantiation is under the call deadline.
         spawn_ticker(Arc::downgrade(&shared), tick)?;
-        match fill {
-            Fill::Now => shared.maintain(),
-            // The refill thread's first round fills the hot tier.
-            Fill::InBackground => {
-                let _ = shared.wake.try_send(());
+        // Without tiering there is nothing to fill, and no refill thread.
+        if shared.config.tiering {
+            match fill {
+                Fill::Now => shared.maintain(),
+                // The refill thread's first round fills the hot tier.
+                Fill::InBackground => {
+                    let _ = shared.wake.try_send(());
+                }
             }
+            spawn_refiller(Arc::downgrade(&shared), wake_rx)?;
         }
-        spawn_refiller(Arc::downgrade(&shared), wake_rx)?;
         let handle = Arc::new(Handle::new(Arc::clone(&shared.abandoned)));
         Ok(Pool::new(shared, handle))
     }

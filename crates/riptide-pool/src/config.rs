@@ -76,6 +76,42 @@ impl Default for HotConfig {
     }
 }
 
+/// A memory budget for the pool's idle instances (see [`PoolConfig::memory_budget`]).
+///
+/// Every maintenance round (`hot.tune_interval`) the pool measures the resident bytes of its
+/// idle instances (hot and, under `Reuse`, reusable ones) and, when `process_rss_bytes` is
+/// set, the resident set of the whole process ([`MemoryProbe`](crate::MemoryProbe)). While a
+/// limit is exceeded the pool is *under pressure*: idle instances are dropped oldest first
+/// (counted as [`DiscardReason::MemoryPressure`](crate::DiscardReason::MemoryPressure)), the
+/// hot tier's target shrinks (halved per round under process pressure) and the auto-tuner
+/// never grows it. When the pressure ends the target goes back to where it was, as far as
+/// the idle budget allows. Both limits unset (the default): no budget.
+///
+/// ```
+/// use riptide_pool::{MemoryBudget, PoolConfig};
+/// let config = PoolConfig::builder()
+///     .memory_budget(MemoryBudget { idle_bytes: Some(256 << 20), process_rss_bytes: None })
+///     .build()?;
+/// assert!(config.memory_budget.is_set());
+/// assert!(!MemoryBudget::default().is_set());
+/// # Ok::<(), riptide_pool::ConfigError>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MemoryBudget {
+    /// Most resident bytes the idle instances may hold together.
+    pub idle_bytes: Option<usize>,
+    /// Most resident bytes of the whole process (its RSS) before idle instances are dropped.
+    pub process_rss_bytes: Option<usize>,
+}
+
+impl MemoryBudget {
+    /// Whether any limit is set.
+    pub fn is_set(&self) -> bool {
+        self.idle_bytes.is_some() || self.process_rss_bytes.is_some()
+    }
+}
+
 /// Thresholds of the circuit breaker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -161,7 +197,17 @@ pub struct PoolConfig {
     /// Where the artifact cache lives (default: the user's cache dir + `riptide`).
     pub cache_dir: Option<PathBuf>,
     /// Check the component against the `riptide:extractor` world before instantiating it.
+    /// Turning it off is for debugging only, and never silent: the pool records a warning
+    /// ([`WitCheck::warning`](crate::WitCheck::warning)) and emits
+    /// [`PoolEvent::WitCheckSkipped`](crate::PoolEvent::WitCheckSkipped).
     pub validate_wit: bool,
+    /// Serve from tiers (the default): a hot tier of pre-instantiated instances refilled by a
+    /// background thread, reusable instances under `Reuse`. Off: plain instantiation per
+    /// request — no hot tier, no refill thread, no idle instance ever kept — for debugging and
+    /// for hosts where idle instances are unwelcome. Needs `Isolation::PerRequest`.
+    pub tiering: bool,
+    /// Memory budget of the idle instances (none by default).
+    pub memory_budget: MemoryBudget,
 }
 
 impl Default for PoolConfig {
@@ -184,6 +230,8 @@ impl Default for PoolConfig {
             artifact_cache: true,
             cache_dir: None,
             validate_wit: true,
+            tiering: true,
+            memory_budget: MemoryBudget::default(),
         }
     }
 }
@@ -233,6 +281,9 @@ impl PoolConfig {
     /// The number of pooling-allocator slots the pool may use at once: requests in flight,
     /// the hot tier and, under `Reuse`, the idle reusable instances.
     pub fn slots(&self) -> usize {
+        if !self.tiering {
+            return self.max_instances;
+        }
         let reuse = if self.isolation.is_per_request() {
             0
         } else {
@@ -322,6 +373,21 @@ impl PoolConfig {
             && (max_uses == 0 || max_age.is_zero())
         {
             return Err(bad("isolation", "Reuse needs max_uses ≥ 1 and max_age > 0"));
+        }
+        if !self.tiering && !self.isolation.is_per_request() {
+            return Err(bad(
+                "tiering",
+                "is off, which means a fresh instance per request; use Isolation::PerRequest \
+                 or turn tiering on",
+            ));
+        }
+        if self.memory_budget.idle_bytes == Some(0)
+            || self.memory_budget.process_rss_bytes == Some(0)
+        {
+            return Err(bad(
+                "memory_budget",
+                "has a limit of 0 bytes; leave it unset for no budget",
+            ));
         }
         // Durations are added to instants: absurd values are refused here, never overflow later.
         let durations = [
@@ -479,9 +545,27 @@ impl PoolConfigBuilder {
         self.config.cache_dir = Some(dir.into());
         self
     }
-    /// Turn the WIT check at start-up on or off.
+    /// Turn the WIT check at start-up on or off. Off is a debugging bypass, recorded as a
+    /// warning in [`StartupInfo::wit_check`](crate::StartupInfo::wit_check).
     pub fn validate_wit(mut self, on: bool) -> Self {
         self.config.validate_wit = on;
+        self
+    }
+    /// Serve from tiers (the default) or instantiate per request (`false`): see
+    /// [`PoolConfig::tiering`].
+    ///
+    /// ```
+    /// let config = riptide_pool::PoolConfig::builder().tiering(false).build()?;
+    /// assert_eq!(config.slots(), config.max_instances); // no slot for a hot tier
+    /// # Ok::<(), riptide_pool::ConfigError>(())
+    /// ```
+    pub fn tiering(mut self, on: bool) -> Self {
+        self.config.tiering = on;
+        self
+    }
+    /// Memory budget of the idle instances: see [`MemoryBudget`].
+    pub fn memory_budget(mut self, budget: MemoryBudget) -> Self {
+        self.config.memory_budget = budget;
         self
     }
     /// Fill in the defaults that depend on the values set, validate and return the
@@ -645,6 +729,27 @@ mod tests {
                     ..PoolConfig::default()
                 },
                 "circuit.failure_ratio",
+            ),
+            (
+                PoolConfig {
+                    tiering: false,
+                    isolation: Isolation::Reuse {
+                        max_uses: 2,
+                        max_age: Duration::from_secs(1),
+                    },
+                    ..PoolConfig::default()
+                },
+                "tiering",
+            ),
+            (
+                PoolConfig {
+                    memory_budget: MemoryBudget {
+                        idle_bytes: Some(0),
+                        process_rss_bytes: None,
+                    },
+                    ..PoolConfig::default()
+                },
+                "memory_budget",
             ),
         ];
         for (config, field) in cases {

@@ -55,11 +55,14 @@ pub enum DiscardReason {
     Shutdown,
     /// The request was cancelled before the instance was used.
     Cancelled,
+    /// It idled while the pool was over its [`MemoryBudget`](crate::MemoryBudget) (a
+    /// demotion: dropped oldest first).
+    MemoryPressure,
 }
 
 impl DiscardReason {
     /// Every reason, in a fixed order.
-    pub const ALL: [DiscardReason; 10] = [
+    pub const ALL: [DiscardReason; 11] = [
         DiscardReason::Served,
         DiscardReason::Trapped,
         DiscardReason::Timeout,
@@ -70,6 +73,7 @@ impl DiscardReason {
         DiscardReason::Surplus,
         DiscardReason::Shutdown,
         DiscardReason::Cancelled,
+        DiscardReason::MemoryPressure,
     ];
 
     /// The reason as a snake_case word.
@@ -85,11 +89,38 @@ impl DiscardReason {
             DiscardReason::Surplus => "surplus",
             DiscardReason::Shutdown => "shutdown",
             DiscardReason::Cancelled => "cancelled",
+            DiscardReason::MemoryPressure => "memory_pressure",
         }
     }
 
     pub(crate) fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// Why the hot tier's target changed (see [`TunerDecision`](crate::TunerDecision)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TuneReason {
+    /// More than 2 % of the requests missed the hot tier: the auto-tuner grew it.
+    Misses,
+    /// No miss for 4 intervals, or no request: the auto-tuner shrank it by one.
+    Calm,
+    /// The pool went over its memory budget: the tier was demoted.
+    MemoryPressure,
+    /// The memory pressure ended: the target went back up.
+    PressureEnded,
+}
+
+impl TuneReason {
+    /// The reason as a snake_case word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TuneReason::Misses => "misses",
+            TuneReason::Calm => "calm",
+            TuneReason::MemoryPressure => "memory_pressure",
+            TuneReason::PressureEnded => "pressure_ended",
+        }
     }
 }
 
@@ -119,6 +150,26 @@ pub enum PoolEvent {
         /// After.
         to: CircuitState,
     },
+    /// The hot tier's target changed (the auto-tuner, or memory pressure).
+    HotTargetChanged {
+        /// Before.
+        from: usize,
+        /// After.
+        to: usize,
+        /// Why.
+        reason: TuneReason,
+    },
+    /// The pool went over its memory budget (`under: true`) or back under it.
+    MemoryPressure {
+        /// Whether the pool is under pressure now.
+        under: bool,
+        /// Resident bytes of the idle instances when measured.
+        idle_bytes: u64,
+        /// Resident bytes of the process, when measured.
+        process_rss_bytes: Option<u64>,
+    },
+    /// The start-up WIT check was skipped (`validate_wit = false`): a debugging bypass.
+    WitCheckSkipped,
     /// The compiled component was loaded from the artifact cache, or compiled.
     ComponentLoaded {
         /// True when it came from the cache.

@@ -144,9 +144,13 @@ impl PooledInstance {
         tokio::task::spawn_blocking(move || {
             let made = match slot {
                 Slot::Ready(instance) => Ok(instance),
-                Slot::Reserved(reservation) => shared
-                    .instantiate(tier, Some(reservation))
-                    .inspect(|_| shared.metrics.acquire.record(acquire_started.elapsed())),
+                Slot::Reserved(reservation) => {
+                    shared.instantiate(tier, Some(reservation)).inspect(|_| {
+                        shared
+                            .metrics
+                            .record_acquire(tier, acquire_started.elapsed())
+                    })
+                }
             };
             let mut instance = match made {
                 Ok(instance) => instance,
@@ -183,11 +187,13 @@ impl PooledInstance {
             }
             drop(permit);
         });
-        rx.await.unwrap_or_else(|_| {
+        let result = rx.await.unwrap_or_else(|_| {
             Err(PoolError::Trap {
                 message: "the host task running the call ended without a result".into(),
             })
-        })
+        });
+        self.shared.metrics.tier_end_to_end[tier.index()].record(acquire_started.elapsed());
+        result
     }
 }
 

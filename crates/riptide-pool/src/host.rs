@@ -119,6 +119,11 @@ impl HostState {
         }
     }
 
+    /// Bytes of the instance's linear memories now.
+    pub fn memory_bytes(&self) -> usize {
+        self.limiter.total
+    }
+
     /// Whether the guest asked for more memory than allowed.
     pub fn hit_memory_limit(&self) -> bool {
         self.limiter.hit

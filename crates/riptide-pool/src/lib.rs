@@ -20,7 +20,16 @@
 //!   `acquire_timeout`, [`PoolError::PoolExhausted`]), per-call deadline, memory cap, output
 //!   cap, optional fuel; each failure is a typed [`PoolError`].
 //! - **Circuit breaker** ([`CircuitBreaker`]) and **metrics** ([`MetricsSnapshot`], with a
-//!   Prometheus rendering) and an optional [`EventListener`].
+//!   Prometheus rendering): per tier, acquire and end-to-end latency ([`TierLatency`]), hit
+//!   ratios ([`MetricsSnapshot::hit_rates`]) and sizes ([`Status`]); the auto-tuner's decisions
+//!   ([`TunerDecision`], also as [`PoolEvent::HotTargetChanged`]); the start-up WIT check's
+//!   time and findings ([`StartupInfo::wit_check`]; skipping it with `validate_wit = false` is
+//!   recorded as a warning). An optional [`EventListener`].
+//! - **Tiering off** ([`PoolConfig::tiering`] `false`): plain instantiation per request, no hot
+//!   tier, no refill thread.
+//! - **Memory budget** ([`MemoryBudget`]): over it, idle instances are dropped oldest first,
+//!   the hot target shrinks and the tuner stops growing; it recovers when the pressure ends.
+//!   Measured by a [`MemoryProbe`] ([`PoolBuilder::memory_probe`] injects one).
 //!
 //! The surface is that of the pool crates people know (deadpool, bb8): [`Pool::builder`],
 //! [`Pool::get`] → a [`PooledInstance`] guard whose [`call`](PooledInstance::call) runs one
@@ -64,6 +73,7 @@ mod error;
 mod events;
 mod guard;
 pub mod host;
+mod memory;
 mod metrics;
 mod output;
 mod pool;
@@ -136,14 +146,20 @@ pub mod bindings {
 pub use builder::PoolBuilder;
 pub use circuit::{Admission, CircuitBreaker, CircuitState};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{CircuitConfig, ConfigError, HotConfig, Isolation, PoolConfig, PoolConfigBuilder};
+pub use config::{
+    CircuitConfig, ConfigError, HotConfig, Isolation, MemoryBudget, PoolConfig, PoolConfigBuilder,
+};
 pub use engine::{LoadInfo, default_cache_dir};
 pub use error::{Cause, PoolError};
-pub use events::{DiscardReason, EventListener, PoolEvent, Tier};
+pub use events::{DiscardReason, EventListener, PoolEvent, Tier, TuneReason};
 pub use guard::PooledInstance;
-pub use metrics::{Latency, MetricsSnapshot, TierCounts};
+pub use memory::{MemoryProbe, SystemMemoryProbe};
+pub use metrics::{
+    Latency, LatencyHistogram, MetricsSnapshot, PerTier, TUNER_LOG_LEN, TierCounts, TierLatency,
+    TunerDecision,
+};
 pub use output::OutputSize;
-pub use pool::{Pool, StartupInfo};
+pub use pool::{Pool, StartupInfo, WitCheck};
 pub use shared::{AllocatorUsage, Status};
 pub use tuner::HotTuner;
 

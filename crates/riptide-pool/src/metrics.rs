@@ -1,6 +1,7 @@
 //! Counters, latency histograms (`hdrhistogram`), snapshots and their Prometheus exposition
 //! (`prometheus-client`).
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use prometheus_client::registry::Registry;
 use serde::Serialize;
 
 use crate::circuit::CircuitState;
-use crate::events::{DiscardReason, Tier};
+use crate::events::{DiscardReason, Tier, TuneReason};
 use crate::shared::Status;
 
 /// Upper bounds (seconds) of the Prometheus histogram buckets of the latencies.
@@ -22,32 +23,50 @@ const BUCKETS_SECONDS: [f64; 18] = [
 ];
 
 /// Durations recorded in nanoseconds, 1 ns to an hour, with two significant digits (a
-/// quantile is within 1 % of its value; a snapshot reads a few thousand counters).
+/// quantile is within 1 % of its value; a snapshot reads a few thousand counters). The pool
+/// records its latencies in these; the facade records its input checks in one too.
+///
+/// ```
+/// use std::time::Duration;
+/// let h = riptide_pool::LatencyHistogram::new();
+/// h.record(Duration::from_micros(10));
+/// h.record(Duration::from_micros(30));
+/// let latency = h.snapshot();
+/// assert_eq!((latency.count, latency.mean_ns()), (2, 20_000));
+/// ```
 #[derive(Debug)]
-pub(crate) struct Histogram {
+pub struct LatencyHistogram {
     samples: Mutex<hdrhistogram::Histogram<u64>>,
     /// Exact sum of the samples (the histogram keeps only rounded values).
     sum_ns: AtomicU64,
 }
 
-impl Histogram {
-    pub(crate) fn new() -> Self {
+impl Default for LatencyHistogram {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LatencyHistogram {
+    /// An empty histogram.
+    pub fn new() -> Self {
         let samples = hdrhistogram::Histogram::new_with_bounds(1, 3_600_000_000_000, 2)
             .unwrap_or_else(|_| hdrhistogram::Histogram::new(2).expect("2 significant digits"));
-        Histogram {
+        LatencyHistogram {
             samples: Mutex::new(samples),
             sum_ns: AtomicU64::new(0),
         }
     }
 
-    pub(crate) fn record(&self, d: Duration) {
+    /// Record one duration.
+    pub fn record(&self, d: Duration) {
         let ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         self.samples.lock().saturating_record(ns.max(1));
         self.sum_ns.fetch_add(ns, Relaxed);
     }
 
     /// The samples so far: count, sum, median, 99th percentile and cumulative buckets.
-    pub(crate) fn snapshot(&self) -> Latency {
+    pub fn snapshot(&self) -> Latency {
         let samples = self.samples.lock();
         let count = samples.len();
         let quantile = |q: f64| {
@@ -93,6 +112,86 @@ pub struct Latency {
     pub buckets: Vec<(f64, u64)>,
 }
 
+impl Latency {
+    /// Mean, in nanoseconds (0 with no samples; exact).
+    pub fn mean_ns(&self) -> u64 {
+        self.sum_ns.checked_div(self.count).unwrap_or(0)
+    }
+
+    /// Write the distribution as a Prometheus histogram, in seconds (for a
+    /// [`Collector`] of one's own; [`MetricsSnapshot::to_prometheus`] uses it).
+    ///
+    /// # Errors
+    /// When the encoder's writer fails.
+    pub fn encode_histogram(
+        &self,
+        mut encoder: prometheus_client::encoding::MetricEncoder<'_>,
+    ) -> Result<(), std::fmt::Error> {
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "seconds as f64, as Prometheus has them"
+        )]
+        let sum = self.sum_ns as f64 / 1e9;
+        encoder.encode_histogram::<NoLabelSet>(sum, self.count, &self.buckets, None)
+    }
+}
+
+/// Latencies of the requests one tier served.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TierLatency {
+    /// Request → callable instance.
+    pub acquire: Latency,
+    /// Request → result back in the caller's task (acquire, instantiation when warm or
+    /// cold, the guest call and the hand-offs).
+    pub end_to_end: Latency,
+}
+
+/// A value per tier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct PerTier<T> {
+    /// The hot tier.
+    pub hot: T,
+    /// The warm tier.
+    pub warm: T,
+    /// The cold tier.
+    pub cold: T,
+}
+
+impl<T> PerTier<T> {
+    /// The value of `tier`.
+    ///
+    /// ```
+    /// use riptide_pool::{PerTier, Tier};
+    /// let sizes = PerTier { hot: 1, warm: 2, cold: 3 };
+    /// assert_eq!(*sizes.get(Tier::Warm), 2);
+    /// ```
+    pub fn get(&self, tier: Tier) -> &T {
+        match tier {
+            Tier::Hot => &self.hot,
+            Tier::Warm => &self.warm,
+            Tier::Cold => &self.cold,
+        }
+    }
+}
+
+/// One change of the hot tier's target, as kept in the snapshot's bounded log
+/// ([`MetricsSnapshot::tuner_log`]; the last [`TUNER_LOG_LEN`] are kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TunerDecision {
+    /// When, in milliseconds since the pool started (on the pool's clock).
+    pub at_ms: u64,
+    /// Target before.
+    pub from: usize,
+    /// Target after.
+    pub to: usize,
+    /// Why.
+    pub reason: TuneReason,
+}
+
+/// How many [`TunerDecision`]s a snapshot keeps.
+pub const TUNER_LOG_LEN: usize = 64;
+
 /// The live counters of a pool.
 #[derive(Debug)]
 pub(crate) struct Metrics {
@@ -104,8 +203,11 @@ pub(crate) struct Metrics {
     pub(crate) exhausted: AtomicU64,
     pub(crate) circuit_rejections: AtomicU64,
     pub(crate) in_use: AtomicUsize,
-    pub(crate) acquire: Histogram,
-    pub(crate) call: Histogram,
+    pub(crate) acquire: LatencyHistogram,
+    pub(crate) call: LatencyHistogram,
+    pub(crate) tier_acquire: [LatencyHistogram; 3],
+    pub(crate) tier_end_to_end: [LatencyHistogram; 3],
+    pub(crate) tuner_log: Mutex<VecDeque<TunerDecision>>,
 }
 
 impl Metrics {
@@ -119,8 +221,38 @@ impl Metrics {
             exhausted: AtomicU64::new(0),
             circuit_rejections: AtomicU64::new(0),
             in_use: AtomicUsize::new(0),
-            acquire: Histogram::new(),
-            call: Histogram::new(),
+            acquire: LatencyHistogram::new(),
+            call: LatencyHistogram::new(),
+            tier_acquire: Default::default(),
+            tier_end_to_end: Default::default(),
+            tuner_log: Mutex::new(VecDeque::with_capacity(TUNER_LOG_LEN)),
+        }
+    }
+
+    /// A request from `tier` got its instance `elapsed` after it asked.
+    pub(crate) fn record_acquire(&self, tier: Tier, elapsed: Duration) {
+        self.acquire.record(elapsed);
+        self.tier_acquire[tier.index()].record(elapsed);
+    }
+
+    /// Keep `decision` in the bounded log, dropping the oldest when full.
+    pub(crate) fn log_decision(&self, decision: TunerDecision) {
+        let mut log = self.tuner_log.lock();
+        if log.len() == TUNER_LOG_LEN {
+            log.pop_front();
+        }
+        log.push_back(decision);
+    }
+
+    pub(crate) fn tier_latencies(&self) -> PerTier<TierLatency> {
+        let of = |tier: Tier| TierLatency {
+            acquire: self.tier_acquire[tier.index()].snapshot(),
+            end_to_end: self.tier_end_to_end[tier.index()].snapshot(),
+        };
+        PerTier {
+            hot: of(Tier::Hot),
+            warm: of(Tier::Warm),
+            cold: of(Tier::Cold),
         }
     }
 }
@@ -167,6 +299,11 @@ pub struct MetricsSnapshot {
     pub acquire: Latency,
     /// Guest call latency.
     pub call: Latency,
+    /// Acquire and end-to-end latency of the requests each tier served.
+    pub tiers: PerTier<TierLatency>,
+    /// The last changes of the hot tier's target (auto-tuner and memory pressure), oldest
+    /// first, at most [`TUNER_LOG_LEN`].
+    pub tuner_log: Vec<TunerDecision>,
     /// The pool's state when the snapshot was taken.
     pub status: Status,
 }
@@ -174,13 +311,32 @@ pub struct MetricsSnapshot {
 impl MetricsSnapshot {
     /// Share of requests served by the hot tier (0 with no requests).
     pub fn hot_hit_rate(&self) -> f64 {
+        self.hit_rates().hot
+    }
+
+    /// Share of requests each tier served, as ratios in [0, 1] that add up to 1 (all 0 with
+    /// no requests).
+    ///
+    /// ```no_run
+    /// # fn f(pool: &riptide_pool::Pool) {
+    /// let rates = pool.metrics().hit_rates();
+    /// println!("{:.0} % of requests found a hot instance", rates.hot * 100.0);
+    /// # }
+    /// ```
+    pub fn hit_rates(&self) -> PerTier<f64> {
         let total = self.hits.hot + self.hits.warm + self.hits.cold;
-        if total == 0 {
-            0.0
-        } else {
-            #[allow(clippy::cast_precision_loss)]
-            let rate = self.hits.hot as f64 / total as f64;
-            rate
+        #[allow(clippy::cast_precision_loss, reason = "a ratio of counts")]
+        let rate = |n: u64| {
+            if total == 0 {
+                0.0
+            } else {
+                n as f64 / total as f64
+            }
+        };
+        PerTier {
+            hot: rate(self.hits.hot),
+            warm: rate(self.hits.warm),
+            cold: rate(self.hits.cold),
         }
     }
 
@@ -293,6 +449,50 @@ impl Collector for MetricsSnapshot {
                 .encode_gauge(&(u64::try_from(value).unwrap_or(u64::MAX)))?;
         }
         let mut metric = encoder.encode_descriptor(
+            "hit_ratio",
+            "Share of requests served, by tier (0 to 1).",
+            None,
+            MetricType::Gauge,
+        )?;
+        let rates = self.hit_rates();
+        for tier in tiers {
+            metric
+                .encode_family(&[("tier", tier.as_str())])?
+                .encode_gauge(rates.get(tier))?;
+        }
+        let mut metric = encoder.encode_descriptor(
+            "tier_size",
+            "Instances or free slots per tier: hot instances waiting, warm slots (used before) \
+             and cold slots (never used) free.",
+            None,
+            MetricType::Gauge,
+        )?;
+        for (tier, size) in [
+            (Tier::Hot, status.hot_depth),
+            (Tier::Warm, status.warm_slots),
+            (Tier::Cold, status.cold_slots),
+        ] {
+            metric
+                .encode_family(&[("tier", tier.as_str())])?
+                .encode_gauge(&(u64::try_from(size).unwrap_or(u64::MAX)))?;
+        }
+        encoder
+            .encode_descriptor(
+                "memory_pressure",
+                "1 while the pool is over its memory budget.",
+                None,
+                MetricType::Gauge,
+            )?
+            .encode_gauge(&u64::from(status.memory_pressure))?;
+        encoder
+            .encode_descriptor(
+                "tuner_decisions",
+                "Changes of the hot tier's target kept in the snapshot's log.",
+                None,
+                MetricType::Gauge,
+            )?
+            .encode_gauge(&(u64::try_from(self.tuner_log.len()).unwrap_or(u64::MAX)))?;
+        let mut metric = encoder.encode_descriptor(
             "circuit_state",
             "Circuit breaker state (1 for the current one).",
             None,
@@ -315,14 +515,30 @@ impl Collector for MetricsSnapshot {
             ),
             ("call_seconds", "Guest call latency.", &self.call),
         ] {
-            #[allow(
-                clippy::cast_precision_loss,
-                reason = "seconds as f64, as Prometheus has them"
-            )]
-            let sum = latency.sum_ns as f64 / 1e9;
-            encoder
-                .encode_descriptor(name, help, None, MetricType::Histogram)?
-                .encode_histogram::<NoLabelSet>(sum, latency.count, &latency.buckets, None)?;
+            latency.encode_histogram(encoder.encode_descriptor(
+                name,
+                help,
+                None,
+                MetricType::Histogram,
+            )?)?;
+        }
+        for (name, help, part) in [
+            (
+                "tier_acquire_seconds",
+                "Acquire latency, by tier.",
+                (|t: &TierLatency| &t.acquire) as fn(&TierLatency) -> &Latency,
+            ),
+            (
+                "tier_end_to_end_seconds",
+                "Request to result latency, by tier.",
+                |t: &TierLatency| &t.end_to_end,
+            ),
+        ] {
+            let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Histogram)?;
+            for tier in tiers {
+                part(self.tiers.get(tier))
+                    .encode_histogram(metric.encode_family(&[("tier", tier.as_str())])?)?;
+            }
         }
         Ok(())
     }
@@ -334,7 +550,7 @@ mod tests {
 
     #[test]
     fn quantiles_and_buckets_follow_the_samples() {
-        let h = Histogram::new();
+        let h = LatencyHistogram::new();
         for us in 1..=100u64 {
             h.record(Duration::from_micros(us));
         }
@@ -345,6 +561,8 @@ mod tests {
         assert!((98_000..=100_000).contains(&l.p99_ns), "{}", l.p99_ns);
         // Samples at or below 25, 50 and 100 µs: cumulative.
         assert_eq!(&l.buckets[..3], &[(25e-6, 25), (50e-6, 50), (100e-6, 100)]);
-        assert_eq!(Histogram::new().snapshot().p50_ns, 0);
+        assert_eq!(LatencyHistogram::new().snapshot().p50_ns, 0);
+        assert_eq!(LatencyHistogram::new().snapshot().mean_ns(), 0);
+        assert_eq!(l.mean_ns(), 50_500);
     }
 }

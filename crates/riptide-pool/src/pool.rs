@@ -92,6 +92,56 @@ pub struct StartupInfo {
     pub note: Option<String>,
     /// Time spent compiling or loading the component.
     pub load_time: Duration,
+    /// What the start-up WIT check found, or that it was skipped.
+    pub wit_check: WitCheck,
+}
+
+/// The start-up WIT check of the pool's component (`validate_wit`): how long it took and
+/// what it found. A pool only starts with a component that has no error, so `errors` is 0
+/// unless the check was skipped.
+///
+/// ```no_run
+/// # fn f(pool: &riptide_pool::Pool) {
+/// let check = pool.startup().wit_check;
+/// println!("{}: {} warnings in {:?}", check.component_sha256, check.warnings, check.duration);
+/// if let Some(warning) = &check.warning {
+///     eprintln!("warning: {warning}"); // the check was skipped
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct WitCheck {
+    /// Hex SHA-256 of the component checked.
+    pub component_sha256: String,
+    /// Time the check took (0 when skipped; a report from the validator's cache is quick).
+    pub duration: Duration,
+    /// Errors found.
+    pub errors: usize,
+    /// Warnings found; the skipped check counts as one.
+    pub warnings: usize,
+    /// Whether the check was skipped (`validate_wit = false`).
+    pub skipped: bool,
+    /// The warning to show when the check was skipped.
+    pub warning: Option<String>,
+}
+
+impl WitCheck {
+    /// The record of a check that was skipped.
+    pub(crate) fn skipped(component: &[u8]) -> Self {
+        WitCheck {
+            component_sha256: riptide_wit_check::ComponentDigest::of(component).to_hex(),
+            duration: Duration::ZERO,
+            errors: 0,
+            warnings: 1,
+            skipped: true,
+            warning: Some(
+                "the start-up WIT check was skipped (validate_wit = false): the component was \
+                 not checked against the riptide:extractor world; use this for debugging only"
+                    .into(),
+            ),
+        }
+    }
 }
 
 impl Pool {
@@ -125,6 +175,7 @@ impl Pool {
             from_cache: self.shared.load.from_cache,
             note: self.shared.load.note.clone(),
             load_time: self.shared.load.elapsed,
+            wit_check: self.shared.wit_check.clone(),
         }
     }
 
@@ -181,7 +232,7 @@ impl Pool {
         let (slot, tier) = inner.take();
         // A warm or cold guard is acquired once its instance exists: recorded by `call`.
         if let Slot::Ready(_) = slot {
-            inner.metrics.acquire.record(started.elapsed());
+            inner.metrics.record_acquire(tier, started.elapsed());
         }
         inner.metrics.hits[tier.index()].fetch_add(1, Relaxed);
         inner.emit(PoolEvent::TierHit { tier });
@@ -222,6 +273,8 @@ impl Pool {
             circuit_rejections: m.circuit_rejections.load(Relaxed),
             acquire: m.acquire.snapshot(),
             call: m.call.snapshot(),
+            tiers: m.tier_latencies(),
+            tuner_log: m.tuner_log.lock().iter().copied().collect(),
             status: self.shared.status(),
         }
     }

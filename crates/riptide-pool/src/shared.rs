@@ -2,7 +2,7 @@
 //! counters and the work on them (instantiate, take, recycle, refill).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
 use std::time::Instant;
 
 use crossbeam::channel::Sender;
@@ -17,10 +17,12 @@ use crate::clock::Clock;
 use crate::config::{Isolation, PoolConfig};
 use crate::engine::LoadInfo;
 use crate::error::{PoolError, cause};
-use crate::events::{DiscardReason, EventListener, PoolEvent, Tier};
+use crate::events::{DiscardReason, EventListener, PoolEvent, Tier, TuneReason};
 use crate::guard::{Reservation, Slot};
 use crate::host::{self, HostState};
-use crate::metrics::Metrics;
+use crate::memory::{MemoryProbe, Pressure, keep_count};
+use crate::metrics::{Metrics, TunerDecision};
+use crate::pool::WitCheck;
 use crate::tuner::HotTuner;
 
 /// One Store with the component instantiated and its exports looked up.
@@ -30,6 +32,15 @@ pub(crate) struct Instance {
     pub(crate) last_used: Instant,
     uses: u32,
     live: Arc<AtomicUsize>,
+}
+
+impl Instance {
+    /// Bytes of its linear memories.
+    fn memory_bytes(&self) -> u64 {
+        self.parts.as_ref().map_or(0, |(store, _)| {
+            u64::try_from(store.data().memory_bytes()).unwrap_or(u64::MAX)
+        })
+    }
 }
 
 impl Drop for Instance {
@@ -77,6 +88,18 @@ pub(crate) struct Shared {
     pub(crate) load: LoadInfo,
     /// Requests waiting for a free place now.
     pub(crate) waiting: AtomicUsize,
+    /// What the start-up WIT check found (or that it was skipped).
+    pub(crate) wit_check: WitCheck,
+    /// Measures memory for the budget.
+    pub(crate) probe: Arc<dyn MemoryProbe>,
+    /// Memory pressure between maintenance rounds (under `refill_lock`).
+    pub(crate) pressure: Mutex<Pressure>,
+    /// Whether the pool is over its memory budget now (for [`Status`]).
+    pub(crate) under_pressure: AtomicBool,
+    /// When the pool started, on its clock (tuner decisions are timed from it).
+    pub(crate) started: Instant,
+    /// The most linear memory a fresh instance had (for the memory budget's estimate).
+    pub(crate) fresh_bytes: AtomicU64,
 }
 
 impl Shared {
@@ -122,6 +145,8 @@ impl Shared {
         };
         self.high_water
             .fetch_max(live_now + self.reserved.load(SeqCst), SeqCst);
+        let bytes = u64::try_from(store.data().memory_bytes()).unwrap_or(u64::MAX);
+        self.fresh_bytes.fetch_max(bytes, Relaxed);
         self.metrics.instantiations[tier.index()].fetch_add(1, Relaxed);
         self.emit(PoolEvent::InstanceCreated { tier });
         let now = self.clock.now();
@@ -197,7 +222,8 @@ impl Shared {
     /// Refill thread's work: tune the target, expire idle instances, fill up to the target.
     pub(crate) fn maintain(&self) {
         let _round = self.refill_lock.lock();
-        if self.closed.load(SeqCst) {
+        // Without tiering nothing is ever kept idle: there is nothing to maintain.
+        if self.closed.load(SeqCst) || !self.config.tiering {
             return;
         }
         let now = self.clock.now();
@@ -211,7 +237,13 @@ impl Shared {
                 let target = t.observe(now, hits - *last_hits, misses - *last_misses);
                 *last_hits = hits;
                 *last_misses = misses;
-                self.hot_target.store(target, SeqCst);
+                let before = self.hot_target.load(SeqCst);
+                let reason = if target > before {
+                    TuneReason::Misses
+                } else {
+                    TuneReason::Calm
+                };
+                self.retarget(target, reason);
             }
         }
         let expiry = self.config.hot.idle_expiry;
@@ -239,6 +271,9 @@ impl Shared {
                 }
             }
         }
+        if self.config.memory_budget.is_set() {
+            self.check_memory();
+        }
         let target = self.hot_target.load(SeqCst);
         while self.hot.len() > target {
             let Some(instance) = self.hot.pop() else {
@@ -259,6 +294,150 @@ impl Shared {
         }
     }
 
+    /// Set the hot tier's target, and log and announce the change when there is one.
+    fn retarget(&self, to: usize, reason: TuneReason) {
+        let from = self.hot_target.swap(to, SeqCst);
+        if from == to {
+            return;
+        }
+        let at = self.clock.now().saturating_duration_since(self.started);
+        self.metrics.log_decision(TunerDecision {
+            at_ms: u64::try_from(at.as_millis()).unwrap_or(u64::MAX),
+            from,
+            to,
+            reason,
+        });
+        self.emit(PoolEvent::HotTargetChanged { from, to, reason });
+    }
+
+    /// Measure the idle instances against the memory budget. Over it: drop idle instances
+    /// oldest first until they fit (under process pressure, half of them per round), shrink
+    /// the hot target to what is left and cap the tuner there. Back under it: lift the cap
+    /// and restore the target from before the pressure, as far as the idle budget allows.
+    fn check_memory(&self) {
+        let budget = self.config.memory_budget;
+        let rss = budget
+            .process_rss_bytes
+            .and_then(|_| self.probe.process_rss_bytes());
+        let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        let idle_budget = budget.idle_bytes.map(as_u64);
+        let over_rss =
+            matches!((budget.process_rss_bytes, rss), (Some(b), Some(r)) if r > as_u64(b));
+        // Measuring takes every idle instance out of its queue for a moment (a request then
+        // misses): only done under pressure, or when an estimate says the budget is exceeded.
+        if !over_rss && !self.pressure.lock().under {
+            let idle_count = self.hot.len() + self.reuse.as_ref().map_or(0, ArrayQueue::len);
+            let known = self
+                .fresh_bytes
+                .load(Relaxed)
+                .max(self.pressure.lock().instance_bytes);
+            let estimate = as_u64(idle_count).saturating_mul(self.probe.idle_instance_bytes(known));
+            if idle_budget.is_none_or(|b| estimate <= b) {
+                let per = if known > 0 {
+                    self.probe.idle_instance_bytes(known)
+                } else {
+                    0
+                };
+                // The tuner never grows the hot tier past what the idle budget holds.
+                self.tuner.lock().0.set_ceiling(fits_in(idle_budget, per));
+                return;
+            }
+        }
+        let mut idle: Vec<(Instance, bool)> = Vec::with_capacity(self.hot.len());
+        while let Some(instance) = self.hot.pop() {
+            idle.push((instance, true));
+        }
+        if let Some(reuse) = &self.reuse {
+            while let Some(instance) = reuse.pop() {
+                idle.push((instance, false));
+            }
+        }
+        idle.sort_by_key(|(instance, _)| instance.last_used);
+        let sizes: Vec<u64> = idle
+            .iter()
+            .map(|(instance, _)| self.probe.idle_instance_bytes(instance.memory_bytes()))
+            .collect();
+        let idle_bytes: u64 = sizes.iter().sum();
+        let over_idle = idle_budget.is_some_and(|b| idle_bytes > b);
+        let mut pressure = self.pressure.lock();
+        if let Some(size) = sizes.iter().max() {
+            pressure.instance_bytes = *size;
+        }
+        // How many idle instances the idle budget holds, at the last size measured.
+        let ceiling = fits_in(idle_budget, pressure.instance_bytes);
+        let fits = ceiling.unwrap_or(usize::MAX);
+        let target = self.hot_target.load(SeqCst);
+        if over_idle || over_rss {
+            if !pressure.under {
+                pressure.saved_target = target;
+                self.set_pressure(&mut pressure, true, idle_bytes, rss);
+            }
+            let demoted = idle.len() - keep_count(&sizes, idle_budget, over_rss);
+            let kept = idle.split_off(demoted);
+            for (instance, _) in idle {
+                self.discard(instance, DiscardReason::MemoryPressure);
+            }
+            let hot_kept = kept.iter().filter(|(_, hot)| *hot).count();
+            let mut ceiling = target.min(hot_kept);
+            if over_rss {
+                ceiling = ceiling.min(target / 2);
+            }
+            self.tuner.lock().0.set_ceiling(Some(ceiling));
+            self.retarget(ceiling, TuneReason::MemoryPressure);
+            self.put_back(kept);
+            return;
+        }
+        if pressure.under {
+            // Over only when the target from before would fit again.
+            let restored = pressure.saved_target.min(fits);
+            let mut tuner = self.tuner.lock();
+            if restored >= pressure.saved_target {
+                self.set_pressure(&mut pressure, false, idle_bytes, rss);
+                tuner.0.set_ceiling(ceiling);
+                let restored = tuner.0.set_target(restored);
+                drop(tuner);
+                self.retarget(restored, TuneReason::PressureEnded);
+            } else {
+                // Still capped: the tuner grows no further than the budget holds.
+                tuner.0.set_ceiling(Some(restored));
+            }
+        } else {
+            // The tuner never grows the hot tier past what the idle budget holds.
+            self.tuner.lock().0.set_ceiling(ceiling);
+        }
+        self.put_back(idle);
+    }
+
+    /// Enter or leave the pressure state, and announce it.
+    fn set_pressure(
+        &self,
+        pressure: &mut Pressure,
+        under: bool,
+        idle_bytes: u64,
+        rss: Option<u64>,
+    ) {
+        pressure.under = under;
+        self.under_pressure.store(under, SeqCst);
+        self.emit(PoolEvent::MemoryPressure {
+            under,
+            idle_bytes,
+            process_rss_bytes: rss,
+        });
+    }
+
+    /// Idle instances back into their queues (oldest first, so they are taken first).
+    fn put_back(&self, idle: Vec<(Instance, bool)>) {
+        for (instance, hot) in idle {
+            let queue = match (&self.reuse, hot) {
+                (Some(reuse), false) => reuse,
+                _ => &self.hot,
+            };
+            if let Err(instance) = queue.push(instance) {
+                self.discard(instance, DiscardReason::Surplus);
+            }
+        }
+    }
+
     /// An instance whose guard was dropped before it ran anything: it is in the state it was
     /// made in, so it goes back where it came from (the reusable queue under `Reuse`, else the
     /// hot tier) while there is room, and is dropped otherwise.
@@ -274,7 +453,13 @@ impl Shared {
 
     /// The pool's state right now.
     pub(crate) fn status(&self) -> Status {
+        let high_water = self.high_water.load(SeqCst);
+        let claimed = self.live.load(SeqCst) + self.reserved.load(SeqCst);
         Status {
+            tiering: self.config.tiering,
+            warm_slots: high_water.saturating_sub(claimed),
+            cold_slots: self.config.slots().saturating_sub(high_water.max(claimed)),
+            memory_pressure: self.under_pressure.load(SeqCst),
             max_instances: self.config.max_instances,
             in_use: self.metrics.in_use.load(SeqCst),
             available: self.permits.available_permits(),
@@ -297,6 +482,15 @@ impl Shared {
                 })
                 .unwrap_or_default(),
         }
+    }
+}
+
+/// How many idle instances of `per` bytes `budget` holds (`None`: no limit, or the size is
+/// not known yet).
+fn fits_in(budget: Option<u64>, per: u64) -> Option<usize> {
+    match budget {
+        Some(b) if per > 0 => Some(usize::try_from(b / per).unwrap_or(usize::MAX)),
+        _ => None,
     }
 }
 
@@ -328,6 +522,16 @@ pub struct Status {
     pub reuse_depth: usize,
     /// Instances alive (hot, reusable and in use).
     pub live_instances: usize,
+    /// Free pooling slots used before (a request instantiating now is warm): the warm tier's
+    /// size. It has no target.
+    pub warm_slots: usize,
+    /// Free pooling slots never used (a request instantiating there is cold): the cold
+    /// tier's size. It has no target.
+    pub cold_slots: usize,
+    /// Whether the pool serves from tiers ([`PoolConfig::tiering`]).
+    pub tiering: bool,
+    /// Whether the pool is over its [`MemoryBudget`](crate::MemoryBudget) now.
+    pub memory_pressure: bool,
     /// The circuit breaker's state.
     pub circuit: CircuitState,
     /// Whether [`Pool::shutdown`](crate::Pool::shutdown) was called.

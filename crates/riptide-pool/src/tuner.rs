@@ -7,6 +7,10 @@
 //!   `hot.min`), so an over-provisioned tier gives memory back slowly;
 //! - no request at all in 4 intervals: the target falls back to `hot.min`'s side by 1 per
 //!   interval as well.
+//!
+//! Under memory pressure (see [`MemoryBudget`](crate::MemoryBudget)) the pool puts a
+//! [ceiling](HotTuner::set_ceiling) on the target: the tuner may shrink it, never grow it
+//! past the ceiling, until the pressure ends.
 
 use std::time::{Duration, Instant};
 
@@ -29,6 +33,7 @@ pub struct HotTuner {
     interval: Duration,
     last: Instant,
     calm_intervals: u32,
+    ceiling: Option<usize>,
 }
 
 impl HotTuner {
@@ -41,7 +46,38 @@ impl HotTuner {
             interval,
             last: now,
             calm_intervals: 0,
+            ceiling: None,
         }
+    }
+
+    /// Never grow past `ceiling` (and come down to it now, below `min` if need be: memory
+    /// pressure wins); `None` lifts it.
+    ///
+    /// ```
+    /// # use std::time::{Duration, Instant};
+    /// # use riptide_pool::HotTuner;
+    /// let t0 = Instant::now();
+    /// let mut tuner = HotTuner::new(1, 8, 4, Duration::from_millis(100), t0);
+    /// tuner.set_ceiling(Some(2));
+    /// assert_eq!(tuner.target(), 2);
+    /// // Every request missed: it would grow, but not past the ceiling.
+    /// assert_eq!(tuner.observe(t0 + Duration::from_millis(100), 0, 10), 2);
+    /// tuner.set_ceiling(None);
+    /// assert_eq!(tuner.observe(t0 + Duration::from_millis(200), 0, 10), 6);
+    /// ```
+    pub fn set_ceiling(&mut self, ceiling: Option<usize>) {
+        self.ceiling = ceiling;
+        if let Some(c) = ceiling {
+            self.target = self.target.min(c);
+        }
+    }
+
+    /// Set the target (within `min`, `max` and the ceiling); returns it.
+    pub fn set_target(&mut self, target: usize) -> usize {
+        self.target = target
+            .clamp(self.min, self.max)
+            .min(self.ceiling.unwrap_or(usize::MAX));
+        self.target
     }
 
     /// The current target.
@@ -66,7 +102,8 @@ impl HotTuner {
             let step = usize::try_from(misses)
                 .unwrap_or(usize::MAX)
                 .clamp(1, (self.max / 2).max(1));
-            self.target = (self.target + step).min(self.max);
+            let cap = self.max.min(self.ceiling.unwrap_or(usize::MAX));
+            self.target = (self.target + step).min(cap);
             self.calm_intervals = 0;
         } else {
             self.calm_intervals += 1;

@@ -276,3 +276,49 @@ async fn a_component_that_does_not_match_the_world_is_refused_with_the_full_repo
         "{err}"
     );
 }
+
+/// The start-up WIT check is timed and counted; skipping it is recorded as a warning and
+/// announced as an event, never silent.
+#[tokio::test]
+async fn the_wit_check_is_measured_and_skipping_it_is_recorded() {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Default)]
+    struct Events(Mutex<Vec<riptide_pool::PoolEvent>>);
+    impl riptide_pool::EventListener for Events {
+        fn on_event(&self, event: &riptide_pool::PoolEvent) {
+            self.0.lock().unwrap().push(event.clone());
+        }
+    }
+    let sha256 = riptide_wit_check::ComponentDigest::of(component()).to_hex();
+
+    let pool = Pool::builder(component())
+        .config(config().build().unwrap())
+        .build()
+        .unwrap();
+    let check = pool.startup().wit_check;
+    assert_eq!(check.component_sha256, sha256);
+    assert_eq!((check.errors, check.warnings, check.skipped), (0, 0, false));
+    assert!(check.duration > Duration::ZERO, "{check:?}");
+    assert_eq!(check.warning, None);
+
+    let events = Arc::new(Events::default());
+    let pool = Pool::builder(component())
+        .config(config().validate_wit(false).build().unwrap())
+        .listener(Arc::clone(&events) as Arc<dyn riptide_pool::EventListener>)
+        .build()
+        .unwrap();
+    let check = pool.startup().wit_check;
+    assert_eq!(check.component_sha256, sha256);
+    assert_eq!((check.errors, check.warnings, check.skipped), (0, 1, true));
+    assert_eq!(check.duration, Duration::ZERO);
+    let warning = check.warning.unwrap();
+    assert!(warning.contains("WIT check was skipped"), "{warning}");
+    assert!(
+        events
+            .0
+            .lock()
+            .unwrap()
+            .contains(&riptide_pool::PoolEvent::WitCheckSkipped)
+    );
+}

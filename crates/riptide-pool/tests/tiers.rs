@@ -1,6 +1,8 @@
 //! Tier behaviour with a manual clock and the real component: the hot tier filled in the
 //! background by `build`, hot hits while the hot tier is filled, warm versus cold classification, idle expiry of hot instances, and the hot tier's
-//! auto-tuning growing under demand and shrinking when idle.
+//! auto-tuning growing under demand and shrinking when idle (each decision logged), per-tier
+//! latencies and hit ratios, the pool without tiering, and demotion under memory pressure
+//! with an injected memory probe.
 //!
 //! The refill thread wakes on every take from the hot tier and every new instantiation, and
 //! otherwise every `tune_interval` of real time; the tests set that interval to an hour (of the
@@ -14,9 +16,11 @@ use std::time::{Duration, Instant};
 
 use common::{PAGE, component, config, settle};
 use riptide_pool::bindings::{ExtractedContent, ExtractionError, ExtractionMode};
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use riptide_pool::{
-    DiscardReason, EventListener, HotConfig, ManualClock, MetricsSnapshot, OutputSize, Pool,
-    PoolBuilder, PoolEvent, PooledInstance, Tier,
+    DiscardReason, EventListener, HotConfig, ManualClock, MemoryBudget, MemoryProbe,
+    MetricsSnapshot, OutputSize, Pool, PoolBuilder, PoolEvent, PooledInstance, Tier, TuneReason,
 };
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -338,6 +342,12 @@ async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() 
         m.status.hot_target, 2,
         "3 misses: +3, capped at half the capacity"
     );
+    let decision = m.tuner_log.last().copied().unwrap();
+    assert_eq!(
+        (decision.from, decision.to, decision.reason),
+        (0, 2, TuneReason::Misses),
+        "the growth is logged"
+    );
     let m = wait_for(&pool, "the hot tier is filled to the new target", |m| {
         m.status.hot_depth >= 2
     })
@@ -387,6 +397,13 @@ async fn auto_tuning_grows_the_hot_tier_under_demand_and_shrinks_it_when_idle() 
         (0, 0, 0)
     );
     conserved(&m);
+    let shrinks: Vec<_> = m
+        .tuner_log
+        .iter()
+        .filter(|d| d.reason == TuneReason::Calm)
+        .map(|d| (d.from, d.to))
+        .collect();
+    assert_eq!(shrinks, [(2, 1), (1, 0)], "each shrink is logged");
 
     // Demand again: one miss in an interval grows the target by one.
     let lease = pool.get().await.unwrap();
@@ -451,5 +468,242 @@ async fn a_panicking_listener_leaks_nothing() {
     let m = idle_with_hot(&pool, 1).await;
     assert_eq!(m.status.in_use, 0);
     assert_eq!(pool.status().available, 4);
+    conserved(&m);
+}
+
+/// Requests per tier: each tier's acquire and end-to-end latencies count exactly the requests
+/// it served, end to end takes at least as long as acquiring, and the hit ratios are the
+/// shares of the hits.
+fn latencies_match_the_hits(m: &MetricsSnapshot) {
+    for tier in [Tier::Hot, Tier::Warm, Tier::Cold] {
+        let hits = match tier {
+            Tier::Hot => m.hits.hot,
+            Tier::Warm => m.hits.warm,
+            Tier::Cold => m.hits.cold,
+        };
+        let latency = m.tiers.get(tier);
+        assert_eq!(latency.acquire.count, hits, "{tier:?} acquire: {m:?}");
+        assert_eq!(latency.end_to_end.count, hits, "{tier:?} end to end: {m:?}");
+        if hits > 0 {
+            assert!(latency.end_to_end.sum_ns >= latency.acquire.sum_ns, "{m:?}");
+            assert!(latency.end_to_end.mean_ns() > 0, "{m:?}");
+        }
+        let total = m.hits.hot + m.hits.warm + m.hits.cold;
+        #[allow(clippy::cast_precision_loss)]
+        let share = hits as f64 / total as f64;
+        assert!((m.hit_rates().get(tier) - share).abs() < 1e-9, "{m:?}");
+    }
+}
+
+#[tokio::test]
+async fn each_tier_has_its_own_latencies_and_hit_ratio() {
+    let clock = ManualClock::new();
+    let pool = pool(&clock, hot(0, 1, 1, false, HOUR), None);
+    idle_with_hot(&pool, 1).await;
+    // Two held requests: the first takes the hot instance, the second instantiates.
+    let first = pool.get().await.unwrap();
+    let second = pool.get().await.unwrap();
+    assert_eq!(first.tier(), Tier::Hot);
+    let second_tier = second.tier();
+    assert_ne!(second_tier, Tier::Hot, "one hot instance only");
+    serve(first).await;
+    serve(second).await;
+    let m = idle_with_hot(&pool, 1).await;
+    assert_eq!(m.hits.hot, 1);
+    assert_eq!(m.tiers.get(second_tier).end_to_end.count, 1);
+    assert!((m.hit_rates().hot - 0.5).abs() < 1e-9);
+    latencies_match_the_hits(&m);
+    let text = m.to_prometheus();
+    for line in [
+        "riptide_pool_hit_ratio{tier=\"hot\"} 0.5",
+        "riptide_pool_tier_acquire_seconds_count{tier=\"hot\"} 1",
+        "riptide_pool_tier_end_to_end_seconds_count{tier=\"hot\"} 1",
+        "riptide_pool_tier_size{tier=\"hot\"} 1",
+        "riptide_pool_memory_pressure 0",
+    ] {
+        assert!(text.contains(line), "{line} missing:\n{text}");
+    }
+}
+
+/// Tiering off: every request instantiates its own instance, nothing is pre-instantiated,
+/// refilled or kept idle, whatever the hot-tier settings say.
+#[tokio::test]
+async fn without_tiering_every_request_instantiates_and_nothing_idles() {
+    let clock = ManualClock::new();
+    let config = common::config()
+        .max_instances(4)
+        .hot(hot(2, 2, 4, true, HOUR))
+        .tiering(false)
+        .build()
+        .unwrap();
+    let pool = Pool::builder(component())
+        .config(config)
+        .clock(Arc::new(clock.clone()))
+        .build_filled()
+        .unwrap();
+    let status = pool.status();
+    assert!(!status.tiering);
+    assert_eq!(
+        (status.hot_depth, status.hot_target, status.live_instances),
+        (0, 0, 0)
+    );
+    for _ in 0..4 {
+        let lease = pool.get().await.unwrap();
+        assert_ne!(lease.tier(), Tier::Hot);
+        serve(lease).await;
+        settle(&pool).await;
+    }
+    clock.advance(HOUR);
+    pool.maintain_now();
+    // Give a refill thread, were there one, the time to show.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let m = pool.metrics();
+    assert_eq!(m.hits.hot, 0, "{m:?}");
+    assert_eq!(m.instantiations.hot, 0, "{m:?}");
+    assert_eq!(m.instantiations.warm + m.instantiations.cold, 4, "{m:?}");
+    assert_eq!(
+        (
+            m.status.hot_depth,
+            m.status.hot_target,
+            m.status.live_instances
+        ),
+        (0, 0, 0)
+    );
+    assert!(m.tuner_log.is_empty(), "{m:?}");
+    latencies_match_the_hits(&m);
+    conserved(&m);
+}
+
+/// A memory probe the test sets: bytes per idle instance and the process RSS.
+#[derive(Debug)]
+struct FakeMemory {
+    instance_bytes: AtomicU64,
+    rss: AtomicU64,
+}
+
+impl MemoryProbe for FakeMemory {
+    fn idle_instance_bytes(&self, _linear_bytes: u64) -> u64 {
+        self.instance_bytes.load(Ordering::SeqCst)
+    }
+    fn process_rss_bytes(&self) -> Option<u64> {
+        Some(self.rss.load(Ordering::SeqCst))
+    }
+}
+
+/// Records the memory-pressure events.
+#[derive(Default)]
+struct PressureEvents(Mutex<Vec<bool>>);
+
+impl EventListener for PressureEvents {
+    fn on_event(&self, event: &PoolEvent) {
+        if let PoolEvent::MemoryPressure { under, .. } = event {
+            self.0.lock().unwrap().push(*under);
+        }
+    }
+}
+
+const MIB: u64 = 1 << 20;
+
+#[tokio::test]
+async fn memory_pressure_demotes_idle_instances_stops_growth_and_recovers() {
+    let clock = ManualClock::new();
+    let memory = Arc::new(FakeMemory {
+        instance_bytes: AtomicU64::new(10 * MIB),
+        rss: AtomicU64::new(50 * MIB),
+    });
+    let events = Arc::new(PressureEvents::default());
+    let config = common::config()
+        .max_instances(4)
+        .hot(hot(1, 4, 4, true, 1000 * HOUR))
+        .memory_budget(MemoryBudget {
+            idle_bytes: Some(25 << 20),
+            process_rss_bytes: Some(100 << 20),
+        })
+        .build()
+        .unwrap();
+    let pool = Pool::builder(component())
+        .config(config)
+        .clock(Arc::new(clock.clone()))
+        .memory_probe(Arc::clone(&memory) as Arc<dyn MemoryProbe>)
+        .listener(Arc::clone(&events) as Arc<dyn EventListener>)
+        .build_filled()
+        .unwrap();
+    idle_with_hot(&pool, 4).await;
+
+    // 4 idle instances of 10 MiB against 25 MiB: the oldest two are dropped, the target
+    // follows what is left.
+    pool.maintain_now();
+    let m = pool.metrics();
+    assert!(m.status.memory_pressure);
+    assert_eq!(m.discarded(DiscardReason::MemoryPressure), 2, "{m:?}");
+    assert_eq!(
+        (
+            m.status.hot_target,
+            m.status.hot_depth,
+            m.status.live_instances
+        ),
+        (2, 2, 2)
+    );
+    let last = m.tuner_log.last().copied().unwrap();
+    assert_eq!(
+        (last.from, last.to, last.reason),
+        (4, 2, TuneReason::MemoryPressure)
+    );
+    assert_eq!(*events.0.lock().unwrap(), [true]);
+    assert!(m.to_prometheus().contains("riptide_pool_memory_pressure 1"));
+
+    // Demand that misses the hot tier: the tuner would grow it, but not under pressure.
+    let held: Vec<_> = {
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            held.push(pool.get().await.unwrap());
+        }
+        held
+    };
+    for lease in held {
+        serve(lease).await;
+    }
+    settle(&pool).await;
+    clock.advance(HOUR);
+    pool.maintain_now();
+    let m = pool.metrics();
+    assert!(m.hits.warm + m.hits.cold >= 2, "{m:?}");
+    assert!(m.status.hot_target <= 2, "no growth under pressure: {m:?}");
+
+    // The pressure ends (instances are small now): the target goes back to 4.
+    memory.instance_bytes.store(MIB, Ordering::SeqCst);
+    clock.advance(HOUR);
+    pool.maintain_now();
+    let m = pool.metrics();
+    assert!(!m.status.memory_pressure, "{m:?}");
+    assert_eq!(m.status.hot_target, 4, "{m:?}");
+    assert_eq!(
+        m.tuner_log.last().map(|d| d.reason),
+        Some(TuneReason::PressureEnded)
+    );
+    idle_with_hot(&pool, 4).await;
+    assert_eq!(*events.0.lock().unwrap(), [true, false]);
+
+    // The process goes over its RSS limit: the idle instances are halved each round.
+    memory.rss.store(200 * MIB, Ordering::SeqCst);
+    let before = pool.metrics().discarded(DiscardReason::MemoryPressure);
+    for expected in [2, 1, 0] {
+        clock.advance(HOUR);
+        pool.maintain_now();
+        let m = pool.metrics();
+        assert_eq!(
+            (m.status.hot_target, m.status.hot_depth),
+            (expected, expected),
+            "{m:?}"
+        );
+    }
+    let m = pool.metrics();
+    assert_eq!(m.discarded(DiscardReason::MemoryPressure) - before, 4);
+    memory.rss.store(50 * MIB, Ordering::SeqCst);
+    clock.advance(HOUR);
+    pool.maintain_now();
+    assert_eq!(pool.metrics().status.hot_target, 4);
+    let m = idle_with_hot(&pool, 4).await;
+    assert_eq!(*events.0.lock().unwrap(), [true, false, true, false]);
     conserved(&m);
 }

@@ -17,13 +17,25 @@
 //! ```
 //!
 //! `Extractor` is `Clone + Send + Sync`: clone it into as many tasks as you like.
+//!
+//! **Metrics**: [`Extractor::metrics`] gives the pool's metrics (per tier too: acquire and
+//! end-to-end latency, hit ratios, sizes, the auto-tuner's decisions, demotions under memory
+//! pressure) next to the validation's: the start-up WIT check of the component (time, errors,
+//! warnings) and the input checks of the requests (count, failures by kind, mean and p99
+//! time); [`Metrics::to_prometheus`] writes them all.
+//!
+//! **Debugging switches**, off by default: [`PoolConfig::tiering`] `false` instantiates per
+//! request (no hot tier, no refill thread); [`ExtractorBuilder::skip_wit_check`] starts without
+//! the WIT check, which [`Extractor::warnings`] and the metrics then report, never silently.
 
 mod error;
+mod metrics;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::Error;
+pub use metrics::{InputCheckMetrics, Metrics, ValidationMetrics};
 /// Decoding the bytes of a page to text as browsers do (the [`riptide_charset`] crate):
 /// [`Extractor::extract_bytes`] uses it.
 pub use riptide_charset as charset;
@@ -33,8 +45,8 @@ pub use riptide_pool::bindings::{
     ComponentInfo, ExtractedContent, ExtractionError, ExtractionMode, ExtractionStats, HealthStatus,
 };
 pub use riptide_pool::{
-    CircuitConfig, EventListener, HotConfig, Isolation, MetricsSnapshot, PoolConfig, PoolError,
-    PoolEvent, Status,
+    CircuitConfig, EventListener, HotConfig, Isolation, Latency, MemoryBudget, MetricsSnapshot,
+    PoolConfig, PoolError, PoolEvent, Status, WitCheck,
 };
 
 /// The mode named `name` (`article`, `full` or `metadata`, any case); `custom` takes the CSS
@@ -118,6 +130,7 @@ pub struct ExtractorBuilder {
     pool: PoolConfig,
     limits: InputLimits,
     listener: Option<Arc<dyn EventListener>>,
+    skip_wit_check: bool,
 }
 
 impl ExtractorBuilder {
@@ -145,6 +158,27 @@ impl ExtractorBuilder {
         self
     }
 
+    /// **Debugging only**: start without checking the component against the
+    /// `riptide:extractor` world (`PoolConfig::validate_wit` off, whatever the pool
+    /// configuration says). Never silent: [`Extractor::warnings`] and the metrics
+    /// ([`WitCheck::skipped`]) report it; a program should show the warning (the `riptide`
+    /// CLI prints it). A component that does not match then fails when instantiated, with a
+    /// less precise error.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), riptide::Error> {
+    /// let extractor = riptide::Extractor::builder().skip_wit_check().build().await?;
+    /// for warning in extractor.warnings() {
+    ///     eprintln!("warning: {warning}");
+    /// }
+    /// assert!(extractor.metrics().validation.startup.skipped);
+    /// # Ok(()) }
+    /// ```
+    pub fn skip_wit_check(mut self) -> Self {
+        self.skip_wit_check = true;
+        self
+    }
+
     /// Receive the pool's events.
     pub fn listener(mut self, listener: Arc<dyn EventListener>) -> Self {
         self.listener = Some(listener);
@@ -168,7 +202,10 @@ impl ExtractorBuilder {
                 })?
                 .into(),
         };
-        let config = self.pool;
+        let mut config = self.pool;
+        if self.skip_wit_check {
+            config.validate_wit = false;
+        }
         let listener = self.listener;
         let pool = tokio::task::spawn_blocking(move || {
             let mut builder = Pool::builder(&bytes).config(config);
@@ -187,6 +224,7 @@ impl ExtractorBuilder {
             inner: Arc::new(Inner {
                 pool,
                 input: InputValidator::new(self.limits),
+                input_counters: metrics::InputCounters::new(),
             }),
         })
     }
@@ -195,6 +233,7 @@ impl ExtractorBuilder {
 struct Inner {
     pool: Pool,
     input: InputValidator,
+    input_counters: metrics::InputCounters,
 }
 
 /// Extracts content from pages with a sandboxed WebAssembly component.
@@ -219,6 +258,7 @@ impl Extractor {
             pool: PoolConfig::default(),
             limits: InputLimits::default(),
             listener: None,
+            skip_wit_check: false,
         }
     }
 
@@ -237,9 +277,7 @@ impl Extractor {
         mode: ExtractionMode,
     ) -> Result<ExtractedContent, Error> {
         let html = html.into();
-        self.inner
-            .input
-            .check_request(&html, url, input_mode(&mode))?;
+        self.check_request(&html, url, &mode)?;
         let url = url.to_string();
         self.call(move |guest, store| guest.call_extract(store, &html, &url, &mode))
             .await?
@@ -287,9 +325,7 @@ impl Extractor {
         mode: ExtractionMode,
     ) -> Result<(ExtractedContent, ExtractionStats), Error> {
         let html = html.into();
-        self.inner
-            .input
-            .check_request(&html, url, input_mode(&mode))?;
+        self.check_request(&html, url, &mode)?;
         let url = url.to_string();
         self.call(move |guest, store| guest.call_extract_with_stats(store, &html, &url, &mode))
             .await?
@@ -302,7 +338,10 @@ impl Extractor {
     /// [`Error::InvalidInput`] for input refused by the checks, or a sandbox failure.
     pub async fn validate_html(&self, html: impl Into<String>) -> Result<bool, Error> {
         let html = html.into();
-        self.inner.input.check_html(&html)?;
+        let input = &self.inner.input;
+        self.inner
+            .input_counters
+            .check(|| input.check_html(&html))?;
         self.call(move |guest, store| guest.call_validate_html(store, &html))
             .await?
             .map_err(Error::Extraction)
@@ -333,6 +372,15 @@ impl Extractor {
         self.call(|guest, store| guest.call_get_modes(store)).await
     }
 
+    /// The input checks of a request, timed and counted for the metrics.
+    fn check_request(&self, html: &str, url: &str, mode: &ExtractionMode) -> Result<(), Error> {
+        let input = &self.inner.input;
+        self.inner
+            .input_counters
+            .check(|| input.check_request(html, url, input_mode(mode)))?;
+        Ok(())
+    }
+
     /// One guest call on an instance of the pool (a request of its own).
     async fn call<R, F>(&self, f: F) -> Result<R, Error>
     where
@@ -347,9 +395,38 @@ impl Extractor {
         Ok(self.inner.pool.get().await?.call(f).await?)
     }
 
-    /// The pool's metrics.
-    pub fn metrics(&self) -> MetricsSnapshot {
-        self.inner.pool.metrics()
+    /// The metrics: the pool's and, next to them, the validation's (the start-up WIT check,
+    /// the input checks of the requests).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), riptide::Error> {
+    /// let extractor = riptide::Extractor::builder().build().await?;
+    /// let _ = extractor.extract("<p>x</p>", "not a url", riptide::ExtractionMode::Article).await;
+    /// let input = extractor.metrics().validation.input;
+    /// assert_eq!((input.checked, input.failures_of("url_invalid")), (1, 1));
+    /// # Ok(()) }
+    /// ```
+    pub fn metrics(&self) -> Metrics {
+        Metrics {
+            pool: self.inner.pool.metrics(),
+            validation: ValidationMetrics {
+                startup: self.inner.pool.startup().wit_check,
+                input: self.inner.input_counters.snapshot(),
+            },
+        }
+    }
+
+    /// Warnings about how this extractor was started, for the program to show (the library
+    /// prints nothing): today, that the start-up WIT check was skipped
+    /// ([`ExtractorBuilder::skip_wit_check`]). Empty normally.
+    pub fn warnings(&self) -> Vec<String> {
+        self.inner
+            .pool
+            .startup()
+            .wit_check
+            .warning
+            .into_iter()
+            .collect()
     }
 
     /// The pool's state now (places in use, tier depths, circuit breaker).

@@ -199,20 +199,22 @@ async fn custom_mode_returns_matches_in_document_order() {
     );
 }
 
+/// A builder for an extractor of its own with one instance, so that its counters see only
+/// the test's requests.
+fn one_instance() -> riptide::ExtractorBuilder {
+    Extractor::builder().pool_config(
+        PoolConfig::builder()
+            .max_instances(1)
+            .cache_dir(concat!(env!("CARGO_TARGET_TMPDIR"), "/riptide-cache"))
+            .build()
+            .unwrap(),
+    )
+}
+
 #[tokio::test]
 async fn bad_requests_are_refused_before_the_sandbox() {
     // A pool of its own, so that its counters see only these requests.
-    let extractor = Extractor::builder()
-        .pool_config(
-            PoolConfig::builder()
-                .max_instances(1)
-                .cache_dir(concat!(env!("CARGO_TARGET_TMPDIR"), "/riptide-cache"))
-                .build()
-                .unwrap(),
-        )
-        .build()
-        .await
-        .unwrap();
+    let extractor = one_instance().build().await.unwrap();
     let err = extractor
         .extract(PAGE, "javascript:alert(1)", ExtractionMode::Article)
         .await
@@ -237,13 +239,92 @@ async fn bad_requests_are_refused_before_the_sandbox() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "html_binary");
-    let m = extractor.metrics();
+    let metrics = extractor.metrics();
+    let m = &metrics.pool;
     assert_eq!(
         m.hits.hot + m.hits.warm + m.hits.cold,
         0,
         "no instance was taken"
     );
     assert_eq!(m.calls_ok + m.calls_failed, 0, "the guest was never called");
+
+    // The input checks are counted next to the pool's metrics, failures by kind.
+    let input = &metrics.validation.input;
+    assert_eq!((input.checked, input.failed()), (3, 3));
+    for kind in ["url_scheme", "selector_invalid", "html_binary"] {
+        assert_eq!(input.failures_of(kind), 1, "{kind}");
+    }
+    assert_eq!(input.latency.count, 3);
+    assert!(input.mean_us() > 0.0 && input.p99_us() >= input.mean_us() * 0.5);
+    extractor
+        .extract(PAGE, "https://example.com/", ExtractionMode::Article)
+        .await
+        .unwrap();
+    let metrics = extractor.metrics();
+    assert_eq!(
+        (
+            metrics.validation.input.checked,
+            metrics.validation.input.failed()
+        ),
+        (4, 3)
+    );
+    // The start-up WIT check of the bundled component.
+    let startup = &metrics.validation.startup;
+    assert_eq!(
+        startup.component_sha256,
+        riptide::bundled_component_sha256()
+    );
+    assert_eq!((startup.errors, startup.skipped), (0, false));
+    assert!(extractor.warnings().is_empty());
+
+    let text = metrics.to_prometheus();
+    let sha = riptide::bundled_component_sha256();
+    for line in [
+        "riptide_validation_inputs_total 4".to_string(),
+        "riptide_validation_input_failures_total{kind=\"url_scheme\"} 1".to_string(),
+        "riptide_validation_input_failures_total{kind=\"html_empty\"} 0".to_string(),
+        "riptide_validation_input_seconds_count 4".to_string(),
+        format!("riptide_validation_startup_errors{{component=\"{sha}\"}} 0"),
+        format!("riptide_validation_startup_skipped{{component=\"{sha}\"}} 0"),
+        "riptide_pool_calls_ok_total 1".to_string(),
+    ] {
+        assert!(text.contains(&line), "{line} missing:\n{text}");
+    }
+    assert!(text.contains("riptide_validation_input_p99_microseconds "));
+    assert_eq!(
+        text.matches("# TYPE riptide_pool_hits_total counter")
+            .count(),
+        1,
+        "one exposition"
+    );
+}
+
+/// Skipping the WIT check is a debugging bypass that is never silent: a warning to show,
+/// and the metrics say so.
+#[tokio::test]
+async fn skipping_the_wit_check_is_reported() {
+    let extractor = one_instance().skip_wit_check().build().await.unwrap();
+    let warnings = extractor.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("WIT check was skipped"),
+        "{warnings:?}"
+    );
+    let metrics = extractor.metrics();
+    let startup = &metrics.validation.startup;
+    assert!(startup.skipped);
+    assert_eq!(startup.warnings, 1);
+    assert!(
+        metrics
+            .to_prometheus()
+            .contains("riptide_validation_startup_warnings{component=")
+    );
+    // It still extracts.
+    let doc = extractor
+        .extract(PAGE, "https://example.com/", ExtractionMode::Full)
+        .await
+        .unwrap();
+    assert!(!doc.text.is_empty());
 }
 
 #[tokio::test]

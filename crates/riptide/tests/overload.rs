@@ -37,7 +37,7 @@ const HTML: &str = "<html><body><p>overload</p></body></html>";
 
 async fn settle(extractor: &Extractor) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while extractor.pool().status().available < 2 || extractor.metrics().status.in_use > 0 {
+    while extractor.pool().status().available < 2 || extractor.metrics().pool.status.in_use > 0 {
         assert!(Instant::now() < deadline, "{:?}", extractor.metrics());
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
@@ -92,7 +92,7 @@ async fn more_requests_than_the_pool_allows_get_pool_exhausted_never_a_hang() {
     assert_eq!((served, exhausted), (2, 6));
     assert!(started.elapsed() < Duration::from_secs(30));
     settle(&extractor).await;
-    assert_eq!(extractor.metrics().exhausted, 6);
+    assert_eq!(extractor.metrics().pool.exhausted, 6);
     // Capacity is back: the next request is served.
     let doc = extractor
         .extract(HTML, "https://example.com/", ExtractionMode::Article)
@@ -116,7 +116,7 @@ async fn shutdown_finishes_in_flight_requests_and_rejects_new_ones() {
         })
         .collect();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while extractor.metrics().status.in_use < 2 {
+    while extractor.metrics().pool.status.in_use < 2 {
         assert!(Instant::now() < deadline, "{:?}", extractor.metrics());
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
@@ -174,7 +174,7 @@ async fn shutdown_finishes_in_flight_requests_and_rejects_new_ones() {
         finished.duration_since(started) >= Duration::from_millis(700),
         "shutdown returned before the in-flight requests could finish"
     );
-    let m = extractor.metrics();
+    let m = extractor.metrics().pool;
     assert_eq!(m.status.in_use, 0);
     assert_eq!(m.status.live_instances, 0, "{m:?}");
     assert_eq!(m.calls_ok, 2);

@@ -53,7 +53,7 @@ async fn the_first_extraction_of_a_fresh_instance_equals_the_next_fresh_one() {
         assert_eq!(first, second, "{page} in {mode:?}");
         assert!(!first.text.is_empty() || first.title.is_some(), "{mode:?}");
     }
-    let metrics = extractor.metrics();
+    let metrics = extractor.metrics().pool;
     assert_eq!(metrics.hits.hot, 0, "no request may come from the hot tier");
     assert!(metrics.hits.warm + metrics.hits.cold >= 8, "{metrics:?}");
 }

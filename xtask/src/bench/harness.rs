@@ -1,6 +1,6 @@
 //! The load harness: every figure of the report that is not a criterion micro-benchmark.
 //!
-//! It runs in a release build of xtask (see `bench.rs`). The four strategies are measured on
+//! It runs in a release build of xtask (see `bench.rs`). The five strategies are measured on
 //! the same pages in the same run, interleaved: each round runs one batch of every
 //! (page class, concurrency, strategy), the strategy order rotating from round to round, so
 //! that a noisy minute of a shared machine hits every strategy alike. Latency figures are
@@ -205,7 +205,7 @@ async fn run_async(options: &Options) -> Result<Report, String> {
                     .await?;
                     let a = acc.entry((kind, class, conc)).or_default();
                     a.add(&outcomes, wall);
-                    if kind == Kind::PooledFresh || kind == Kind::PooledReuse {
+                    if strategies.pool(kind).is_some() {
                         strategies.settle().await;
                     }
                 }
@@ -738,6 +738,7 @@ fn fill_strategies(report: &mut Report, acc: &HashMap<(Kind, Class, usize), Acc>
             Kind::Naive => report.strategies.naive = figures,
             Kind::PooledFresh => report.strategies.pooled_fresh = figures,
             Kind::PooledReuse => report.strategies.pooled_reuse = figures,
+            Kind::PooledUntiered => report.strategies.pooled_untiered = figures,
             Kind::Native => report.strategies.native = figures,
             Kind::Trafilatura => report.strategies.trafilatura = figures,
         }
@@ -755,6 +756,10 @@ fn fill_strategies(report: &mut Report, acc: &HashMap<(Kind, Class, usize), Acc>
                 isolation_tax: ratio(p50(&s.pooled_fresh, c), p50(&s.pooled_reuse, c)),
                 sandbox_tax: ratio(p50(&s.pooled_reuse, c), p50(&s.native, c)),
                 trafilatura_over_native: ratio(p50(&s.trafilatura, c), p50(&s.native, c)),
+                untiered_over_pooled_fresh: ratio(
+                    p50(&s.pooled_untiered, c),
+                    p50(&s.pooled_fresh, c),
+                ),
             },
         );
     }
@@ -762,6 +767,7 @@ fn fill_strategies(report: &mut Report, acc: &HashMap<(Kind, Class, usize), Acc>
     ratios.naive_over_pooled_fresh = m.naive_over_pooled_fresh;
     ratios.isolation_tax = m.isolation_tax;
     ratios.sandbox_tax = m.sandbox_tax;
+    ratios.untiered_over_pooled_fresh = m.untiered_over_pooled_fresh;
     report.ratios = ratios;
     let reuse_tiny = p50(&s.pooled_reuse, "tiny");
     report.overhead_us = Overhead {

@@ -55,7 +55,7 @@ pub(super) struct StrategyFigures {
     pub classes: BTreeMap<String, ClassFigures>,
 }
 
-/// The four strategies, in the order of the tables.
+/// The five strategies, in the order of the tables.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(super) struct Strategies {
     /// Compile once; per request a new Store and `Linker` instantiation (on-demand allocator).
@@ -66,6 +66,10 @@ pub(super) struct Strategies {
     /// The pool with `Isolation::Reuse`: the sandbox's upper bound.
     #[serde(rename = "pooled-reuse")]
     pub pooled_reuse: StrategyFigures,
+    /// The pool with tiering off: instantiation per request, no hot tier (absent from
+    /// reports written before it existed).
+    #[serde(rename = "pooled-untiered", default)]
+    pub pooled_untiered: StrategyFigures,
     /// `riptide_extract::extract` without a sandbox.
     pub native: StrategyFigures,
     /// rs-trafilatura natively (the engine ours replaced), on the same pages.
@@ -85,6 +89,9 @@ pub(super) struct ClassRatios {
     /// native-trafilatura / native: how much faster our engine is than rs-trafilatura.
     #[serde(default)]
     pub trafilatura_over_native: f64,
+    /// pooled-untiered / pooled-fresh: what the hot tier saves.
+    #[serde(default)]
+    pub untiered_over_pooled_fresh: f64,
 }
 
 /// The ratios on the median page, and per class.
@@ -96,6 +103,9 @@ pub(super) struct Ratios {
     pub isolation_tax: f64,
     /// pooled-reuse / native.
     pub sandbox_tax: f64,
+    /// pooled-untiered / pooled-fresh.
+    #[serde(default)]
+    pub untiered_over_pooled_fresh: f64,
     /// Every page class.
     pub classes: BTreeMap<String, ClassRatios>,
 }
@@ -217,7 +227,7 @@ pub(super) struct Report {
     pub quick: bool,
     /// Concurrency of the "cn" figures (the number of cores).
     pub concurrency: usize,
-    /// The four strategies.
+    /// The five strategies.
     pub strategies: Strategies,
     /// Ratios of p50 latencies.
     pub ratios: Ratios,
@@ -572,6 +582,7 @@ impl Report {
             ("naive", &self.strategies.naive),
             ("pooled-fresh", &self.strategies.pooled_fresh),
             ("pooled-reuse", &self.strategies.pooled_reuse),
+            ("pooled-untiered", &self.strategies.pooled_untiered),
             ("native", &self.strategies.native),
             ("native-trafilatura", &self.strategies.trafilatura),
         ];
@@ -607,17 +618,18 @@ impl Report {
         let _ = writeln!(out, "\n### Ratios of p50 latencies (c=1)\n");
         let _ = writeln!(
             out,
-            "| class | naive / pooled-fresh | isolation tax (pooled-fresh / pooled-reuse) | sandbox tax (pooled-reuse / native) | rs-trafilatura / our engine (native-trafilatura / native) |"
+            "| class | naive / pooled-fresh | isolation tax (pooled-fresh / pooled-reuse) | sandbox tax (pooled-reuse / native) | tiering off (pooled-untiered / pooled-fresh) | rs-trafilatura / our engine (native-trafilatura / native) |"
         );
-        let _ = writeln!(out, "|---|--:|--:|--:|--:|");
+        let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|");
         for class in classes {
             let r = self.ratios.classes.get(class).cloned().unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {class} | {:.2} | {:.3} | {:.2} | {:.2} |",
+                "| {class} | {:.2} | {:.3} | {:.2} | {:.2} | {:.2} |",
                 r.naive_over_pooled_fresh,
                 r.isolation_tax,
                 r.sandbox_tax,
+                r.untiered_over_pooled_fresh,
                 r.trafilatura_over_native
             );
         }

@@ -1,4 +1,4 @@
-//! The four ways of serving one extraction request that the harness compares.
+//! The five ways of serving one extraction request that the harness compares.
 //!
 //! Every strategy runs the extraction on a tokio blocking thread (the pool does so itself),
 //! so they all pay the same hand-off and only the sandbox differs. Latency is measured from
@@ -28,7 +28,10 @@ pub(super) enum Kind {
     PooledFresh,
     /// The pool, `Isolation::Reuse` with a large `max_uses`.
     PooledReuse,
-    /// `riptide_extract::extract`, no sandbox.
+    /// The pool with tiering off (`PoolConfig::tiering(false)`): instantiation per request,
+    /// no hot tier, no refill thread.
+    PooledUntiered,
+    /// `riptide_extract::extract`, no sandbox (the others' text is compared with it).
     Native,
     /// rs-trafilatura natively, the engine `riptide-extract` replaced (issue 13): the
     /// engines side by side on the same pages.
@@ -37,10 +40,11 @@ pub(super) enum Kind {
 
 impl Kind {
     /// Every strategy, in table order.
-    pub(super) const ALL: [Kind; 5] = [
+    pub(super) const ALL: [Kind; 6] = [
         Kind::Naive,
         Kind::PooledFresh,
         Kind::PooledReuse,
+        Kind::PooledUntiered,
         Kind::Native,
         Kind::Trafilatura,
     ];
@@ -51,6 +55,7 @@ impl Kind {
             Kind::Naive => "naive",
             Kind::PooledFresh => "pooled-fresh",
             Kind::PooledReuse => "pooled-reuse",
+            Kind::PooledUntiered => "pooled-untiered",
             Kind::Native => "native",
             Kind::Trafilatura => "native-trafilatura",
         }
@@ -166,6 +171,8 @@ pub(super) struct Strategies {
     pub fresh: Pool,
     /// The reusing pool.
     pub reuse: Pool,
+    /// The pool without tiering.
+    pub untiered: Pool,
 }
 
 /// The default pool configuration with the artifact cache in `cache_dir`.
@@ -188,8 +195,17 @@ pub(super) fn reuse_config(cache_dir: &Path) -> Result<PoolConfig, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The untiered pool's configuration: the defaults with tiering off.
+pub(super) fn untiered_config(cache_dir: &Path) -> Result<PoolConfig, String> {
+    PoolConfig::builder()
+        .cache_dir(cache_dir)
+        .tiering(false)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 impl Strategies {
-    /// Start both pools (from the artifact cache in `cache_dir`) beside the naive engine.
+    /// Start the pools (from the artifact cache in `cache_dir`) beside the naive engine.
     ///
     /// # Errors
     /// When a pool does not start.
@@ -206,10 +222,15 @@ impl Strategies {
             .config(reuse_config(cache_dir)?)
             .build_filled()
             .map_err(|e| format!("pooled-reuse: {e}"))?;
+        let untiered = Pool::builder(bytes)
+            .config(untiered_config(cache_dir)?)
+            .build()
+            .map_err(|e| format!("pooled-untiered: {e}"))?;
         Ok(Strategies {
             naive,
             fresh,
             reuse,
+            untiered,
         })
     }
 
@@ -218,6 +239,7 @@ impl Strategies {
         match kind {
             Kind::PooledFresh => Some(&self.fresh),
             Kind::PooledReuse => Some(&self.reuse),
+            Kind::PooledUntiered => Some(&self.untiered),
             Kind::Naive | Kind::Native | Kind::Trafilatura => None,
         }
     }
@@ -273,7 +295,7 @@ impl Strategies {
                     None,
                 )
             }
-            Kind::PooledFresh | Kind::PooledReuse => {
+            Kind::PooledFresh | Kind::PooledReuse | Kind::PooledUntiered => {
                 let pool = self.pool(kind).ok_or("not a pool")?;
                 let lease = pool
                     .get()
@@ -301,7 +323,7 @@ impl Strategies {
     /// so that one strategy's background refills do not run into the next one's batch.
     pub(super) async fn settle(&self) {
         let deadline = Instant::now() + Duration::from_millis(200);
-        for pool in [&self.fresh, &self.reuse] {
+        for pool in [&self.fresh, &self.reuse, &self.untiered] {
             loop {
                 let status = pool.status();
                 let idle = status.available == status.max_instances;
