@@ -176,11 +176,19 @@ pub(crate) fn run(args: &BenchArgs) -> Result<(), String> {
             root.join("docs").join("benchmarks.md")
         }
     });
-    // The knobs table comes from `cargo xtask knobs`: keep it.
+    // The knobs table and the stage breakdown come from `cargo xtask knobs` and `cargo xtask
+    // stages`: keep them.
     let previous = std::fs::read_to_string(&docs_path).unwrap_or_default();
     write(
         &docs_path,
-        &crate::knobs::keep_section(&previous, &markdown(&report, !args.skip_harness)),
+        &crate::docs::keep_sections(
+            &previous,
+            &markdown(&report, !args.skip_harness),
+            &[
+                ("stages", "breakdown", crate::stages::HEADING),
+                ("knobs", "table", crate::knobs::HEADING),
+            ],
+        ),
     )?;
 
     println!("{}", report.tables());

@@ -18,6 +18,20 @@ pub(crate) fn section<'a>(doc: &'a str, task: &str, key: &str) -> Option<&'a str
     Some(body.trim())
 }
 
+/// `new` with the generated sections of `old` that other tasks write into the same document,
+/// `(task, key, heading)` each (`cargo xtask bench` rewrites `docs/benchmarks.md` whole; the
+/// knobs table and the stage breakdown there come from `cargo xtask knobs` and `cargo xtask
+/// stages`).
+pub(crate) fn keep_sections(old: &str, new: &str, others: &[(&str, &str, &str)]) -> String {
+    let mut out = new.to_string();
+    for (task, key, heading) in others {
+        if let Some(body) = section(old, task, key) {
+            out = splice(&out, task, key, heading, body);
+        }
+    }
+    out
+}
+
 /// Replace the block between `<!-- {task}:{key}:begin -->` and `<!-- {task}:{key}:end -->`
 /// in `doc` with `body`, or append a new section `heading` holding the block.
 pub(crate) fn splice(doc: &str, task: &str, key: &str, heading: &str, body: &str) -> String {
@@ -81,5 +95,52 @@ mod tests {
         // Splicing the body back gives the same document (no blank lines pile up).
         let body = section(&doc, "knobs", "table").unwrap();
         assert_eq!(splice(&doc, "knobs", "table", "Knobs", body), doc);
+    }
+
+    #[test]
+    fn a_rewrite_keeps_the_sections_of_other_tasks() {
+        let old = splice(
+            &splice(
+                "# Bench
+
+old figures
+",
+                "stages",
+                "breakdown",
+                "Stages",
+                "| s |",
+            ),
+            "knobs",
+            "table",
+            "Knobs",
+            "| k |",
+        );
+        let new = keep_sections(
+            &old,
+            "# Bench
+
+new figures
+",
+            &[
+                ("stages", "breakdown", "Stages"),
+                ("knobs", "table", "Knobs"),
+            ],
+        );
+        assert!(new.contains("new figures") && !new.contains("old figures"));
+        assert_eq!(section(&new, "stages", "breakdown"), Some("| s |"));
+        assert_eq!(section(&new, "knobs", "table"), Some("| k |"));
+        // A section the old document lacks is not invented.
+        let bare = keep_sections(
+            "# Bench
+",
+            "# Bench
+",
+            &[("stages", "breakdown", "S")],
+        );
+        assert_eq!(
+            bare,
+            "# Bench
+"
+        );
     }
 }

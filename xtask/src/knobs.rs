@@ -311,12 +311,4 @@ fn measure(build: &GuestBuild, rounds: usize) -> Result<(), String> {
 }
 
 /// The heading of the knobs section in `docs/benchmarks.md`.
-const HEADING: &str = "The sandbox tax, one knob at a time";
-
-/// Keep the knobs section of `old` (a previous `docs/benchmarks.md`) in `new`.
-pub(crate) fn keep_section(old: &str, new: &str) -> String {
-    match crate::docs::section(old, "knobs", "table") {
-        Some(body) => crate::docs::splice(new, "knobs", "table", HEADING, body),
-        None => new.to_string(),
-    }
-}
+pub(crate) const HEADING: &str = "The sandbox tax, one knob at a time";

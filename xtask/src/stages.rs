@@ -89,13 +89,7 @@ pub(crate) fn run(args: &StagesArgs) -> Result<(), String> {
             .docs
             .clone()
             .unwrap_or_else(|| root.join("docs/benchmarks.md"));
-        crate::docs::splice_file(
-            &path,
-            "stages",
-            "breakdown",
-            "Where the engine's time goes",
-            &body,
-        )?;
+        crate::docs::splice_file(&path, "stages", "breakdown", HEADING, &body)?;
         println!("wrote the breakdown into {}", path.display());
     }
     Ok(())
@@ -150,6 +144,9 @@ fn markdown(report: &Value, started: &str, load: &str) -> Result<String, String>
     }
     Ok(out)
 }
+
+/// The heading of the breakdown's section in `docs/benchmarks.md`.
+pub(crate) const HEADING: &str = "Where the engine's time goes";
 
 #[cfg(test)]
 mod tests {

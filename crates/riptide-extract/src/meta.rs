@@ -39,6 +39,10 @@ const ARTICLE_TYPES: &[&str] = &[
     "creativework",
 ];
 
+/// How many of the last [`ARTICLE_TYPES`] have no publication date of their own (product,
+/// web page, creative work).
+const DATELESS_TYPES: usize = 3;
+
 /// Separators between a page title and the site name in `<title>`.
 const TITLE_SEPARATORS: &[&str] = &[
     " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " / ", " : ",
@@ -140,22 +144,24 @@ impl Metadata {
             ])
             .or_else(|| ld.publisher_name());
 
+        let site = SiteKeys::new(site_name.as_deref(), page_url);
         let h1s: Vec<String> = tree
             .facts
             .h1s
             .iter()
-            .map(|&i| text_of(tree, i))
+            .map(|&i| site.strip(heading_text(&block_text(tree, i))))
             .filter(|t| !t.is_empty())
             .take(3)
             .collect();
         let raw_title = tree
             .facts
             .title
-            .map(|i| text_of(tree, i))
+            .map(|i| site.strip(&text_of(tree, i)))
             .filter(|t| !t.is_empty());
         let title = decide_title(
-            ld.headline(),
-            tags.first(&["og:title", "twitter:title", "dc.title", "parsely-title"]),
+            ld.headline().map(|t| site.strip(&t)),
+            tags.first(&["og:title", "twitter:title", "dc.title", "parsely-title"])
+                .map(|t| site.strip(&t)),
             raw_title,
             &h1s,
             site_name.as_deref(),
@@ -260,12 +266,10 @@ fn decide_title(
     h1s: &[String],
     site_name: Option<&str>,
 ) -> Option<String> {
-    let known: Vec<String> = headline
-        .iter()
-        .chain(og_title.iter())
-        .chain(h1s.iter())
-        .cloned()
-        .collect();
+    let known = KnownTitles {
+        stated: headline.iter().chain(og_title.iter()).cloned().collect(),
+        headings: h1s.to_vec(),
+    };
     let cleaned_title = raw_title
         .as_deref()
         .map(|t| clean_title(t, site_name, &known));
@@ -329,8 +333,82 @@ fn word_overlap(a: &str, b: &str) -> f32 {
     a.intersection(&b).count() as f32 / union as f32
 }
 
+/// The text of a heading without the permalink mark that documentation generators append
+/// ("Logging HOWTO¶", "Models §").
+fn heading_text(text: &str) -> &str {
+    text.trim_end_matches(['¶', '§', '#', '\u{1F517}', ' '])
+}
+
+/// The names a site goes by, squashed to lower-case letters and digits: its stated name and
+/// its host ("wral.com" gives "wralcom" and "wral"), for telling a site name in a title.
+struct SiteKeys(Vec<String>);
+
+impl SiteKeys {
+    fn new(site_name: Option<&str>, page_url: &Url) -> Self {
+        let mut keys = Vec::new();
+        if let Some(name) = site_name {
+            keys.push(squash(name));
+        }
+        if let Some(host) = page_url.host_str() {
+            let host = host.strip_prefix("www.").unwrap_or(host);
+            keys.push(squash(host));
+            // The label before the public suffix: "newegg" of "newegg.com", "bbc" of
+            // "bbc.co.uk" (a two-letter country code after a short label).
+            let labels: Vec<&str> = host.split('.').collect();
+            let name = match labels.as_slice() {
+                [.., name, second, cc] if cc.len() == 2 && second.len() <= 3 => Some(*name),
+                [.., name, _] => Some(*name),
+                _ => None,
+            };
+            keys.extend(name.map(squash));
+        }
+        keys.retain(|k| k.len() >= 2);
+        SiteKeys(keys)
+    }
+
+    /// Whether `part` of a title names the site.
+    fn is_site(&self, part: &str) -> bool {
+        let part = squash(part);
+        !part.is_empty() && self.0.contains(&part)
+    }
+
+    /// `title` without the site names that end it ("Catering Tips | Cookshack",
+    /// "Ten Projects | RenoFi | RenoFi"); what stays is never empty.
+    fn strip(&self, title: &str) -> String {
+        let mut title = collapse(title);
+        'outer: loop {
+            for sep in TITLE_SEPARATORS {
+                if let Some((head, tail)) = title.rsplit_once(sep)
+                    && !head.trim().is_empty()
+                    && self.is_site(tail)
+                {
+                    title = head.trim().to_string();
+                    continue 'outer;
+                }
+            }
+            return title;
+        }
+    }
+}
+
+/// `s` lower-cased, with everything but letters and digits removed.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Titles stated by other sources than `<title>`, for [`clean_title`].
+struct KnownTitles {
+    /// The JSON-LD headline and the Open Graph title.
+    stated: Vec<String>,
+    /// The first `<h1>` texts.
+    headings: Vec<String>,
+}
+
 /// Remove a site-name prefix or suffix from a `<title>`.
-fn clean_title(title: &str, site_name: Option<&str>, known: &[String]) -> String {
+fn clean_title(title: &str, site_name: Option<&str>, known: &KnownTitles) -> String {
     let title = collapse(title);
     let key = |s: &str| {
         s.to_lowercase()
@@ -353,7 +431,15 @@ fn clean_title(title: &str, site_name: Option<&str>, known: &[String]) -> String
         // A part that another source states exactly wins.
         if let Some(part) = parts
             .iter()
-            .find(|p| known.iter().any(|k| key(k) == key(p)) && site_name.map(key) != Some(key(p)))
+            .enumerate()
+            .find(|(at, p)| {
+                let same = |k: &String| key(k) == key(p);
+                // A heading equal to a later part is the site's banner ("What is Ownership?
+                // - The Rust Programming Language" under a book-title <h1>).
+                (known.stated.iter().any(same) || (*at == 0 && known.headings.iter().any(same)))
+                    && site_name.map(key) != Some(key(p))
+            })
+            .map(|(_, p)| p)
         {
             return (*part).to_string();
         }
@@ -778,14 +864,32 @@ fn published_date(
         .and_then(|d| normalise_date(&d))
         .or_else(|| ld.date("datePublished"))
         .or_else(|| header.date())
-        .or_else(|| {
-            tree.facts
-                .datetimes
-                .iter()
-                .find_map(|&(_, d)| normalise_date(tree.str(d)))
-        })
+        .or_else(|| lone_time_date(tree))
         .or_else(|| date_from_url(page_url))
 }
+
+/// The date of the first `<time>` element, unless the page's `<time>` elements give more
+/// than [`MAX_TIME_DAYS`] different days: such a page lists dated items (news lists,
+/// archives, comment threads) and its first date is an item's, not the page's.
+fn lone_time_date(tree: &Tree) -> Option<String> {
+    let dates: Vec<String> = tree
+        .facts
+        .datetimes
+        .iter()
+        .filter_map(|&(_, d)| normalise_date(tree.str(d)))
+        .collect();
+    let mut days: Vec<&str> = dates.iter().map(|d| d.get(..10).unwrap_or(d)).collect();
+    days.sort_unstable();
+    days.dedup();
+    if days.len() > MAX_TIME_DAYS {
+        return None;
+    }
+    dates.into_iter().next()
+}
+
+/// The most different days a page's `<time>` elements may give for the first to be taken as
+/// the page's date (see [`lone_time_date`]).
+const MAX_TIME_DAYS: usize = 3;
 
 /// The `<h1>` the page's title heads: the first whose text is the title, else the first.
 fn title_heading(tree: &Tree, title: Option<&str>) -> Option<usize> {
@@ -1161,9 +1265,17 @@ impl JsonLd {
             .find_map(|o| as_text(o.get("headline")?).or_else(|| as_text(o.get("name")?)))
     }
 
-    /// The first valid date under `key` (`datePublished`).
+    /// The first valid date under `key` (`datePublished`) of a creative work that is
+    /// published as such (an article, post, review, …). The date of a `WebPage`, `Product`
+    /// or `WebSite` is when the CMS created the page: site generators state it on every
+    /// page, so it says nothing about the content being dated.
     fn date(&self, key: &str) -> Option<String> {
         self.main()
+            .filter(|o| {
+                type_names(o).iter().any(|t| {
+                    ARTICLE_TYPES[..ARTICLE_TYPES.len() - DATELESS_TYPES].contains(&t.as_str())
+                })
+            })
             .find_map(|o| as_text(o.get(key)?).and_then(|d| normalise_date(&d)))
     }
 
@@ -1324,24 +1436,31 @@ mod tests {
 
     #[test]
     fn titles_lose_their_site_name() {
+        let none = KnownTitles {
+            stated: Vec::new(),
+            headings: Vec::new(),
+        };
         assert_eq!(
-            clean_title("Big news today | The Daily", Some("The Daily"), &[]),
+            clean_title("Big news today | The Daily", Some("The Daily"), &none),
             "Big news today"
         );
         assert_eq!(
-            clean_title("The Daily - Big news today", Some("The Daily"), &[]),
+            clean_title("The Daily - Big news today", Some("The Daily"), &none),
             "Big news today"
         );
         assert_eq!(
-            clean_title("A long title of an article - Site", None, &[]),
+            clean_title("A long title of an article - Site", None, &none),
             "A long title of an article"
         );
-        assert_eq!(clean_title("Q - A", None, &[]), "Q - A");
+        assert_eq!(clean_title("Q - A", None, &none), "Q - A");
         assert_eq!(
             clean_title(
                 "Part one: the beginning | Site",
                 None,
-                &["Part one: the beginning".into()]
+                &KnownTitles {
+                    stated: vec!["Part one: the beginning".into()],
+                    headings: Vec::new(),
+                }
             ),
             "Part one: the beginning"
         );
@@ -1504,6 +1623,42 @@ mod tests {
             .as_deref(),
             Some("Tide tables for May")
         );
+        // The site's name is not part of a heading, a headline or a title, however often
+        // it is repeated; the host names the site when the page does not.
+        assert_eq!(
+            title(
+                "<title>Catering Tips | Cookshack | Cookshack</title>\
+                 <meta property=og:site_name content=Cookshack>\
+                 <h1>Catering Tips | Cookshack</h1>"
+            )
+            .as_deref(),
+            Some("Catering Tips")
+        );
+        let meta = read(
+            "<title>GAME CHANGER | Newegg.com</title>",
+            "https://www.newegg.com/p/1",
+        );
+        assert_eq!(meta.title.as_deref(), Some("GAME CHANGER"));
+        // Permalink marks and line breaks inside the heading.
+        assert_eq!(
+            title("<title>Logging HOWTO</title><h1>Logging HOWTO<a href='#x'>¶</a></h1>")
+                .as_deref(),
+            Some("Logging HOWTO")
+        );
+        assert_eq!(
+            title("<title>Data Analytics Agency</title><h1>Data Analytics<br>Agency</h1>")
+                .as_deref(),
+            Some("Data Analytics Agency")
+        );
+        // A book's title as the heading of each chapter: the chapter is the title.
+        assert_eq!(
+            title(
+                "<title>What is Ownership? - The Rust Programming Language</title>\
+                 <h1 class=menu-title>The Rust Programming Language</h1>"
+            )
+            .as_deref(),
+            Some("What is Ownership?")
+        );
     }
 
     #[test]
@@ -1538,6 +1693,32 @@ mod tests {
         assert_eq!(meta.published.as_deref(), Some("2023-01-02T10:00Z"));
         let meta = read("<p>no date</p>", "https://news.example/2020/05/06/a");
         assert_eq!(meta.published.as_deref(), Some("2020-05-06"));
+        // A list of dated items: its first date is an item's, not the page's.
+        let list: String = (1..=6)
+            .map(|d| format!("<li><time datetime='2023-01-0{d}'>{d}</time> item</li>"))
+            .collect();
+        let intro = "<p>Our latest stories, newest first.</p>".repeat(60);
+        let meta = read(
+            &format!("<h1>News</h1>{intro}<ul>{list}</ul>"),
+            "https://news.example/list",
+        );
+        assert_eq!(meta.published, None);
+    }
+
+    #[test]
+    fn only_the_dates_of_published_works_are_read_from_json_ld() {
+        let ld = |ty: &str| {
+            format!(
+                r#"<script type="application/ld+json">{{"@type":"{ty}","datePublished":"2021-03-04"}}</script><p>x</p>"#
+            )
+        };
+        let date = |ty: &str| read(&ld(ty), "https://a.example/").published;
+        assert_eq!(date("BlogPosting").as_deref(), Some("2021-03-04"));
+        assert_eq!(date("NewsArticle").as_deref(), Some("2021-03-04"));
+        // The CMS states when it created any page, product or site: no publication date.
+        assert_eq!(date("WebPage"), None);
+        assert_eq!(date("Product"), None);
+        assert_eq!(date("WebSite"), None);
     }
 
     #[test]
