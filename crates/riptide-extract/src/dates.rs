@@ -176,6 +176,11 @@ fn month(word: &str) -> Option<u32> {
         .map(|&(_, m)| m)
 }
 
+/// Whether `word` names a month, in any of the languages read ("december", "dez.", "mai").
+pub(crate) fn is_month_name(word: &str) -> bool {
+    month(word).is_some()
+}
+
 /// A day of the month written as digits (with an optional ordinal suffix handled by the
 /// caller).
 fn day(number: &str) -> Option<u32> {

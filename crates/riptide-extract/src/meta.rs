@@ -87,7 +87,14 @@ impl MetaTags {
             for &key in meta.keys.iter().flatten() {
                 // `property` may hold several space-separated names.
                 for key in tree.str(key).split_whitespace() {
-                    tags.push((key.to_ascii_lowercase(), content.clone()));
+                    let mut key = key.to_ascii_lowercase();
+                    // Dublin Core is written "dc:creator" in RDFa and "DC.creator" in HTML.
+                    if let Some(rest) = key.strip_prefix("dc:") {
+                        key = format!("dc.{rest}");
+                    } else if let Some(rest) = key.strip_prefix("dcterms:") {
+                        key = format!("dcterms.{rest}");
+                    }
+                    tags.push((key, content.clone()));
                 }
             }
         }
@@ -516,20 +523,12 @@ fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
 /// case, digits or dashes) is kept only when nothing better is found. Brands named in a
 /// byline stay: "By Acme" is what the page says.
 fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd, header: &HeaderLines) -> Option<String> {
-    let meta = tags
-        .first(&[
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "cxenseparse:author",
-            "byl",
-            "dc.creator",
-            "dcterms.creator",
-            "citation_author",
-            "twitter:creator:name",
-        ])
-        .and_then(|a| clean_byline(&a));
+    // A key given several times names several authors (`citation_author` of a paper).
+    let meta = AUTHOR_KEYS.iter().find_map(|key| {
+        let mut names: Vec<String> = tags.all(key).filter_map(clean_byline).collect();
+        dedup_case_insensitive(&mut names);
+        (!names.is_empty()).then(|| names.join(", "))
+    });
     let written_by = tags
         .labelled_data("written by")
         .and_then(|a| clean_byline(&a));
@@ -575,6 +574,20 @@ fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd, header: &HeaderLines) -> Op
     }
     weak
 }
+
+/// Meta tags that name the authors, most trusted first.
+const AUTHOR_KEYS: &[&str] = &[
+    "dc.creator",
+    "dcterms.creator",
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "cxenseparse:author",
+    "byl",
+    "citation_author",
+    "twitter:creator:name",
+];
 
 /// The longest byline markup text read, in bytes (longer elements hold a biography).
 const BYLINE_MARKUP_MAX: usize = 120;
@@ -651,6 +664,9 @@ const NOT_NAMES: &[&str] = &[
 const NAME_PREFIXES: &[&str] = &[
     "written by:",
     "written by ",
+    "authored by:",
+    "authored by ",
+    "insights from ",
     "posted by:",
     "posted by ",
     "article by ",
@@ -676,7 +692,7 @@ const NAME_PREFIXES: &[&str] = &[
 /// Clean an author string: no "By " prefix, no e-mail, URL, date or role after the names,
 /// no interface words, not too long. Several names stay as written ("Ann Lee and Bo Chan").
 pub(crate) fn clean_byline(raw: &str) -> Option<String> {
-    let mut s = collapse(raw);
+    let mut s = split_glued_words(&collapse(raw));
     loop {
         let lower = s.to_lowercase();
         let Some(prefix) = NAME_PREFIXES.iter().find(|p| lower.starts_with(*p)) else {
@@ -688,7 +704,9 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         s = rest;
     }
     // Cut what follows the names: "Jane Doe | May 3, 2024", "Jane Doe, Updated ...".
-    for sep in [" | ", " • ", " · ", " on ", " - ", " — ", " – ", " »", "\n"] {
+    for sep in [
+        " | ", " • ", " · ", " ⋅", " on ", " - ", " — ", " – ", " »", "\n",
+    ] {
         if let Some(i) = s.find(sep) {
             s.truncate(i);
         }
@@ -703,6 +721,7 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         " last updated",
         " reviewed",
         " fact checked",
+        " edited by",
         " min read",
         " minute read",
         " view in",
@@ -715,12 +734,29 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
             s.truncate(i);
         }
     }
-    // Drop e-mail addresses and handles.
-    let s: String = s
+    // Drop e-mail addresses and handles, then a job title after the name ("Keith Barry
+    // Senior Autos Reporter") and counters ("Brian Becker 7").
+    let mut words: Vec<&str> = s
         .split_whitespace()
         .filter(|w| !w.contains('@') || w.starts_with('@') && w.len() == 1)
-        .collect::<Vec<_>>()
-        .join(" ");
+        .collect();
+    let first_role = words.iter().enumerate().position(|(at, w)| {
+        let lower = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        at >= 2 && ROLE_WORDS.contains(&lower.as_str())
+    });
+    if let Some(at) = first_role {
+        words.truncate(at);
+    }
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    {
+        words.pop();
+    }
+    let s = words.join(" ");
     let s = s
         .trim()
         .trim_end_matches([',', ';', ':', '|', '-', '·', '•'])
@@ -736,6 +772,7 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         || lower.contains("all rights reserved")
         || lower.contains('*')
         || lower.starts_with("authoriz")
+        || looks_like_a_template_key(&s)
         || NOT_NAMES.contains(&lower.as_str())
         || !s.chars().any(char::is_alphabetic)
         || crate::word_count(&s) > 12
@@ -743,6 +780,61 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         return None;
     }
     Some(s)
+}
+
+/// Words of a job title or a profile that end the names of a byline, when they come after
+/// at least two words (lower case).
+const ROLE_WORDS: &[&str] = &[
+    "writer",
+    "reporter",
+    "editor",
+    "editor-in-chief",
+    "senior",
+    "staff",
+    "contributor",
+    "contributing",
+    "correspondent",
+    "columnist",
+    "journalist",
+    "founder",
+    "co-founder",
+    "director",
+    "consultant",
+    "analyst",
+    "producer",
+    "former",
+    "last",
+];
+
+/// `s` with a space where a name runs into a month or a job title without one ("Luke
+/// KimDecember 17, 2025", "Mateusz HabernyFounder at Oakywood"); names with inner capitals
+/// ("McCarthy", "MacDonald") stay whole.
+fn split_glued_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut previous: Option<char> = None;
+    for (at, c) in s.char_indices() {
+        if c.is_uppercase() && previous.is_some_and(char::is_lowercase) {
+            let rest: String = s[at..]
+                .chars()
+                .take_while(|c| c.is_alphabetic() || *c == '-')
+                .flat_map(char::to_lowercase)
+                .collect();
+            if ROLE_WORDS.contains(&rest.as_str()) || crate::dates::is_month_name(&rest) {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
+}
+
+/// Whether an author value is a template's unfilled key ("page.head.extra.author").
+fn looks_like_a_template_key(s: &str) -> bool {
+    !s.contains(' ')
+        && s.contains('.')
+        && s.split('.')
+            .any(|part| matches!(part.to_lowercase().as_str(), "author" | "byline" | "name"))
 }
 
 /// Normalise a date string to ISO 8601 (`YYYY-MM-DD`, or a full date-time when the input
@@ -1597,9 +1689,44 @@ mod tests {
             ("Name *", None),
             ("© 2025 The Pennsylvania State University", None),
             ("undefined", None),
+            // Job titles, counters and dates glued to the names.
+            ("Keith Barry Senior Autos Reporter", Some("Keith Barry")),
+            ("Liz Kenny Former McKinsey Consultant", Some("Liz Kenny")),
+            (
+                "Matthew Richardson ⋅ Review Editor ⋅",
+                Some("Matthew Richardson"),
+            ),
+            ("Luke KimDecember 17, 2025", Some("Luke Kim")),
+            (
+                "Mateusz HabernyFounder at Oakywood",
+                Some("Mateusz Haberny"),
+            ),
+            ("Brian Becker 7", Some("Brian Becker")),
+            ("Craig McCarthy", Some("Craig McCarthy")),
+            ("Authored by: Dr. Ehsan Jazini", Some("Dr. Ehsan Jazini")),
+            ("Rob Ewaschuk Edited by Betsy Beyer", Some("Rob Ewaschuk")),
+            // A template's unfilled key; a user name with dots stays.
+            ("page.head.extra.author", None),
+            ("sara.r.peter", Some("sara.r.peter")),
         ] {
             assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn every_author_a_meta_key_names_is_kept_and_dublin_core_comes_first() {
+        let meta = read(
+            "<meta name=citation_author content='Ann Lee'>\
+             <meta name=citation_author content='Bo Chan'><p>x</p>",
+            "https://a.example/",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Ann Lee, Bo Chan"));
+        let meta = read(
+            "<meta name=author content='Site Desk'>\
+             <meta property='dc:creator twitter:site_name' content='Creator Name'><p>x</p>",
+            "https://a.example/",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Creator Name"));
     }
 
     #[test]
