@@ -773,6 +773,7 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         || lower.contains('*')
         || lower.starts_with("authoriz")
         || looks_like_a_template_key(&s)
+        || reads_like_a_sentence(&s)
         || NOT_NAMES.contains(&lower.as_str())
         || !s.chars().any(char::is_alphabetic)
         || crate::word_count(&s) > 12
@@ -828,6 +829,26 @@ fn split_glued_words(s: &str) -> String {
     }
     out
 }
+
+/// Whether a "By …" text is a sentence, not names ("By using VS Code, you agree to …",
+/// "By enrolling, you consent …"), or a price, a count or a menu.
+fn reads_like_a_sentence(s: &str) -> bool {
+    // Names are capitalised: only the words written in lower case count, so that "Will
+    // Judd" and "Our Editors" stay names; a leading number begins a headline, not a brand
+    // ("98 Buck Social"), when the text is that long.
+    (s.starts_with(|c: char| c.is_ascii_digit()) && crate::word_count(s) >= 5)
+        || s.contains(['$', '€', '£', '!', '?'])
+        || s.split_whitespace().any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            SENTENCE_WORDS.contains(&w)
+        })
+}
+
+/// Words of a sentence or a menu that never stand in a list of names (lower case).
+const SENTENCE_WORDS: &[&str] = &[
+    "you", "your", "we", "our", "agree", "consent", "billed", "submenu", "is", "are", "was",
+    "will", "can",
+];
 
 /// Whether an author value is a template's unfilled key ("page.head.extra.author").
 fn looks_like_a_template_key(s: &str) -> bool {
@@ -1708,6 +1729,10 @@ mod tests {
             // A template's unfilled key; a user name with dots stays.
             ("page.head.extra.author", None),
             ("sara.r.peter", Some("sara.r.peter")),
+            // Sentences and prices that follow a "By".
+            ("By using VS Code, you agree to its license", None),
+            ("billed annually, or $50/mo billed monthly", None),
+            ("5 Great On-page Seo For 2022 Ideas", None),
         ] {
             assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
         }
