@@ -976,8 +976,8 @@ fn markdown_section(s: &mut String, report: &Report) {
          has no `<pre>` or `<code>`; *relative links*: a link or image target without a \
          scheme; *boilerplate line*: a paragraph that is only \"Advertisement\", \"Continue \
          reading the main story\" and the like. *Read-back F1*: word F1 of the markdown \
-         rendered to text (image alt text left out, and the title heading when `text` does not \
-         start with it) against the `text` field.\n"
+         rendered to text (image alt text left out, and the title heading the markdown starts \
+         with: `text` is the body, the title a field of its own) against the `text` field.\n"
     );
     let _ = writeln!(
         s,

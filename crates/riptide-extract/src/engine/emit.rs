@@ -31,8 +31,6 @@ pub(crate) struct Emitted {
     pub(crate) links: Vec<String>,
     /// Absolute image URLs, de-duplicated, in order.
     pub(crate) media: Vec<String>,
-    /// Whether a heading repeating the page title was written (to the markdown).
-    pub(crate) wrote_title: bool,
 }
 
 /// The break owed before the next content.
@@ -51,8 +49,8 @@ pub(crate) struct Context<'a> {
     pub(crate) scores: &'a Scores,
     /// The URL relative references resolve against.
     pub(crate) base: &'a Url,
-    /// The page title: a heading repeating it is written to the markdown only (the text is
-    /// the body; the title is a field of its own).
+    /// The page title: a heading repeating it is left out of the text and the markdown (the
+    /// text is the body; the title is a field of its own and heads the markdown).
     pub(crate) title: Option<&'a str>,
     /// Subtrees written as they are, without the link-density test (the selection roots).
     pub(crate) roots: &'a [usize],
@@ -83,12 +81,15 @@ struct Writer<'a> {
     pre: usize,
     /// Open inline code spans.
     code: usize,
-    /// The title heading being written (markdown only), by node.
+    /// The title heading being skipped, by node, and the length of the markdown before it
+    /// (the heading is cut from the markdown when it closes: the document's title heads
+    /// the markdown instead, so that the markdown reads as the text does).
     title_heading: Option<usize>,
-    /// Whether a title heading was met.
-    wrote_title: bool,
+    title_md_start: usize,
     /// The last markdown written opens a span (`[`, a backtick): no space may follow.
     just_opened: bool,
+    /// Where in the markdown the last span opener was written.
+    opener_at: usize,
     table: Option<Table>,
     /// Nesting of tables inside the data table being written.
     inner_tables: usize,
@@ -122,11 +123,12 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         pre: 0,
         code: 0,
         title_heading: None,
-        wrote_title: false,
+        title_md_start: 0,
         just_opened: false,
         table: None,
         inner_tables: 0,
         open_links: Vec::new(),
+        opener_at: 0,
         links: Vec::new(),
         media: Vec::new(),
         seen: HashSet::new(),
@@ -140,7 +142,6 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         markdown: tidy_markdown(&w.md),
         links: w.links,
         media: w.media,
-        wrote_title: w.wrote_title,
     }
 }
 
@@ -240,7 +241,7 @@ impl Writer<'_> {
                 }
                 if level <= 2 && self.title_heading.is_none() && self.repeats_title(i) {
                     self.title_heading = Some(i);
-                    self.wrote_title = true;
+                    self.title_md_start = self.md.len();
                 }
             }
             Tag::P
@@ -352,6 +353,8 @@ impl Writer<'_> {
                 self.block(Break::Paragraph);
                 if self.title_heading == Some(i) {
                     self.title_heading = None;
+                    self.md.truncate(self.title_md_start);
+                    self.just_opened = false;
                 }
             }
             Tag::Blockquote => {
@@ -512,6 +515,20 @@ impl Writer<'_> {
                     && !self.md.ends_with([' ', '\n'])
                 {
                     self.md.push(' ');
+                } else if self.space && self.just_opened {
+                    // White space at the start of a span ("our<a> mobile app</a>") goes
+                    // before its opener, as the text has it: "our [mobile app](…)".
+                    let before = &self.md[..self.opener_at];
+                    if !before.is_empty() && !before.ends_with([' ', '\n']) {
+                        self.md.insert(self.opener_at, ' ');
+                    }
+                }
+            }
+            // A link's text is one line: a break inside it (a `<br>`) would end the
+            // paragraph and leave "[…" and "](…)" as literal text.
+            _ if !self.open_links.is_empty() => {
+                if !self.just_opened && !self.md.is_empty() && !self.md.ends_with([' ', '\n']) {
+                    self.md.push(' ');
                 }
             }
             brk => {
@@ -534,7 +551,10 @@ impl Writer<'_> {
         self.flush();
         match self.table.as_mut() {
             Some(table) => table.push(s),
-            None => self.md.push_str(s),
+            None => {
+                self.opener_at = self.md.len();
+                self.md.push_str(s);
+            }
         }
         self.just_opened = opener;
     }
@@ -594,10 +614,11 @@ impl Writer<'_> {
             self.text.push_str(word);
         }
         self.flush_md();
-        // A backtick written in the page's text is text, not a code span.
+        // A backtick written in the page's text is text, not a code span; a "<" is text,
+        // not an HTML tag ("<strong>" written out on the page).
         let escaped;
-        let word = if self.code == 0 && word.contains('`') {
-            escaped = word.replace('`', "\\`");
+        let word = if self.code == 0 && self.pre == 0 && word.contains(['`', '<']) {
+            escaped = word.replace('`', "\\`").replace('<', "\\<");
             escaped.as_str()
         } else {
             word

@@ -87,7 +87,7 @@ impl Table {
 pub(crate) fn escape_line_start(word: &str) -> String {
     let first = word.chars().next();
     let needs = match first {
-        Some('#' | '>' | '+' | '=' | '|') => true,
+        Some('#' | '>' | '+' | '=' | '|' | '~' | '_' | '<') => true,
         Some('-' | '*') => true,
         Some(c) if c.is_ascii_digit() => {
             let digits = word.trim_start_matches(|c: char| c.is_ascii_digit());

@@ -76,9 +76,10 @@ fn extract_tree(tree: &Tree, base: &Url, title: Option<&str>, laps: &mut Laps) -
         all: false,
     });
     let quality = quality(&scores, &roots, selection.score, emitted.text.is_empty());
-    // The markdown is a document: it starts with the title when the content does not.
+    // The markdown is a document: it starts with the title (a heading repeating the title
+    // inside the content is left out, as from the text).
     let markdown = match title {
-        Some(t) if !emitted.wrote_title && !emitted.markdown.is_empty() && !t.trim().is_empty() => {
+        Some(t) if !emitted.markdown.is_empty() && !t.trim().is_empty() => {
             format!("# {}\n\n{}", t.trim(), emitted.markdown)
         }
         _ => emitted.markdown,

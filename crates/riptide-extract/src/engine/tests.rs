@@ -235,3 +235,73 @@ fn code_inside_a_quote_stays_inside_it() {
         out.markdown
     );
 }
+
+#[test]
+fn a_space_at_the_start_of_a_link_goes_before_it() {
+    let out = run(&page(&format!(
+        "<p>Install our<a href='/app'> mobile app</a> today. {PARAGRAPH}</p>"
+    )));
+    assert!(
+        out.text.starts_with("Install our mobile app today."),
+        "{}",
+        out.text
+    );
+    assert!(
+        out.markdown
+            .starts_with("Install our [mobile app](https://news.example/app) today."),
+        "{}",
+        out.markdown
+    );
+}
+
+#[test]
+fn a_line_break_inside_a_link_keeps_the_link_whole() {
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH} <a href='/stones'>Arkansas stones<br>$7.95</a></p>"
+    )));
+    assert!(
+        out.markdown
+            .contains("[Arkansas stones $7.95](https://news.example/stones)"),
+        "{}",
+        out.markdown
+    );
+}
+
+#[test]
+fn text_lines_that_look_like_fences_or_rules_stay_text() {
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}<br>~~~~~~~~<br>More words follow the line.<br>___<br>\
+         &lt;div&gt; is a tag, and so is &lt;strong&gt;.</p>"
+    )));
+    for line in [
+        "\\~~~~~~~~",
+        "\\___",
+        "\\<div> is a tag, and so is \\<strong>.",
+    ] {
+        assert!(out.markdown.contains(line), "{line}: {}", out.markdown);
+    }
+}
+
+#[test]
+fn the_title_heads_the_markdown_once_wherever_the_page_repeats_it() {
+    let out = run_titled(
+        &page(&format!(
+            "<h2>Reviews</h2><p>{PARAGRAPH}</p><h1>Surface Laptop</h1><p>Price $999.</p>\
+             <h2>Surface Laptop</h2><p>In stock.</p>"
+        )),
+        Some("Surface Laptop"),
+    );
+    assert!(!out.text.contains("Surface Laptop"), "{}", out.text);
+    assert!(
+        out.markdown
+            .starts_with("# Surface Laptop\n\n## Reviews\n\n"),
+        "{}",
+        out.markdown
+    );
+    assert_eq!(
+        out.markdown.matches("Surface Laptop").count(),
+        1,
+        "{}",
+        out.markdown
+    );
+}
