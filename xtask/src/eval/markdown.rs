@@ -79,11 +79,7 @@ pub(super) fn read_back(markdown: &str) -> String {
 }
 
 /// The rule checks of `markdown` and its rendering to plain text, one line per block.
-fn analyse(
-    markdown: &str,
-    title: Option<&str>,
-    source_has_code: bool,
-) -> (MarkdownCheck, String) {
+fn analyse(markdown: &str, title: Option<&str>, source_has_code: bool) -> (MarkdownCheck, String) {
     let mut out = MarkdownCheck::default();
     // Rendered text, one line per block.
     let mut rendered = String::new();
