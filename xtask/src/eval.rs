@@ -211,7 +211,7 @@ pub(crate) fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
                     let _ = std::fs::write(base.with_extension("ours.md"), md);
                     let _ = std::fs::write(
                         base.with_extension("readback.txt"),
-                        markdown::read_back(md),
+                        markdown::read_back(md, outcome.title.as_deref()),
                     );
                 }
             }

@@ -110,6 +110,39 @@ impl MetaTags {
         })
     }
 
+    /// The publication date of the first of [`PUBLISHED_KEYS`] that is given, when it is
+    /// ISO 8601.
+    fn published_iso(&self) -> Option<String> {
+        self.first(PUBLISHED_KEYS).and_then(|d| normalise_date(&d))
+    }
+
+    /// A publication date written out ("July 17, 2025") in one of [`PUBLISHED_KEYS`], or in
+    /// any key that names a publication date or time ("w-published-date"). A key that gives
+    /// several different days dates the items of a list (`itemprop="datePublished"` of
+    /// each card), not the page.
+    fn published_written(&self) -> Option<String> {
+        let read = |v: &str| normalise_date(v).or_else(|| crate::dates::first_date(v));
+        let named = |key: &str| {
+            PUBLISHED_KEYS.contains(&key)
+                || (key.contains("publish")
+                    && (key.contains("date") || key.contains("time") || key.ends_with("ed"))
+                    && !key.contains("modif")
+                    && !key.contains("update"))
+        };
+        self.0.iter().find_map(|(key, v)| {
+            if !named(key) {
+                return None;
+            }
+            let date = read(v)?;
+            let day = date.get(..10).unwrap_or(&date);
+            let one_day = self
+                .all(key)
+                .filter_map(read)
+                .all(|other| other.get(..10).unwrap_or(&other) == day);
+            one_day.then_some(date)
+        })
+    }
+
     /// The `twitter:dataN` whose `twitter:labelN` says `label` (lower case): "Written by".
     fn labelled_data(&self, label: &str) -> Option<String> {
         self.0.iter().find_map(|(key, value)| {
@@ -572,8 +605,76 @@ fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd, header: &HeaderLines) -> Op
     if let Some(name) = keep(header.byline()) {
         return Some(name);
     }
+    if let Some(name) = keep(labelled_byline(tree)) {
+        return Some(name);
+    }
     weak
 }
+
+/// Names a "Written by" label announces anywhere in the page, outside navigation: the label
+/// alone with the names in the next text ("<h2>Article by</h2><div>Ann Lee</div>", an
+/// author box at the end of the article), or followed by them ("Written by Ann Lee").
+fn labelled_byline(tree: &Tree) -> Option<String> {
+    use crate::engine::tag::Tag;
+    let body = tree.body();
+    let end = tree.nodes[body].end as usize;
+    let mut i = body;
+    // Set after a label alone: how many more nodes may come before the names.
+    let mut pending: Option<usize> = None;
+    while i < end {
+        let node = &tree.nodes[i];
+        match node.tag {
+            Some(Tag::Invisible | Tag::Nav | Tag::Form | Tag::Control) => {
+                i = node.end as usize;
+                continue;
+            }
+            Some(_) if tree.attrs(i).hidden => {
+                i = node.end as usize;
+                continue;
+            }
+            Some(_) => {}
+            None => {
+                let text = tree.str(node.text).trim();
+                if !text.is_empty() {
+                    if pending.is_some() {
+                        // Names, not the article's first sentence.
+                        return (crate::word_count(text) <= LABELLED_WORDS)
+                            .then(|| clean_byline(text))
+                            .flatten();
+                    }
+                    if text.len() <= LABEL_LINE {
+                        let lower = text.to_lowercase();
+                        let label = lower.trim_end_matches([':', ' ']);
+                        if WRITTEN_BY_LABELS.contains(&label) {
+                            pending = Some(i + LABEL_REACH);
+                        } else if WRITTEN_BY_LABELS.iter().any(|l| {
+                            lower.starts_with(l) && lower[l.len()..].starts_with([' ', ':'])
+                        }) {
+                            return clean_byline(text);
+                        }
+                    }
+                }
+            }
+        }
+        if pending.is_some_and(|until| i >= until) {
+            pending = None;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Labels that announce an article's authors wherever they stand (lower case).
+const WRITTEN_BY_LABELS: &[&str] = &["written by", "article by", "authored by", "words by"];
+
+/// The longest text node read as a "Written by" label or line, in bytes.
+const LABEL_LINE: usize = 80;
+
+/// The most words the text after a label alone may have to be read as names.
+const LABELLED_WORDS: u32 = 6;
+
+/// How many arena nodes after a label alone its names may start.
+const LABEL_REACH: usize = 8;
 
 /// Meta tags that name the authors, most trusted first.
 const AUTHOR_KEYS: &[&str] = &[
@@ -658,7 +759,43 @@ const NOT_NAMES: &[&str] = &[
     "read more",
     "share",
     "follow",
+    "written",
+    "posted",
+    "view more",
+    "view all",
+    "see more",
+    "sign in",
+    "sign up",
+    "log in",
+    "login",
+    "subscribe",
+    "menu",
+    "search",
+    "home",
 ];
+
+/// Words of a forum profile's counters that end a user's name when they follow it ("ron1cne
+/// 10 posts", "scvalex 1 year ago") (lower case).
+const COUNTER_WORDS: &[&str] = &[
+    "posts",
+    "posts:",
+    "reputation",
+    "joined",
+    "joined:",
+    "threads",
+    "threads:",
+    "wrote",
+    "wrote:",
+    "badges",
+    "ago",
+];
+
+/// A forum member's badge after the handle (lower case).
+const BADGE_WORDS: &[&str] = &["member", "offline", "online", "moderator", "admin"];
+
+/// Words that end a sentence's part before the names, not the names (as written: "Sign
+/// In" is a button, not a name followed by "in").
+const TRAILING_WORDS: &[&str] = &["on", "at", "in", "by", "from", "for", "před", "il", "am"];
 
 /// Prefixes that introduce the names (lower case, longest first).
 const NAME_PREFIXES: &[&str] = &[
@@ -670,6 +807,7 @@ const NAME_PREFIXES: &[&str] = &[
     "posted by:",
     "posted by ",
     "article by ",
+    "via ",
     "story by ",
     "words by ",
     "text by ",
@@ -735,7 +873,8 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         }
     }
     // Drop e-mail addresses and handles, then a job title after the name ("Keith Barry
-    // Senior Autos Reporter") and counters ("Brian Becker 7").
+    // Senior Autos Reporter"), a forum profile ("ron1cne Member 10 posts") and counters
+    // ("Brian Becker 7").
     let mut words: Vec<&str> = s
         .split_whitespace()
         .filter(|w| !w.contains('@') || w.starts_with('@') && w.len() == 1)
@@ -744,22 +883,36 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         let lower = w
             .trim_matches(|c: char| !c.is_alphanumeric())
             .to_lowercase();
-        at >= 2 && ROLE_WORDS.contains(&lower.as_str())
+        (at >= 2 && ROLE_WORDS.contains(&lower.as_str()))
+            || (at >= 1
+                && (COUNTER_WORDS.contains(&lower.as_str())
+                    || (!lower.is_empty() && lower.chars().all(|c| c.is_ascii_digit()))))
     });
     if let Some(at) = first_role {
         words.truncate(at);
     }
-    while words.len() > 1
-        && words
-            .last()
-            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    // A forum handle's badge ("Mr_Enigmatic Member"; but "Former Member" is a name).
+    if words.len() >= 2
+        && is_user_name(words[0])
+        && BADGE_WORDS.contains(&words[1].to_lowercase().as_str())
     {
+        words.truncate(1);
+    }
+    // The word the names stand before in a sentence ("johnanddoc on", "Aleš Vávra před").
+    while words.len() > 1 && words.last().is_some_and(|w| TRAILING_WORDS.contains(w)) {
         words.pop();
     }
     let s = words.join(" ");
     let s = s
         .trim()
+        .trim_start_matches(['&', ',', ';', ':', '|', '-', '·', '•'])
         .trim_end_matches([',', ';', ':', '|', '-', '·', '•'])
+        .trim();
+    // Quotes around the whole name ("\"David Kim\"").
+    let s = s
+        .strip_prefix(['"', '“'])
+        .and_then(|t| t.strip_suffix(['"', '”']))
+        .unwrap_or(s)
         .trim()
         .to_string();
     let lower = s.to_lowercase();
@@ -775,6 +928,10 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         || looks_like_a_template_key(&s)
         || reads_like_a_sentence(&s)
         || NOT_NAMES.contains(&lower.as_str())
+        || lower.ends_with(" by")
+        || crate::dates::is_weekday_name(&lower)
+        || crate::dates::is_month_name(&lower)
+        || s.chars().filter(|c| c.is_alphabetic()).count() < 2
         || !s.chars().any(char::is_alphabetic)
         || crate::word_count(&s) > 12
     {
@@ -973,13 +1130,91 @@ fn published_date(
     tree: &Tree,
     page_url: &Url,
 ) -> Option<String> {
-    tags.first(PUBLISHED_KEYS)
-        .and_then(|d| normalise_date(&d))
-        .or_else(|| ld.date("datePublished"))
-        .or_else(|| header.date())
-        .or_else(|| lone_time_date(tree))
-        .or_else(|| date_from_url(page_url))
+    // A site's home page lists what it published; no date is the page's own.
+    if is_home_page(page_url) {
+        return None;
+    }
+    let from_url = date_from_url(page_url);
+    let stated = tags.published_iso().or_else(|| ld.date("datePublished"));
+    match stated {
+        // A time stamp is written in UTC or the server's zone; the day of the page's
+        // permalink is the reader's when the two are a day apart.
+        Some(stamp) if stamp.len() > 10 => Some(
+            from_url
+                .filter(|day| days_apart(day, &stamp) == Some(1))
+                .unwrap_or(stamp),
+        ),
+        Some(day) => Some(day),
+        None => header
+            .date()
+            .or_else(|| lone_time_date(tree))
+            .or_else(|| tags.published_written())
+            .or_else(|| marked_date(tree))
+            .or(from_url),
+    }
 }
+
+/// How many calendar days lie between the dates `a` and `b` (their first ten bytes).
+fn days_apart(a: &str, b: &str) -> Option<i64> {
+    Some((day_number(a)? - day_number(b)?).abs())
+}
+
+/// The number of the day of an ISO date (`YYYY-MM-DD…`) counted from 1970-01-01, in the
+/// proleptic Gregorian calendar.
+fn day_number(date: &str) -> Option<i64> {
+    let part = |r: Range<usize>| date.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (part(0..4)?, part(5..7)?, part(8..10)?);
+    // Days from civil (H. Hinnant's algorithm): years start in March.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// The first date written in an element whose `class` or `id` names a publication date
+/// ("post-date", "entry-published"), unless such elements give more than
+/// [`MAX_MARKED_DAYS`] different days: then they date the items of a list (cards, reviews,
+/// releases), not the page.
+fn marked_date(tree: &Tree) -> Option<String> {
+    let dates: Vec<String> = tree
+        .facts
+        .dated
+        .iter()
+        .filter_map(|&i| {
+            let node = &tree.nodes[i as usize];
+            // A dated element holds a line, not a section.
+            if node.end - i > MARKED_DATE_NODES {
+                return None;
+            }
+            if says_modified_before(tree, i as usize) {
+                return None;
+            }
+            let text = block_text(tree, i);
+            (text.len() <= MARKED_DATE_TEXT)
+                .then(|| crate::dates::first_date(&text))
+                .flatten()
+        })
+        .collect();
+    let mut days: Vec<&str> = dates.iter().map(String::as_str).collect();
+    days.sort_unstable();
+    days.dedup();
+    if days.len() > MAX_MARKED_DAYS {
+        return None;
+    }
+    dates.into_iter().next()
+}
+
+/// The most different days the date-naming elements of a page may give (see
+/// [`marked_date`]).
+const MAX_MARKED_DAYS: usize = 1;
+
+/// The most arena nodes a date-naming element may hold for its text to be read.
+const MARKED_DATE_NODES: u32 = 12;
+
+/// The longest text of a date-naming element read, in bytes.
+const MARKED_DATE_TEXT: usize = 80;
 
 /// The date of the first `<time>` element, unless the page's `<time>` elements give more
 /// than [`MAX_TIME_DAYS`] different days: such a page lists dated items (news lists,
@@ -989,6 +1224,7 @@ fn lone_time_date(tree: &Tree) -> Option<String> {
         .facts
         .datetimes
         .iter()
+        .filter(|&&(i, _)| !says_modified_before(tree, i as usize))
         .filter_map(|&(_, d)| normalise_date(tree.str(d)))
         .collect();
     let mut days: Vec<&str> = dates.iter().map(|d| d.get(..10).unwrap_or(d)).collect();
@@ -998,6 +1234,38 @@ fn lone_time_date(tree: &Tree) -> Option<String> {
         return None;
     }
     dates.into_iter().next()
+}
+
+/// Whether the text just before node `i` says that what follows is an edit or a release
+/// date, not a publication date ("This page was last modified on", "Last updated on",
+/// "Release date:").
+fn says_modified_before(tree: &Tree, i: usize) -> bool {
+    let mut text = String::new();
+    for node in tree.nodes[i.saturating_sub(MODIFIED_LOOKBACK)..i]
+        .iter()
+        .rev()
+    {
+        if node.tag.is_none() {
+            text.insert_str(0, tree.str(node.text));
+        }
+    }
+    names_another_date(&text)
+}
+
+/// Whether a label names an edit or a release date rather than a publication date.
+fn names_another_date(label: &str) -> bool {
+    let label = label.to_lowercase();
+    ["modified", "updated", "edited", "revised", "release"]
+        .iter()
+        .any(|w| label.contains(w))
+}
+
+/// How many arena nodes before a date are read by [`says_modified_before`].
+const MODIFIED_LOOKBACK: usize = 4;
+
+/// Whether `url` is a site's home page (an empty path).
+fn is_home_page(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https") && matches!(url.path(), "" | "/")
 }
 
 /// The most different days a page's `<time>` elements may give for the first to be taken as
@@ -1211,12 +1479,33 @@ impl HeaderLines {
             .filter(|l| l.text.len() <= HEADER_LINE)
     }
 
-    /// The first date written on a line (or in a `<time datetime>`).
+    /// The first date written on a line (or in a `<time datetime>`), unless the text before
+    /// it on that line or the line before says it is a release or modification date
+    /// ("Release Date:" on a line of its own).
     fn date(&self) -> Option<String> {
+        // The lines in reading order, each with the line before it.
+        let in_order: Vec<&Line> = self.before.iter().chain(&self.after).collect();
+        let label_before = |line: &Line| {
+            let k = in_order.iter().position(|l| std::ptr::eq(*l, line))?;
+            k.checked_sub(1).map(|p| in_order[p].text.as_str())
+        };
         self.nearest().find_map(|l| {
-            l.datetime
-                .clone()
-                .or_else(|| crate::dates::first_date(&l.text))
+            let (date, lead) = match &l.datetime {
+                Some(d) => (d.clone(), ""),
+                None => {
+                    let (at, d) = crate::dates::first_date_at(&l.text)?;
+                    (d, &l.text[..at])
+                }
+            };
+            let label = if lead.trim().is_empty() {
+                label_before(l).unwrap_or("")
+            } else {
+                lead
+            };
+            // Pages that show only an "Updated" date near the title mean it as the date
+            // readers go by; a release date is a product's.
+            let label = label.to_lowercase();
+            (!label.contains("release") && !label.contains("modified")).then_some(date)
         })
     }
 
@@ -1235,7 +1524,9 @@ impl HeaderLines {
                 } else {
                     None
                 };
-                return next.and_then(|n| clean_byline(&n.text));
+                return next
+                    .filter(|n| crate::word_count(&n.text) <= LABELLED_WORDS)
+                    .and_then(|n| clean_byline(&n.text));
             }
             if BYLINE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
                 return clean_byline(text);
@@ -1282,13 +1573,25 @@ const BYLINE_PREFIXES: &[&str] = &[
     "author:",
 ];
 
-/// A `/YYYY/MM/DD/` date in the URL path.
+/// A `/YYYY/MM/DD/` date in the URL path, or a path segment that starts with
+/// `YYYY-MM-DD` (`/articles/2025-12-15-title`).
 fn date_from_url(url: &Url) -> Option<String> {
     let segments: Vec<&str> = url.path_segments()?.collect();
-    segments.windows(3).find_map(|w| {
-        let ok = w[0].len() == 4 && w[1].len() == 2 && w[2].len() == 2;
-        ok.then(|| normalise_date(&format!("{}-{}-{}", w[0], w[1], w[2])))?
-    })
+    segments
+        .windows(3)
+        .find_map(|w| {
+            let ok = w[0].len() == 4 && w[1].len() == 2 && w[2].len() == 2;
+            ok.then(|| normalise_date(&format!("{}-{}-{}", w[0], w[1], w[2])))?
+        })
+        .or_else(|| {
+            segments.iter().find_map(|s| {
+                let head = s.get(..10)?;
+                let after = s.as_bytes().get(10);
+                (after.is_none_or(|b| !b.is_ascii_digit()) && head.as_bytes()[4] == b'-')
+                    .then(|| normalise_date(head))?
+                    .filter(|d| d.len() == 10)
+            })
+        })
 }
 
 fn split_keywords(raw: &str) -> Vec<String> {
@@ -1517,7 +1820,7 @@ mod tests {
         assert_eq!(clean_byline("肖春芳").as_deref(), Some("肖春芳"));
         assert_eq!(
             clean_byline("Aleš Vávra před 2 hodinami").as_deref(),
-            Some("Aleš Vávra před 2 hodinami")
+            Some("Aleš Vávra")
         );
         assert_eq!(clean_byline("Bé").as_deref(), Some("Bé"));
     }
@@ -1733,9 +2036,59 @@ mod tests {
             ("By using VS Code, you agree to its license", None),
             ("billed annually, or $50/mo billed monthly", None),
             ("5 Great On-page Seo For 2022 Ideas", None),
+            // Forum profiles, badges and counters after a handle.
+            (
+                "ron1cne Silver Partner 10 posts 1 Badges 4 Reputation",
+                Some("ron1cne Silver Partner"),
+            ),
+            ("Mr_Enigmatic Member", Some("Mr_Enigmatic")),
+            ("Former Member", Some("Former Member")),
+            ("via scvalex 1 year ago", Some("scvalex")),
+            (
+                "user447274 55922 silver badges1212 bronze badges",
+                Some("user447274"),
+            ),
+            // The sentence around the names; punctuation and quotes around them.
+            ("johnanddoc on", Some("johnanddoc")),
+            ("Aleš Vávra před 2 hodinami", Some("Aleš Vávra")),
+            ("Audiophile On", Some("Audiophile On")),
+            ("& Zackery Cuevas", Some("Zackery Cuevas")),
+            ("\"David Kim\"", Some("David Kim")),
+            // Interface words, days and months are not names.
+            ("Sign In", None),
+            ("View more posts", None),
+            ("Sat", None),
+            ("Jun 2 Written By", None),
+            ("J", None),
         ] {
             assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn a_written_by_label_anywhere_names_the_authors() {
+        let body = "<p>Body text of the article, long enough to be one.</p>".repeat(80);
+        // The label alone, the names in the next element (an author box at the end).
+        let meta = read(
+            &format!("<h1>A title</h1>{body}<h2>Article by</h2><div>Matias Heikkilä</div>"),
+            "https://blog.example/post",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Matias Heikkilä"));
+        // Label and names in one line.
+        let meta = read(
+            &format!("<h1>A title</h1>{body}<p>Written by John Crenshaw</p>"),
+            "https://blog.example/post",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("John Crenshaw"));
+        // A sentence after the label is not a name; navigation is not read.
+        let meta = read(
+            &format!(
+                "<h1>A title</h1><nav>Written by Menu Person</nav>{body}<p>Written by</p>\
+                 <p>I dove into the zero waste lifestyle last year.</p>"
+            ),
+            "https://blog.example/post",
+        );
+        assert_eq!(meta.byline, None);
     }
 
     #[test]
@@ -1858,13 +2211,80 @@ mod tests {
     }
 
     #[test]
+    fn dates_named_by_markup_meta_and_url_are_read() {
+        let body = "<p>Body text of the article, long enough to be one.</p>".repeat(80);
+        // An element whose class names the date, far from the title.
+        let meta = read(
+            &format!("<h1>A title</h1>{body}<p class='post-date'>May 25, 2023</p>"),
+            "https://site.example/a",
+        );
+        assert_eq!(meta.published.as_deref(), Some("2023-05-25"));
+        // Cards that each name a different day date a list, not the page.
+        let cards: String = ["December 5, 2025", "November 20, 2025"]
+            .iter()
+            .map(|d| format!("<p class='blog-card--post-date'>{d}</p>"))
+            .collect();
+        let meta = read(
+            &format!("<h1>A title</h1>{body}{cards}"),
+            "https://site.example/a",
+        );
+        assert_eq!(meta.published, None);
+        // A release date is a product's, not the page's.
+        let meta = read(
+            &format!(
+                "<h1>A game</h1>{body}<div>Release Date:</div><div class='date'>21 Aug, 2012</div>"
+            ),
+            "https://store.example/app/1",
+        );
+        assert_eq!(meta.published, None);
+        // A publication date written out in a meta tag, or under a key of the site's own.
+        for key in ["published", "w-published-date"] {
+            let meta = read(
+                &format!("<meta name='{key}' content='July 17, 2025'><p>x</p>"),
+                "https://site.example/a",
+            );
+            assert_eq!(meta.published.as_deref(), Some("2025-07-17"), "{key}");
+        }
+        // A URL segment that starts with the date.
+        let meta = read(
+            "<p>x</p>",
+            "https://blog.example/articles/2025-12-15+Rust+GCC",
+        );
+        assert_eq!(meta.published.as_deref(), Some("2025-12-15"));
+    }
+
+    #[test]
+    fn edit_dates_home_pages_and_time_zones() {
+        // "Last modified on <time>" is an edit date.
+        let meta = read(
+            "<p>This page was last modified on <time datetime='2025-08-20T18:33:20Z'>Aug 20</time></p>",
+            "https://docs.example/guide",
+        );
+        assert_eq!(meta.published, None);
+        // A home page has no date of its own.
+        let meta = read(
+            "<meta property='article:published_time' content='2026-03-07T12:00:00Z'><p>x</p>",
+            "https://news.example/",
+        );
+        assert_eq!(meta.published, None);
+        // A UTC stamp a day after the permalink's day: the reader's day is the permalink's.
+        let meta = read(
+            "<meta property='article:published_time' content='2025-12-19T02:41:41+00:00'><p>x</p>",
+            "https://blog.example/2025/12/18/a-post",
+        );
+        assert_eq!(meta.published.as_deref(), Some("2025-12-18"));
+        assert_eq!(days_apart("2024-02-28", "2024-03-01"), Some(2));
+        assert_eq!(days_apart("2025-12-31T23:00Z", "2026-01-01"), Some(1));
+    }
+
+    #[test]
     fn only_the_dates_of_published_works_are_read_from_json_ld() {
         let ld = |ty: &str| {
             format!(
                 r#"<script type="application/ld+json">{{"@type":"{ty}","datePublished":"2021-03-04"}}</script><p>x</p>"#
             )
         };
-        let date = |ty: &str| read(&ld(ty), "https://a.example/").published;
+        let date = |ty: &str| read(&ld(ty), "https://a.example/post").published;
         assert_eq!(date("BlogPosting").as_deref(), Some("2021-03-04"));
         assert_eq!(date("NewsArticle").as_deref(), Some("2021-03-04"));
         // The CMS states when it created any page, product or site: no publication date.

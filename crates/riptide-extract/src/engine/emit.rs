@@ -79,8 +79,12 @@ struct Writer<'a> {
     quote: usize,
     lists: Vec<List>,
     pre: usize,
+    /// The fence of the open code block: longer than any run of backticks in the code.
+    fence: String,
     /// Open inline code spans.
     code: usize,
+    /// The delimiter of the open code span: longer than any run of backticks inside.
+    code_delim: String,
     /// The title heading being skipped, by node, and the length of the markdown before it
     /// (the heading is cut from the markdown when it closes: the document's title heads
     /// the markdown instead, so that the markdown reads as the text does).
@@ -121,7 +125,9 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         quote: 0,
         lists: Vec::new(),
         pre: 0,
+        fence: String::new(),
         code: 0,
+        code_delim: String::new(),
         title_heading: None,
         title_md_start: 0,
         just_opened: false,
@@ -293,14 +299,24 @@ impl Writer<'_> {
                 self.block(Break::Paragraph);
                 if self.pre == 0 {
                     self.flush();
-                    self.md.push_str("```");
+                    self.fence = "`".repeat(longest_backtick_run(self.cx.tree, i).max(2) + 1);
+                    self.md.push_str(&self.fence.clone());
                     self.pre_md("\n");
                 }
                 self.pre += 1;
             }
             Tag::Code if self.pre == 0 && self.cx.scores.text[i] > 0 => {
+                if self.code == 0 {
+                    // "`` a`b ``": a delimiter longer than the backticks inside, and a space
+                    // inside it when the code has backticks at all.
+                    let run = longest_backtick_run(self.cx.tree, i);
+                    self.code_delim = "`".repeat(run + 1);
+                    if run > 0 {
+                        self.code_delim.push(' ');
+                    }
+                    self.raw_md(&self.code_delim.clone(), true);
+                }
                 self.code += 1;
-                self.raw_md("`", true);
             }
             Tag::Table => {
                 self.block(Break::Paragraph);
@@ -380,14 +396,19 @@ impl Writer<'_> {
                     if !self.md.ends_with(&line_start) {
                         self.md.push_str(&line_start);
                     }
-                    self.md.push_str("```");
+                    let fence = std::mem::take(&mut self.fence);
+                    self.md.push_str(&fence);
                     self.brk = Break::Paragraph;
                     self.space = false;
                 }
             }
             Tag::Code if self.pre == 0 && self.cx.scores.text[i] > 0 => {
                 self.code = self.code.saturating_sub(1);
-                self.md_closer("`");
+                if self.code == 0 {
+                    let delim = std::mem::take(&mut self.code_delim);
+                    let closer: String = delim.chars().rev().collect();
+                    self.md_closer(&closer);
+                }
             }
             Tag::Figcaption | Tag::Caption | Tag::Dl | Tag::Dt | Tag::Dd | Tag::Tr => {
                 self.block(Break::Line);
@@ -615,14 +636,30 @@ impl Writer<'_> {
         }
         self.flush_md();
         // A backtick written in the page's text is text, not a code span; a "<" is text,
-        // not an HTML tag ("<strong>" written out on the page).
+        // not an HTML tag ("<strong>" written out on the page); brackets are text, not a
+        // link ("[site](" written before a link).
         let escaped;
-        let word = if self.code == 0 && self.pre == 0 && word.contains(['`', '<']) {
-            escaped = word.replace('`', "\\`").replace('<', "\\<");
+        let word = if self.code == 0 && self.pre == 0 && word.contains(['`', '<', '[', ']']) {
+            escaped = word
+                .replace('`', "\\`")
+                .replace('<', "\\<")
+                .replace('[', "\\[")
+                .replace(']', "\\]");
             escaped.as_str()
         } else {
             word
         };
+        // "<span>1</span>. Total": the number started the line, so the period after it
+        // would make it an ordered list item.
+        let glued_number = !self.space
+            && self.table.is_none()
+            && word.starts_with(['.', ')'])
+            && self.md.rsplit('\n').next().is_some_and(|line| {
+                !line.is_empty() && line.len() <= 9 && line.bytes().all(|b| b.is_ascii_digit())
+            });
+        if glued_number {
+            self.md.push('\\');
+        }
         match self.table.as_mut() {
             Some(table) => table.push(&word.replace('|', "\\|")),
             None if line_start && self.marker.is_empty() && self.lists.is_empty() => {
@@ -750,13 +787,21 @@ fn same_text(a: &str, b: &str) -> bool {
 fn tidy_markdown(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     let mut blank = 0;
-    let mut fence = false;
+    // The open code fence (a run of three or more backticks), if any.
+    let mut fence: Option<usize> = None;
     for line in md.lines() {
-        if line.trim_start().starts_with("```") {
-            fence = !fence;
+        let start = line.trim_start();
+        let run = start.bytes().take_while(|&b| b == b'`').count();
+        let was_open = fence.is_some();
+        match fence {
+            None if run >= 3 => fence = Some(run),
+            Some(open) if run >= open && start[run..].trim().is_empty() => fence = None,
+            _ => {}
         }
-        let line = if fence { line } else { line.trim_end() };
-        if line.trim().is_empty() && !fence {
+        // Lines inside a code block, its fences included, stay as they are.
+        let in_code = was_open || fence.is_some();
+        let line = if in_code { line } else { line.trim_end() };
+        if line.trim().is_empty() && !in_code {
             blank += 1;
             continue;
         }
@@ -767,4 +812,20 @@ fn tidy_markdown(md: &str) -> String {
         blank = 0;
     }
     out
+}
+
+/// The longest run of backticks in the text below node `i`.
+fn longest_backtick_run(tree: &Tree, i: usize) -> usize {
+    let end = tree.nodes[i].end as usize;
+    let mut longest = 0;
+    for node in &tree.nodes[i..end] {
+        if node.tag.is_none() {
+            let mut run = 0;
+            for c in tree.str(node.text).chars() {
+                run = if c == '`' { run + 1 } else { 0 };
+                longest = longest.max(run);
+            }
+        }
+    }
+    longest
 }

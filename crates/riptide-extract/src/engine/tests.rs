@@ -305,3 +305,62 @@ fn the_title_heads_the_markdown_once_wherever_the_page_repeats_it() {
         out.markdown
     );
 }
+
+#[test]
+fn code_holding_backticks_gets_longer_delimiters() {
+    // A code block that shows a fenced block, and a code span with a backtick inside.
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}</p><pre><code>```tasks\nnot done\n```\n</code></pre>\
+         <p>Type <code>a`b</code> to quote.</p>"
+    )));
+    assert!(
+        out.markdown.contains("````\n```tasks\nnot done\n```\n````"),
+        "{}",
+        out.markdown
+    );
+    assert!(
+        out.markdown.contains("Type `` a`b `` to quote."),
+        "{}",
+        out.markdown
+    );
+    // Without backticks inside, the usual three and one.
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}</p><pre>x = 1\n</pre><p>Run <code>tide</code> now.</p>"
+    )));
+    assert!(out.markdown.contains("```\nx = 1\n```"), "{}", out.markdown);
+    assert!(out.markdown.contains("Run `tide` now."), "{}", out.markdown);
+}
+
+#[test]
+fn brackets_in_text_do_not_make_links() {
+    // "[site](" written before a real link must not read as a link around it.
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH} Retrieved from [mayoclinic.org](<a href='https://www.mayoclinic.org/'>\
+         https://www.mayoclinic.org</a>).</p>"
+    )));
+    assert!(
+        out.markdown.contains(
+            "Retrieved from \\[mayoclinic.org\\](\
+             [https://www.mayoclinic.org](https://www.mayoclinic.org/))."
+        ),
+        "{}",
+        out.markdown
+    );
+    assert!(
+        out.text
+            .contains("Retrieved from [mayoclinic.org](https://www.mayoclinic.org).")
+    );
+}
+
+#[test]
+fn a_number_in_its_own_element_does_not_start_a_list() {
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}</p><p><span class=numbers>1</span>. Total income below the limit</p>"
+    )));
+    assert!(out.text.contains("1. Total income"), "{}", out.text);
+    assert!(
+        out.markdown.contains("\n1\\. Total income"),
+        "{}",
+        out.markdown
+    );
+}

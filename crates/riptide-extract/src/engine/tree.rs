@@ -73,6 +73,9 @@ pub(crate) struct Facts {
     pub(crate) base_href: Option<Span>,
     /// Every element with [`Attrs::byline`] markers.
     pub(crate) bylines: Vec<u32>,
+    /// The first [`MAX_DATED`] elements whose `class` or `id` names a publication date
+    /// ("post-date", "entry-published"; not "updated" or "modified").
+    pub(crate) dated: Vec<u32>,
     /// Whether an `<html>` element was seen (only the first one's language counts).
     seen_html: bool,
 }
@@ -219,6 +222,11 @@ impl Tree {
                         let attrs = tree.read_attrs(tag, element);
                         if attrs.byline != 0 {
                             tree.facts.bylines.push(index);
+                        }
+                        if tree.facts.dated.len() < MAX_DATED
+                            && names_a_date(tree.str(attrs.signal))
+                        {
+                            tree.facts.dated.push(index);
                         }
                         tree.attrs.push(attrs);
                         tree.read_facts(name, index, element);
@@ -504,6 +512,22 @@ impl Tree {
             .position(|n| n.tag == Some(Tag::Body))
             .unwrap_or(0)
     }
+}
+
+/// How many date-naming elements [`Facts::dated`] keeps.
+pub(crate) const MAX_DATED: usize = 16;
+
+/// Whether a lower-cased `class`/`id` signal names a publication date.
+fn names_a_date(signal: &str) -> bool {
+    (signal.contains("date") || signal.contains("publish") || signal.contains("posted-on"))
+        && !signal.contains("update")
+        && !signal.contains("modif")
+        && !signal.contains("validate")
+        && !signal.contains("comment")
+        && !signal.contains("review")
+        && !signal.contains("card")
+        && !signal.contains("picker")
+        && !signal.contains("release")
 }
 
 /// The [`byline`] markers of a `class` attribute (class names compare case-sensitively, as
