@@ -208,7 +208,14 @@ impl Metadata {
         );
 
         let header = HeaderLines::read(tree, title.as_deref());
-        let byline = byline(tree, &tags, &ld, &header);
+        let byline = byline(
+            tree,
+            &tags,
+            &ld,
+            &header,
+            site_name.as_deref(),
+            is_home_page(page_url),
+        );
         let published = published_date(&tags, &ld, &header, tree, page_url);
 
         let description = tags.first(&[
@@ -340,14 +347,32 @@ fn decide_title(
     let best = best.map(|(_, c)| c.clone());
     // The heading the page shows is its title as a reader sees it, provided it is about
     // the same thing as the stated title (not a site banner or a section name).
-    match (h1s.first(), best) {
+    let title = match (h1s.first(), best) {
         (Some(h1), Some(best))
             if h1.len() <= MAX_HEADING_TITLE && word_overlap(h1, &best) >= HEADING_OVERLAP =>
         {
             Some(h1.clone())
         }
         (_, best) => best,
+    }?;
+    // A heading in capitals only ("TIPS FOR ONLINE SUCCESS") is a style: when another source
+    // gives the same words in their case ("Tips for Online Success"), that is the title.
+    if !in_capitals(&title) {
+        return Some(title);
     }
+    Some(
+        candidates
+            .iter()
+            .find(|c| key(c) == key(&title) && !in_capitals(c))
+            .cloned()
+            .unwrap_or(title),
+    )
+}
+
+/// Whether the letters of `s` are all capitals (two letters at least).
+fn in_capitals(s: &str) -> bool {
+    let letters = || s.chars().filter(|c| c.is_alphabetic());
+    letters().nth(1).is_some() && letters().all(char::is_uppercase)
 }
 
 /// The longest `<h1>` taken as the title, in bytes.
@@ -555,13 +580,25 @@ fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
 /// An organisation named as JSON-LD author is not an author; a user name (one word in lower
 /// case, digits or dashes) is kept only when nothing better is found. Brands named in a
 /// byline stay: "By Acme" is what the page says.
-fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd, header: &HeaderLines) -> Option<String> {
+fn byline(
+    tree: &Tree,
+    tags: &MetaTags,
+    ld: &JsonLd,
+    header: &HeaderLines,
+    site_name: Option<&str>,
+    home_page: bool,
+) -> Option<String> {
     // A key given several times names several authors (`citation_author` of a paper).
     let meta = AUTHOR_KEYS.iter().find_map(|key| {
         let mut names: Vec<String> = tags.all(key).filter_map(clean_byline).collect();
         dedup_case_insensitive(&mut names);
         (!names.is_empty()).then(|| names.join(", "))
     });
+    // A home page lists other pages: the names written on it are their authors; only the
+    // site's own author meta tag speaks for it.
+    if home_page {
+        return meta;
+    }
     let written_by = tags
         .labelled_data("written by")
         .and_then(|a| clean_byline(&a));
@@ -581,11 +618,27 @@ fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd, header: &HeaderLines) -> Op
             .filter(|t| t.len() <= BYLINE_MARKUP_MAX)
             .find_map(|t| clean_byline(&t))
     };
+    // A user name (one word, lower case or digits) and the site's own name ("Clemson News",
+    // "Five Books" where a person signs the article) are kept only when no source names a
+    // person.
     let mut weak = None;
+    let mut site_named = None;
+    let names_the_site = |name: &str| {
+        let key = |s: &str| s.to_lowercase().replace(|c: char| !c.is_alphanumeric(), "");
+        let name = key(name);
+        site_name.is_some_and(|site| {
+            let site = key(site);
+            !name.is_empty() && !site.is_empty() && (site.contains(&name) || name.contains(&site))
+        })
+    };
     let mut keep = |name: Option<String>| -> Option<String> {
         let name = name?;
         if is_user_name(&name) {
             weak.get_or_insert(name);
+            return None;
+        }
+        if names_the_site(&name) {
+            site_named.get_or_insert(name);
             return None;
         }
         Some(name)
@@ -608,7 +661,7 @@ fn byline(tree: &Tree, tags: &MetaTags, ld: &JsonLd, header: &HeaderLines) -> Op
     if let Some(name) = keep(labelled_byline(tree)) {
         return Some(name);
     }
-    weak
+    site_named.or(weak)
 }
 
 /// Names a "Written by" label announces anywhere in the page, outside navigation: the label
@@ -636,21 +689,38 @@ fn labelled_byline(tree: &Tree) -> Option<String> {
             None => {
                 let text = tree.str(node.text).trim();
                 if !text.is_empty() {
-                    if pending.is_some() {
-                        // Names, not the article's first sentence.
-                        return (crate::word_count(text) <= LABELLED_WORDS)
-                            .then(|| clean_byline(text))
-                            .flatten();
+                    let short = text.len() <= LABEL_LINE;
+                    let lower = if short {
+                        text.to_lowercase()
+                    } else {
+                        String::new()
+                    };
+                    let label = lower.trim_end_matches([':', ' ']);
+                    if short && LABELS_ALONE.contains(&label) {
+                        pending = Some(i + LABEL_REACH);
+                        i += 1;
+                        continue;
                     }
-                    if text.len() <= LABEL_LINE {
-                        let lower = text.to_lowercase();
-                        let label = lower.trim_end_matches([':', ' ']);
-                        if WRITTEN_BY_LABELS.contains(&label) {
-                            pending = Some(i + LABEL_REACH);
-                        } else if WRITTEN_BY_LABELS.iter().any(|l| {
-                            lower.starts_with(l) && lower[l.len()..].starts_with([' ', ':'])
-                        }) {
-                            return clean_byline(text);
+                    if pending.take().is_some() {
+                        // Names, not the article's first sentence or a word of the page;
+                        // else the next label is tried.
+                        let names = (crate::word_count(text) <= LABELLED_WORDS)
+                            .then(|| clean_byline(text))
+                            .flatten()
+                            .filter(|n| looks_named(n));
+                        if names.is_some() {
+                            return names;
+                        }
+                    }
+                    if let Some(l) = LABEL_PREFIXES.iter().find(|l| {
+                        short && lower.starts_with(*l) && lower[l.len()..].starts_with([' ', ':'])
+                    }) {
+                        // Prefixes are ASCII: their length is a boundary of `text` too.
+                        let names = text.get(l.len()..).unwrap_or("");
+                        let names = clean_byline(names.trim_start_matches([' ', ':']))
+                            .filter(|n| looks_named(n));
+                        if names.is_some() {
+                            return names;
                         }
                     }
                 }
@@ -664,8 +734,41 @@ fn labelled_byline(tree: &Tree) -> Option<String> {
     None
 }
 
-/// Labels that announce an article's authors wherever they stand (lower case).
-const WRITTEN_BY_LABELS: &[&str] = &["written by", "article by", "authored by", "words by"];
+/// Whether `s` reads as a name or a handle: it starts with a capital letter, holds a digit
+/// or an underscore, or is one word ("to this page" after a label is part of a sentence).
+fn looks_named(s: &str) -> bool {
+    s.starts_with(char::is_uppercase)
+        || s.contains(|c: char| c.is_ascii_digit() || c == '_')
+        || !s.contains(' ')
+}
+
+/// Labels that stand alone before an article's authors wherever they are (lower case, no
+/// colon).
+const LABELS_ALONE: &[&str] = &[
+    "written by",
+    "article by",
+    "authored by",
+    "words by",
+    "posted by",
+    "thread starter",
+    "author",
+    "authors",
+    "author(s)",
+];
+
+/// Labels that start a line naming an article's authors wherever it is (lower case; "Author"
+/// only with its colon: "Author names" is a sentence).
+const LABEL_PREFIXES: &[&str] = &[
+    "written by",
+    "article by",
+    "authored by",
+    "words by",
+    "posted by",
+    "started by",
+    "this post was written by",
+    "authors:",
+    "author:",
+];
 
 /// The longest text node read as a "Written by" label or line, in bytes.
 const LABEL_LINE: usize = 80;
@@ -790,6 +893,9 @@ const COUNTER_WORDS: &[&str] = &[
     "ago",
 ];
 
+/// Abbreviations that end a name with a period.
+const ABBREVIATIONS: &[&str] = &["Inc", "Ltd", "Corp", "Bros", "Esq", "Jr", "Sr", "Co"];
+
 /// A forum member's badge after the handle (lower case).
 const BADGE_WORDS: &[&str] = &["member", "offline", "online", "moderator", "admin"];
 
@@ -846,7 +952,18 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         " | ", " • ", " · ", " ⋅", " on ", " - ", " — ", " – ", " »", "\n",
     ] {
         if let Some(i) = s.find(sep) {
-            s.truncate(i);
+            // A date before the names ("Dec. 19, 2025 · Niko Matsakis"): the names follow.
+            let head = &s[..i];
+            if crate::dates::first_date_at(head).is_some_and(|(at, _)| head[..at].trim().is_empty())
+                && head.split_whitespace().count() <= 4
+            {
+                s = s[i + sep.len()..].to_string();
+                if let Some(j) = s.find(sep) {
+                    s.truncate(j);
+                }
+            } else {
+                s.truncate(i);
+            }
         }
     }
     if let Some((at, _)) = crate::dates::first_date_at(&s) {
@@ -891,12 +1008,35 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
     if let Some(at) = first_role {
         words.truncate(at);
     }
-    // A forum handle's badge ("Mr_Enigmatic Member"; but "Former Member" is a name).
-    if words.len() >= 2
-        && is_user_name(words[0])
+    // An avatar's letter and a presence badge before a forum handle ("J Offline julian").
+    if words.len() >= 3
+        && words[0].chars().count() == 1
         && BADGE_WORDS.contains(&words[1].to_lowercase().as_str())
     {
+        words.drain(..2);
+    }
+    // A forum handle's badge or rank ("Mr_Enigmatic Member", "ron1cne Silver Partner"; but
+    // "Former Member" and "3i Global" are names).
+    let handle = |w: &str| {
+        w.len() >= 5
+            && w.is_ascii()
+            && w.chars().any(|c| c.is_ascii_alphabetic())
+            && w.chars().any(|c| c.is_ascii_digit() || c == '_')
+    };
+    if words.len() >= 2
+        && (handle(words[0])
+            || (is_user_name(words[0]) && BADGE_WORDS.contains(&words[1].to_lowercase().as_str())))
+    {
         words.truncate(1);
+    }
+    // A month whose day was cut as a counter ("Biology Forums, May 3"; "Theresa May" stays).
+    if words.len() >= 2
+        && words[words.len() - 2].ends_with(',')
+        && words
+            .last()
+            .is_some_and(|w| crate::dates::is_month_name(&w.to_lowercase()))
+    {
+        words.pop();
     }
     // The word the names stand before in a sentence ("johnanddoc on", "Aleš Vávra před").
     while words.len() > 1 && words.last().is_some_and(|w| TRAILING_WORDS.contains(w)) {
@@ -905,9 +1045,21 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
     let s = words.join(" ");
     let s = s
         .trim()
-        .trim_start_matches(['&', ',', ';', ':', '|', '-', '·', '•'])
-        .trim_end_matches([',', ';', ':', '|', '-', '·', '•'])
+        .trim_start_matches(['&', ',', ';', ':', '|', '-', '·', '•', '●', '–', '—'])
+        .trim_end_matches([',', ';', ':', '|', '-', '·', '•', '●', '–', '—'])
         .trim();
+    // The period that ends the sentence the names end ("Posted by Alon Zakai."), not that of
+    // an abbreviation ("Jr.", "Inc.").
+    let s = match s.strip_suffix('.') {
+        Some(head)
+            if head.rsplit(' ').next().is_some_and(|w| {
+                w.chars().count() >= 3 && !w.contains('.') && !ABBREVIATIONS.contains(&w)
+            }) =>
+        {
+            head
+        }
+        _ => s,
+    };
     // Quotes around the whole name ("\"David Kim\"").
     let s = s
         .strip_prefix(['"', '“'])
@@ -1970,7 +2122,7 @@ mod tests {
         ];
         for (html, want) in cases {
             assert_eq!(
-                read(html, "https://a.example/").byline.as_deref(),
+                read(html, "https://a.example/post").byline.as_deref(),
                 want,
                 "{html}"
             );
@@ -1979,7 +2131,7 @@ mod tests {
 
     #[test]
     fn organisations_and_user_names_are_not_preferred_authors() {
-        let byline = |body: &str| read(body, "https://a.example/").byline;
+        let byline = |body: &str| read(body, "https://a.example/post").byline;
         let ld = r#"<script type="application/ld+json">{"@type":"Article",
             "author":{"@type":"Organization","name":"Acme"}}</script>"#;
         assert_eq!(byline(ld), None);
@@ -2039,9 +2191,15 @@ mod tests {
             // Forum profiles, badges and counters after a handle.
             (
                 "ron1cne Silver Partner 10 posts 1 Badges 4 Reputation",
-                Some("ron1cne Silver Partner"),
+                Some("ron1cne"),
             ),
             ("Mr_Enigmatic Member", Some("Mr_Enigmatic")),
+            ("J Offline JonB wrote", Some("JonB")),
+            ("3i Global", Some("3i Global")),
+            (
+                "史蒂文的家_藍天 (stevenhgm)",
+                Some("史蒂文的家_藍天 (stevenhgm)"),
+            ),
             ("Former Member", Some("Former Member")),
             ("via scvalex 1 year ago", Some("scvalex")),
             (
@@ -2054,12 +2212,20 @@ mod tests {
             ("Audiophile On", Some("Audiophile On")),
             ("& Zackery Cuevas", Some("Zackery Cuevas")),
             ("\"David Kim\"", Some("David Kim")),
+            ("Posted by Alon Zakai.", Some("Alon Zakai")),
+            ("Cerebral Inc.", Some("Cerebral Inc.")),
+            ("Genevieve Carlton, Ph.D.", Some("Genevieve Carlton, Ph.D.")),
+            (
+                "Dec. 19, 2025 · Niko Matsakis on behalf of the team",
+                Some("Niko Matsakis"),
+            ),
             // Interface words, days and months are not names.
             ("Sign In", None),
             ("View more posts", None),
             ("Sat", None),
             ("Jun 2 Written By", None),
             ("J", None),
+            ("Theresa May", Some("Theresa May")),
         ] {
             assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
         }
@@ -2080,6 +2246,41 @@ mod tests {
             "https://blog.example/post",
         );
         assert_eq!(meta.byline.as_deref(), Some("John Crenshaw"));
+        // A forum's thread starter; a "Posted by" line under the post.
+        let meta = read(
+            &format!("<h1>A question</h1>{body}<span>Thread starter</span> <a>beijingwalker</a>"),
+            "https://forum.example/threads/1",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("beijingwalker"));
+        let meta = read(
+            &format!("<h1>A title</h1>{body}<span>Posted by David at December 16, 2025</span>"),
+            "https://blog.example/post",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("David"));
+        // An "Author" heading over the name, "Author:" and "Started by" lines; "Author
+        // names" is a sentence.
+        for (html, want) in [
+            ("<h3>Author</h3><p>Lisa D. Ellis</p>", Some("Lisa D. Ellis")),
+            ("<p>Author: Shai Shmarel</p>", Some("Shai Shmarel")),
+            (
+                "<p>Started by Biology Forums, May 3</p>",
+                Some("Biology Forums"),
+            ),
+            ("<p>Author names are listed below.</p>", None),
+        ] {
+            let meta = read(
+                &format!("<h1>A title</h1>{body}{html}"),
+                "https://site.example/post",
+            );
+            assert_eq!(meta.byline.as_deref(), want, "{html}");
+        }
+        // A home page lists other pages: their authors are not its author.
+        let home = format!("<h1>Latest</h1><p class=byline>By Keith Randall</p>{body}");
+        assert_eq!(read(&home, "https://blog.example/").byline, None);
+        assert_eq!(
+            read(&home, "https://blog.example/post").byline.as_deref(),
+            Some("Keith Randall")
+        );
         // A sentence after the label is not a name; navigation is not read.
         let meta = read(
             &format!(
@@ -2320,7 +2521,7 @@ mod tests {
 
     #[test]
     fn bylines_follow_the_candidate_order() {
-        let byline = |body: &str| read(body, "https://a.example/").byline;
+        let byline = |body: &str| read(body, "https://a.example/post").byline;
         assert_eq!(
             byline("<div class=byline>By Ann Lee</div><a rel=AUTHOR>Bo Chan</a>").as_deref(),
             Some("Bo Chan")
