@@ -1299,12 +1299,79 @@ fn published_date(
         Some(day) => Some(day),
         None => header
             .date()
+            .or_else(|| {
+                tree.facts
+                    .published_prop
+                    .and_then(|d| normalise_date(tree.str(d)))
+            })
             .or_else(|| lone_time_date(tree))
             .or_else(|| tags.published_written())
             .or_else(|| marked_date(tree))
+            .or_else(|| labelled_date(tree))
             .or(from_url),
     }
 }
+
+/// A date a "Published" label announces anywhere in the page outside navigation: "Posted
+/// on April 13, 2023", "Published: 15 November 2018", or the label alone with the date in
+/// the next text.
+fn labelled_date(tree: &Tree) -> Option<String> {
+    use crate::engine::tag::Tag;
+    let body = tree.body();
+    let end = tree.nodes[body].end as usize;
+    let mut i = body;
+    // After a label alone: the last node the date may start at.
+    let mut pending: Option<usize> = None;
+    while i < end {
+        let node = &tree.nodes[i];
+        match node.tag {
+            Some(Tag::Invisible | Tag::Nav | Tag::Form | Tag::Control) => {
+                i = node.end as usize;
+                continue;
+            }
+            Some(_) => {}
+            None => {
+                let text = tree.str(node.text).trim();
+                if !text.is_empty() && text.len() <= LABEL_LINE {
+                    let lower = text.to_lowercase();
+                    let label = lower.trim_end_matches([':', ' ']);
+                    if pending.take().is_some()
+                        && let Some(date) = crate::dates::first_date(text)
+                    {
+                        return Some(date);
+                    }
+                    if DATE_LABELS.contains(&label) {
+                        pending = Some(i + LABEL_REACH);
+                    } else if let Some(l) = DATE_LABELS
+                        .iter()
+                        .find(|l| lower.starts_with(*l) && lower[l.len()..].starts_with([' ', ':']))
+                        && let Some((at, date)) = crate::dates::first_date_at(&lower[l.len()..])
+                        && lower[l.len()..l.len() + at].trim_matches([' ', ':']).len() <= 3
+                    {
+                        return Some(date);
+                    }
+                }
+            }
+        }
+        if pending.is_some_and(|until| i >= until) {
+            pending = None;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Labels of a publication date (lower case, no colon).
+const DATE_LABELS: &[&str] = &[
+    "published",
+    "published on",
+    "posted",
+    "posted on",
+    "date published",
+    "publish date",
+    "publication date",
+    "first published",
+];
 
 /// How many calendar days lie between the dates `a` and `b` (their first ten bytes).
 fn days_apart(a: &str, b: &str) -> Option<i64> {
@@ -2445,6 +2512,22 @@ mod tests {
                 "https://site.example/a",
             );
             assert_eq!(meta.published.as_deref(), Some("2025-07-17"), "{key}");
+        }
+        // A "Posted on" line or a "Published" label anywhere; microdata on a visible element.
+        for html in [
+            "<div><span>Posted on April 13, 2023</span></div>",
+            "<h4>Published</h4><h3>Publish date</h3><span>13 April 2023</span>",
+            "<p><span itemprop='datePublished' content='2023-04-13T22:13+00:00'>x</span></p>",
+        ] {
+            let meta = read(
+                &format!("<h1>A title</h1>{body}{html}"),
+                "https://site.example/a",
+            );
+            assert_eq!(
+                meta.published.as_deref().and_then(|d| d.get(..10)),
+                Some("2023-04-13"),
+                "{html}"
+            );
         }
         // A URL segment that starts with the date.
         let meta = read(

@@ -67,6 +67,9 @@ pub(crate) struct Facts {
     pub(crate) json_ld: Vec<u32>,
     /// Every `<time datetime>` element and its `datetime`.
     pub(crate) datetimes: Vec<(u32, Span)>,
+    /// `datetime` or `content` of the first element other than `<meta>` with
+    /// `itemprop="datePublished"`.
+    pub(crate) published_prop: Option<Span>,
     /// `lang` of the first `<html>`, else its `xml:lang`.
     pub(crate) lang: Option<Span>,
     /// `href` of the first `<base href>`.
@@ -276,6 +279,15 @@ impl Tree {
                 .find(|a| a.name.local.as_ref() == key)
                 .map(|a| a.value.as_ref())
         };
+        // Microdata that states the publication date on a visible element (`<time
+        // itemprop="datePublished" datetime=…>`); `<meta itemprop>` is a meta tag.
+        if name != "meta"
+            && self.facts.published_prop.is_none()
+            && attr("itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datepublished"))
+            && let Some(value) = attr("datetime").or_else(|| attr("content"))
+        {
+            self.facts.published_prop = Some(self.push_str(value));
+        }
         match name {
             "meta" => {
                 if let Some(content) = attr("content") {
