@@ -652,22 +652,38 @@ fn byline(
     if let Some(name) = keep(written_by) {
         return Some(name);
     }
+    // A forum's "Thread starter" names the first post's author; the byline markup of the
+    // posts names whoever replied first with it.
+    if let Some(name) = keep(labelled_byline(tree, STARTER_LABELS, &[], 3)) {
+        return Some(name);
+    }
     if let Some(name) = keep(markup()) {
         return Some(name);
     }
     if let Some(name) = keep(header.byline()) {
         return Some(name);
     }
-    if let Some(name) = keep(labelled_byline(tree)) {
+    if let Some(name) = keep(labelled_byline(
+        tree,
+        LABELS_ALONE,
+        LABEL_PREFIXES,
+        LABELLED_WORDS,
+    )) {
         return Some(name);
     }
     site_named.or(weak)
 }
 
-/// Names a "Written by" label announces anywhere in the page, outside navigation: the label
-/// alone with the names in the next text ("<h2>Article by</h2><div>Ann Lee</div>", an
-/// author box at the end of the article), or followed by them ("Written by Ann Lee").
-fn labelled_byline(tree: &Tree) -> Option<String> {
+/// Names a "Written by" label announces anywhere in the page, outside navigation: one of
+/// the labels `alone` with the names in the next text ("<h2>Article by</h2><div>Ann
+/// Lee</div>", an author box at the end of the article; at most `max_words` words), or one
+/// of the `prefixes` followed by them ("Written by Ann Lee").
+fn labelled_byline(
+    tree: &Tree,
+    alone: &[&str],
+    prefixes: &[&str],
+    max_words: u32,
+) -> Option<String> {
     use crate::engine::tag::Tag;
     let body = tree.body();
     let end = tree.nodes[body].end as usize;
@@ -696,7 +712,7 @@ fn labelled_byline(tree: &Tree) -> Option<String> {
                         String::new()
                     };
                     let label = lower.trim_end_matches([':', ' ']);
-                    if short && LABELS_ALONE.contains(&label) {
+                    if short && alone.contains(&label) {
                         pending = Some(i + LABEL_REACH);
                         i += 1;
                         continue;
@@ -704,7 +720,7 @@ fn labelled_byline(tree: &Tree) -> Option<String> {
                     if pending.take().is_some() {
                         // Names, not the article's first sentence or a word of the page;
                         // else the next label is tried.
-                        let names = (crate::word_count(text) <= LABELLED_WORDS)
+                        let names = (crate::word_count(text) <= max_words)
                             .then(|| clean_byline(text))
                             .flatten()
                             .filter(|n| looks_named(n));
@@ -712,7 +728,7 @@ fn labelled_byline(tree: &Tree) -> Option<String> {
                             return names;
                         }
                     }
-                    if let Some(l) = LABEL_PREFIXES.iter().find(|l| {
+                    if let Some(l) = prefixes.iter().find(|l| {
                         short && lower.starts_with(*l) && lower[l.len()..].starts_with([' ', ':'])
                     }) {
                         // Prefixes are ASCII: their length is a boundary of `text` too.
@@ -741,6 +757,9 @@ fn looks_named(s: &str) -> bool {
         || s.contains(|c: char| c.is_ascii_digit() || c == '_')
         || !s.contains(' ')
 }
+
+/// Labels of a forum thread's first author.
+const STARTER_LABELS: &[&str] = &["thread starter", "original poster"];
 
 /// Labels that stand alone before an article's authors wherever they are (lower case, no
 /// colon).
@@ -773,7 +792,8 @@ const LABEL_PREFIXES: &[&str] = &[
 /// The longest text node read as a "Written by" label or line, in bytes.
 const LABEL_LINE: usize = 80;
 
-/// The most words the text after a label alone may have to be read as names.
+/// The most words the text after a label alone may have to be read as names (a forum
+/// handle after "Thread starter": three).
 const LABELLED_WORDS: u32 = 6;
 
 /// How many arena nodes after a label alone its names may start.
@@ -2319,6 +2339,15 @@ mod tests {
             "https://forum.example/threads/1",
         );
         assert_eq!(meta.byline.as_deref(), Some("beijingwalker"));
+        // The thread starter, not the first reply's byline markup.
+        let meta = read(
+            &format!(
+                "<h1>A question</h1><span>Thread starter</span> <span>felixen</span>{body}\
+                 <article><span class=author>spikeymike</span><p>A reply.</p></article>"
+            ),
+            "https://forum.example/threads/2",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("felixen"));
         let meta = read(
             &format!("<h1>A title</h1>{body}<span>Posted by David at December 16, 2025</span>"),
             "https://blog.example/post",
