@@ -1025,7 +1025,10 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
                 && (COUNTER_WORDS.contains(&lower.as_str())
                     || (!lower.is_empty() && lower.chars().all(|c| c.is_ascii_digit()))))
     });
-    if let Some(at) = first_role {
+    // "Our Foreign Staff" is the whole credit, not a name before a role.
+    if let Some(at) = first_role
+        && words.first().is_none_or(|w| *w != "Our")
+    {
         words.truncate(at);
     }
     // An avatar's letter and a presence badge before a forum handle ("J Offline julian").
@@ -1055,6 +1058,14 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         && words
             .last()
             .is_some_and(|w| crate::dates::is_month_name(&w.to_lowercase()))
+    {
+        words.pop();
+    }
+    // The weekday of a date cut after the names ("Joe Wee Monday, February 29, 2016").
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| crate::dates::is_weekday_name(&w.trim_end_matches(',').to_lowercase()))
     {
         words.pop();
     }
@@ -2313,6 +2324,8 @@ mod tests {
             ("Jun 2 Written By", None),
             ("J", None),
             ("Theresa May", Some("Theresa May")),
+            ("Joe Wee Monday, February 29, 2016", Some("Joe Wee")),
+            ("By Our Foreign Staff", Some("Our Foreign Staff")),
         ] {
             assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
         }
