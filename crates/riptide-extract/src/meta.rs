@@ -657,6 +657,14 @@ fn byline(
     if let Some(name) = keep(labelled_byline(tree, STARTER_LABELS, &[], 3)) {
         return Some(name);
     }
+    // The first post's author as the thread's markup names it (`data-author`).
+    if let Some(name) = tree
+        .facts
+        .first_post_author
+        .and_then(|a| clean_byline(tree.str(a)))
+    {
+        return Some(name);
+    }
     if let Some(name) = keep(markup()) {
         return Some(name);
     }
@@ -2361,6 +2369,17 @@ mod tests {
             "https://forum.example/threads/2",
         );
         assert_eq!(meta.byline.as_deref(), Some("felixen"));
+        // The first post's `data-author`, not a reply's byline markup; a nested reply's
+        // `data-author` is not the first post's.
+        let meta = read(
+            &format!(
+                "<h1>A question</h1><div class=\"message-nested\" data-author=\"Ann\"></div>\
+                 <div data-author-username=\"Pup\">{body}</div>\
+                 <article><span class=author>mnmnc</span><p>A reply.</p></article>"
+            ),
+            "https://forum.example/threads/3",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Pup"));
         let meta = read(
             &format!("<h1>A title</h1>{body}<span>Posted by David at December 16, 2025</span>"),
             "https://blog.example/post",

@@ -70,6 +70,9 @@ pub(crate) struct Facts {
     /// `datetime` or `content` of the first element other than `<meta>` with
     /// `itemprop="datePublished"`.
     pub(crate) published_prop: Option<Span>,
+    /// `data-author-username` or `data-author` of the first element that has one (the first
+    /// post of a forum thread or a Q&A page), skipping nested replies (`class="…nested…"`).
+    pub(crate) first_post_author: Option<Span>,
     /// `lang` of the first `<html>`, else its `xml:lang`.
     pub(crate) lang: Option<Span>,
     /// `href` of the first `<base href>`.
@@ -287,6 +290,13 @@ impl Tree {
             && let Some(value) = attr("datetime").or_else(|| attr("content"))
         {
             self.facts.published_prop = Some(self.push_str(value));
+        }
+        if self.facts.first_post_author.is_none()
+            && let Some(author) = attr("data-author-username").or_else(|| attr("data-author"))
+            && !author.trim().is_empty()
+            && !attr("class").is_some_and(|c| c.contains("nested"))
+        {
+            self.facts.first_post_author = Some(self.push_str(author.trim()));
         }
         match name {
             "meta" => {
