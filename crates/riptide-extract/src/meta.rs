@@ -1874,12 +1874,28 @@ struct JsonLd {
     objects: Vec<Value>,
 }
 
+/// Parse one JSON-LD script. Many sites write raw line breaks and tabs inside its strings,
+/// which JSON forbids and browsers' consumers (search engines) accept: read those as spaces.
+fn parse_json_ld(text: &str) -> Option<Value> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => Some(value),
+        Err(e) if e.is_syntax() && text.contains(|c: char| c.is_ascii_control()) => {
+            let spaced: String = text
+                .chars()
+                .map(|c| if c.is_ascii_control() { ' ' } else { c })
+                .collect();
+            serde_json::from_str(&spaced).ok()
+        }
+        Err(_) => None,
+    }
+}
+
 impl JsonLd {
     fn read(tree: &Tree) -> Self {
         let mut objects = Vec::new();
         for &script in &tree.facts.json_ld {
             let text = tree.text_of(script as usize);
-            let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
+            let Some(value) = parse_json_ld(text.trim()) else {
                 continue;
             };
             let mut stack = vec![value];
@@ -2516,6 +2532,21 @@ mod tests {
         assert_eq!(meta.published.as_deref(), Some("2024-05-01"));
         assert_eq!(meta.categories, ["Science", "moon", "sun"]);
         assert_eq!(meta.language.as_deref(), Some("fr-FR"));
+    }
+
+    #[test]
+    fn json_ld_with_raw_line_breaks_in_strings_is_read() {
+        let meta = read(
+            "<script type=application/ld+json>{\"@type\":\"DiscussionForumPosting\",\
+             \"articleBody\":\"First line.\n\n\tSecond line.\",\
+             \"datePublished\":\"2024-02-21 13:00:00\",\
+             \"author\":{\"@type\":\"Person\",\"name\":\"Need2KnowLion\"}}</script><p>x</p>",
+            "https://forum.example/boards/1/2",
+        );
+        assert_eq!(meta.published.as_deref(), Some("2024-02-21T13:00:00"));
+        assert_eq!(meta.byline.as_deref(), Some("Need2KnowLion"));
+        // Broken JSON for another reason is still skipped.
+        assert_eq!(parse_json_ld("{\"a\":\n}"), None);
     }
 
     #[test]
