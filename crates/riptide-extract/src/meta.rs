@@ -562,6 +562,10 @@ fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
         }
         let inherited = open.last().map_or(0, |&(_, m)| m);
         let own = tree.attrs(i as usize).byline;
+        open.push((tree.nodes[i as usize].end, own | inherited));
+        if in_review(tree, i as usize) {
+            continue;
+        }
         for (list, &(needs, ancestor)) in found.iter_mut().zip(&BYLINE_CANDIDATES) {
             if own & needs != 0
                 && (ancestor == 0 || inherited & ancestor != 0)
@@ -570,10 +574,45 @@ fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
                 list.push(i);
             }
         }
-        open.push((tree.nodes[i as usize].end, own | inherited));
     }
     found
 }
+
+/// Whether element `i` is part of a customer review (its class or id, or one of its
+/// [`REVIEW_DEPTH`] nearest ancestors', names a review): the reviewer is not the page's
+/// author.
+fn in_review(tree: &Tree, i: usize) -> bool {
+    // A text node is read from its element.
+    let mut at = match tree.nodes[i].tag {
+        Some(_) => i,
+        None if tree.nodes[i].parent != crate::engine::tree::NONE => tree.nodes[i].parent as usize,
+        None => return false,
+    };
+    for _ in 0..=REVIEW_DEPTH {
+        if tree.nodes[at].tag.is_none() {
+            return false;
+        }
+        if names_a_review(tree, at) {
+            return true;
+        }
+        let parent = tree.nodes[at].parent;
+        if parent == crate::engine::tree::NONE {
+            return false;
+        }
+        at = parent as usize;
+    }
+    false
+}
+
+/// Whether the class or id of element `i` names a customer review ("review-item", not
+/// "reviewer" or "reviewed-by").
+fn names_a_review(tree: &Tree, i: usize) -> bool {
+    let signal = tree.str(tree.attrs(i).signal);
+    signal.contains("review") && !signal.contains("reviewer") && !signal.contains("reviewed")
+}
+
+/// How many ancestors of a byline element [`in_review`] looks at.
+const REVIEW_DEPTH: usize = 4;
 
 /// Author names from JSON-LD, meta tags, byline markup and byline lines near the title.
 ///
@@ -668,7 +707,7 @@ fn byline(
     if let Some(name) = keep(markup()) {
         return Some(name);
     }
-    if let Some(name) = keep(header.byline()) {
+    if let Some(name) = keep(header.byline(tree)) {
         return Some(name);
     }
     if let Some(name) = keep(labelled_byline(
@@ -705,7 +744,7 @@ fn labelled_byline(
                 i = node.end as usize;
                 continue;
             }
-            Some(_) if tree.attrs(i).hidden => {
+            Some(_) if tree.attrs(i).hidden || names_a_review(tree, i) => {
                 i = node.end as usize;
                 continue;
             }
@@ -1769,9 +1808,13 @@ impl HeaderLines {
 
     /// Author names written on a byline line: "By Ann Lee", "Posted on May 3, 2024 by Ann
     /// Lee", or a line saying only "Written by" followed by the names.
-    fn byline(&self) -> Option<String> {
+    fn byline(&self, tree: &Tree) -> Option<String> {
         let lines: Vec<&Line> = self.nearest().collect();
         lines.iter().enumerate().find_map(|(k, l)| {
+            // A customer review's "By Ann" under a product's name does not sign the page.
+            if in_review(tree, l.node) {
+                return None;
+            }
             let text = l.text.as_str();
             let lower = text.to_lowercase();
             let label = lower.trim_end_matches([':', ' ']);
@@ -2532,6 +2575,31 @@ mod tests {
         assert_eq!(meta.published.as_deref(), Some("2024-05-01"));
         assert_eq!(meta.categories, ["Science", "moon", "sun"]);
         assert_eq!(meta.language.as_deref(), Some("fr-FR"));
+    }
+
+    #[test]
+    fn a_customer_review_does_not_sign_the_page() {
+        let body = "<p>A product description, long enough to be the page's content.</p>".repeat(20);
+        for review in [
+            "<div class=review-item><strong class=author>Scott B.</strong><p>Great.</p></div>",
+            "<blockquote class=featured-review><div><cite class=author>Ash C.</cite></div></blockquote>",
+            "<article class=review-item><div>Written by Faith Cox on Jul 5th 2022</div></article>",
+        ] {
+            let meta = read(
+                &format!("<h1>A bottle</h1>{body}{review}"),
+                "https://shop.example/products/bottle",
+            );
+            assert_eq!(meta.byline, None, "{review}");
+        }
+        // A page's medical reviewer is not a customer review; the author outside it stays.
+        let meta = read(
+            &format!(
+                "<h1>A guide</h1><p class=author>Ann Lee</p>\
+                 <p class=medical-reviewer>Reviewed by Bo Chan</p>{body}"
+            ),
+            "https://health.example/guide",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Ann Lee"));
     }
 
     #[test]
