@@ -208,15 +208,16 @@ impl Metadata {
         );
 
         let header = HeaderLines::read(tree, title.as_deref());
+        let section = is_section_page(page_url, tree);
         let byline = byline(
             tree,
             &tags,
             &ld,
             &header,
             site_name.as_deref(),
-            is_home_page(page_url),
+            is_home_page(page_url) || section,
         );
-        let published = published_date(&tags, &ld, &header, tree, page_url);
+        let published = published_date(&tags, &ld, &header, tree, page_url, section);
 
         let description = tags.first(&[
             "description",
@@ -1359,6 +1360,7 @@ fn published_date(
     header: &HeaderLines,
     tree: &Tree,
     page_url: &Url,
+    section: bool,
 ) -> Option<String> {
     // A site's home page lists what it published; no date is the page's own.
     if is_home_page(page_url) {
@@ -1375,6 +1377,9 @@ fn published_date(
                 .unwrap_or(stamp),
         ),
         Some(day) => Some(day),
+        // A section front ("/technology", "/topic/software") lists dated stories; the dates
+        // written on it are theirs.
+        None if section => None,
         None => header
             .date()
             .or_else(|| {
@@ -1563,6 +1568,76 @@ const MODIFIED_LOOKBACK: usize = 4;
 /// Whether `url` is a site's home page (an empty path).
 fn is_home_page(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https") && matches!(url.path(), "" | "/")
+}
+
+/// Whether the page at `url` is a site section's front page: its address is a short path
+/// of plain words ("/technology", "/topic/software", "/sections/science/"), without the
+/// slug, number or file name of an article's, and it lists several stories (its `<time>`
+/// elements give [`SECTION_STORIES`] different days or more, or its byline markup that
+/// many names).
+fn is_section_page(url: &Url, tree: &Tree) -> bool {
+    let Some(segments) = url.path_segments() else {
+        return false;
+    };
+    let segments: Vec<&str> = segments.filter(|s| !s.is_empty()).collect();
+    let plain = !segments.is_empty()
+        && segments.len() <= 2
+        && url.query().is_none()
+        && segments
+            .iter()
+            .all(|s| s.chars().all(|c| c.is_ascii_alphabetic() || c == '%'));
+    plain && (time_days(tree) >= SECTION_STORIES || byline_names(tree) >= SECTION_STORIES)
+}
+
+/// How many stories with their own date or author make a page a list of them.
+const SECTION_STORIES: usize = 3;
+
+/// How many different days the page's `<time datetime>` elements give (counting stops at
+/// [`SECTION_STORIES`]).
+fn time_days(tree: &Tree) -> usize {
+    let mut days: Vec<String> = Vec::new();
+    for &(_, d) in &tree.facts.datetimes {
+        if let Some(date) = normalise_date(tree.str(d)) {
+            let day = date.get(..10).unwrap_or(&date).to_string();
+            if !days.contains(&day) {
+                days.push(day);
+                if days.len() >= SECTION_STORIES {
+                    break;
+                }
+            }
+        }
+    }
+    days.len()
+}
+
+/// How many different names the page's byline markup (`rel=author`, `itemprop=author`,
+/// `.author`, `.byline`, `.author-name`) gives (counting stops at [`SECTION_STORIES`]).
+fn byline_names(tree: &Tree) -> usize {
+    use crate::engine::tree::byline as marker;
+    const SIGNED: u8 = marker::REL_AUTHOR
+        | marker::ITEMPROP_AUTHOR
+        | marker::CLASS_BYLINE
+        | marker::CLASS_AUTHOR
+        | marker::CLASS_AUTHOR_NAME;
+    let mut names: Vec<String> = Vec::new();
+    for &i in &tree.facts.bylines {
+        if tree.attrs(i as usize).byline & SIGNED == 0 {
+            continue;
+        }
+        let text = block_text(tree, i);
+        if text.len() > BYLINE_MARKUP_MAX {
+            continue;
+        }
+        if let Some(name) = clean_byline(&text).map(|n| n.to_lowercase())
+            && !names.contains(&name)
+        {
+            names.push(name);
+            if names.len() >= SECTION_STORIES {
+                break;
+            }
+        }
+    }
+    names.len()
 }
 
 /// The most different days a page's `<time>` elements may give for the first to be taken as
@@ -2600,6 +2675,32 @@ mod tests {
             "https://health.example/guide",
         );
         assert_eq!(meta.byline.as_deref(), Some("Ann Lee"));
+    }
+
+    #[test]
+    fn a_section_front_has_no_date_or_author_of_its_own() {
+        let story = |day: u32, name: &str| {
+            format!(
+                "<article><h2>Story {day}</h2><span class=author>{name}</span>\
+                 <time datetime='2025-12-{day:02}'>Dec {day}</time><p>A summary.</p></article>"
+            )
+        };
+        let page = format!(
+            "<h1>Technology</h1>{}{}{}",
+            story(17, "Logan Jones"),
+            story(16, "Ann Lee"),
+            story(15, "Bo Chan")
+        );
+        let meta = read(&page, "https://news.example/technology");
+        assert_eq!((meta.published, meta.byline), (None, None));
+        // The same stories under an article's address are the article's.
+        let meta = read(&page, "https://news.example/2025/12/17/technology-story");
+        assert_eq!(meta.published.as_deref(), Some("2025-12-17"));
+        assert_eq!(meta.byline.as_deref(), Some("Logan Jones"));
+        // A plain address with one dated story is an article.
+        let meta = read(&story(17, "Logan Jones"), "https://blog.example/post");
+        assert_eq!(meta.published.as_deref(), Some("2025-12-17"));
+        assert_eq!(meta.byline.as_deref(), Some("Logan Jones"));
     }
 
     #[test]
