@@ -654,7 +654,7 @@ fn byline(
                 list.iter()
                     .filter(move |&&i| k != last || header.nodes.contains(&(i as usize)))
             })
-            .map(|&i| block_text(tree, i))
+            .map(|&i| author_links(tree, i).unwrap_or_else(|| block_text(tree, i)))
             .filter(|t| t.len() <= BYLINE_MARKUP_MAX)
             .find_map(|t| clean_byline(&t))
     };
@@ -882,6 +882,51 @@ fn text_of(tree: &Tree, i: u32) -> String {
 /// The visible text of element `i` with a space at every block boundary and line break, so
 /// that "<p>Ann Lee</p><p>May 3, 2024</p>" reads "Ann Lee May 3, 2024", white space
 /// collapsed.
+/// The names of the links to author pages (a path segment `author` or `authors`) inside
+/// byline element `i`, comma-separated: the byline's names without the date, role or
+/// counter written beside them ("by <a href=/author/ln>Lucas Nolan</a><span>22 Dec
+/// 2016</span>"). A link that wraps blocks (an author card) or follows "Reviewed by" or
+/// "Edited by" is not one.
+fn author_links(tree: &Tree, i: u32) -> Option<String> {
+    use crate::engine::tag::Tag;
+    let end = tree.nodes[i as usize].end as usize;
+    let mut names: Vec<String> = Vec::new();
+    // The text read since the last link, lower-cased.
+    let mut before = String::new();
+    let mut k = i as usize + 1;
+    while k < end {
+        let node = &tree.nodes[k];
+        match node.tag {
+            Some(Tag::A) => {
+                let link_end = node.end as usize;
+                let href = tree.str(tree.attrs(k).href).to_ascii_lowercase();
+                let to_author = href
+                    .split(['/', '?', '#'])
+                    .any(|seg| seg == "author" || seg == "authors");
+                let card = tree.nodes[k + 1..link_end]
+                    .iter()
+                    .any(|n| n.tag.is_some_and(|t| t.is_block()));
+                let other_role = ["review", "edit", "fact"]
+                    .iter()
+                    .any(|w| before.contains(w));
+                if to_author && !card && !other_role {
+                    let name = collapse(&block_text(tree, k as u32));
+                    if !name.is_empty() && !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                before.clear();
+                k = link_end;
+                continue;
+            }
+            None => before.push_str(&tree.str(node.text).to_lowercase()),
+            Some(_) => {}
+        }
+        k += 1;
+    }
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
 fn block_text(tree: &Tree, i: u32) -> String {
     use crate::engine::tag::Tag;
     let i = i as usize;
@@ -1994,7 +2039,17 @@ struct JsonLd {
 
 /// Parse one JSON-LD script. Many sites write raw line breaks and tabs inside its strings,
 /// which JSON forbids and browsers' consumers (search engines) accept: read those as spaces.
+/// A `<![CDATA[ … ]]>` or `<!-- … -->` wrapper (left over from XHTML habits) is dropped.
 fn parse_json_ld(text: &str) -> Option<Value> {
+    let text = text.trim();
+    let text = text
+        .strip_prefix("<![CDATA[")
+        .and_then(|t| t.strip_suffix("]]>"))
+        .or_else(|| {
+            text.strip_prefix("<!--")
+                .and_then(|t| t.strip_suffix("-->"))
+        })
+        .map_or(text, str::trim);
     match serde_json::from_str::<Value>(text) {
         Ok(value) => Some(value),
         Err(e) if e.is_syntax() && text.contains(|c: char| c.is_ascii_control()) => {
@@ -2653,6 +2708,45 @@ mod tests {
     }
 
     #[test]
+    fn a_bylines_author_links_name_its_authors() {
+        let read_byline = |byline: &str| {
+            let html = format!("<h1>A story</h1><p class=byline>{byline}</p><p>Text.</p>");
+            read(&html, "https://news.example/2016/12/22/a-story").byline
+        };
+        // A date and a counter glued to the name.
+        assert_eq!(
+            read_byline(
+                "<span>by</span> <a href='/author/lnolan/'>Lucas Nolan</a>\
+                 <span>22 Dec 2016</span><a href='#comments'>651</a>"
+            )
+            .as_deref(),
+            Some("Lucas Nolan")
+        );
+        // Each author's description after the name.
+        assert_eq!(
+            read_byline(
+                "Written by <a href='/authors/ann-lee'>Ann Lee</a>, 4+ years covering science \
+                 and <a href='/authors/bo-chan'>Bo Chan</a>, senior editor"
+            )
+            .as_deref(),
+            Some("Ann Lee, Bo Chan")
+        );
+        // A reviewer's link is not an author's; "/authorities" is not an author page.
+        assert_eq!(
+            read_byline(
+                "By <a href='/author/ann'>Ann Lee, DVM</a>. Reviewed by \
+                 <a href='/author/bo'>Bo Chan, DVM</a>"
+            )
+            .as_deref(),
+            Some("Ann Lee, DVM")
+        );
+        assert_eq!(
+            read_byline("<a href='/about/authorities'>Ann Lee</a> and Bo Chan").as_deref(),
+            Some("Ann Lee and Bo Chan")
+        );
+    }
+
+    #[test]
     fn a_customer_review_does_not_sign_the_page() {
         let body = "<p>A product description, long enough to be the page's content.</p>".repeat(20);
         for review in [
@@ -2716,6 +2810,10 @@ mod tests {
         assert_eq!(meta.byline.as_deref(), Some("Need2KnowLion"));
         // Broken JSON for another reason is still skipped.
         assert_eq!(parse_json_ld("{\"a\":\n}"), None);
+        // A CDATA or comment wrapper is dropped.
+        for wrapped in ["<![CDATA[ {\"a\":1} ]]>", "<!-- {\"a\":1} -->"] {
+            assert_eq!(parse_json_ld(wrapped), Some(serde_json::json!({"a": 1})));
+        }
     }
 
     #[test]
