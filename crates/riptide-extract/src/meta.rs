@@ -579,9 +579,9 @@ fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
     found
 }
 
-/// Whether element `i` is part of a customer review (its class or id, or one of its
-/// [`REVIEW_DEPTH`] nearest ancestors', names a review): the reviewer is not the page's
-/// author.
+/// Whether element `i` is part of a customer review or a reader's comment (its class or id,
+/// or one of its [`REVIEW_DEPTH`] nearest ancestors', names one): whoever wrote it is not
+/// the page's author.
 fn in_review(tree: &Tree, i: usize) -> bool {
     // A text node is read from its element.
     let mut at = match tree.nodes[i].tag {
@@ -593,7 +593,7 @@ fn in_review(tree: &Tree, i: usize) -> bool {
         if tree.nodes[at].tag.is_none() {
             return false;
         }
-        if names_a_review(tree, at) {
+        if names_a_review_or_comment(tree, at) {
             return true;
         }
         let parent = tree.nodes[at].parent;
@@ -606,10 +606,11 @@ fn in_review(tree: &Tree, i: usize) -> bool {
 }
 
 /// Whether the class or id of element `i` names a customer review ("review-item", not
-/// "reviewer" or "reviewed-by").
-fn names_a_review(tree: &Tree, i: usize) -> bool {
+/// "reviewer" or "reviewed-by") or a reader's comment.
+fn names_a_review_or_comment(tree: &Tree, i: usize) -> bool {
     let signal = tree.str(tree.attrs(i).signal);
-    signal.contains("review") && !signal.contains("reviewer") && !signal.contains("reviewed")
+    (signal.contains("review") && !signal.contains("reviewer") && !signal.contains("reviewed"))
+        || signal.contains("comment")
 }
 
 /// How many ancestors of a byline element [`in_review`] looks at.
@@ -745,7 +746,7 @@ fn labelled_byline(
                 i = node.end as usize;
                 continue;
             }
-            Some(_) if tree.attrs(i).hidden || names_a_review(tree, i) => {
+            Some(_) if tree.attrs(i).hidden || names_a_review_or_comment(tree, i) => {
                 i = node.end as usize;
                 continue;
             }
@@ -2760,6 +2761,15 @@ mod tests {
             );
             assert_eq!(meta.byline, None, "{review}");
         }
+        // A reader's comment signed with an avatar letter and a user name.
+        let meta = read(
+            &format!(
+                "<h1>A story</h1>{body}<ul class=comments-list><li><div class=byline>\
+                 <span>J</span> <span>Jay</span></div><p>Nice.</p></li></ul>"
+            ),
+            "https://news.example/2025/01/02/a-story",
+        );
+        assert_eq!(meta.byline, None);
         // A page's medical reviewer is not a customer review; the author outside it stays.
         let meta = read(
             &format!(
