@@ -564,7 +564,7 @@ fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
         let inherited = open.last().map_or(0, |&(_, m)| m);
         let own = tree.attrs(i as usize).byline;
         open.push((tree.nodes[i as usize].end, own | inherited));
-        if in_review(tree, i as usize) {
+        if in_review_or_comment(tree, i as usize) {
             continue;
         }
         for (list, &(needs, ancestor)) in found.iter_mut().zip(&BYLINE_CANDIDATES) {
@@ -579,30 +579,18 @@ fn byline_candidates(tree: &Tree) -> [Vec<u32>; BYLINE_CANDIDATES.len()] {
     found
 }
 
-/// Whether element `i` is part of a customer review or a reader's comment (its class or id,
-/// or one of its [`REVIEW_DEPTH`] nearest ancestors', names one): whoever wrote it is not
-/// the page's author.
-fn in_review(tree: &Tree, i: usize) -> bool {
-    // A text node is read from its element.
-    let mut at = match tree.nodes[i].tag {
-        Some(_) => i,
-        None if tree.nodes[i].parent != crate::engine::tree::NONE => tree.nodes[i].parent as usize,
-        None => return false,
+/// Whether node `i` is part of a customer review or a reader's comment (its element's class
+/// or id, or one of its [`REVIEW_DEPTH`] nearest ancestors', names one): whoever wrote it is
+/// not the page's author.
+fn in_review_or_comment(tree: &Tree, i: usize) -> bool {
+    let parent = |n: &usize| {
+        let p = tree.nodes[*n].parent;
+        (p != crate::engine::tree::NONE).then_some(p as usize)
     };
-    for _ in 0..=REVIEW_DEPTH {
-        if tree.nodes[at].tag.is_none() {
-            return false;
-        }
-        if names_a_review_or_comment(tree, at) {
-            return true;
-        }
-        let parent = tree.nodes[at].parent;
-        if parent == crate::engine::tree::NONE {
-            return false;
-        }
-        at = parent as usize;
-    }
-    false
+    std::iter::successors(Some(i), parent)
+        .filter(|&n| tree.nodes[n].tag.is_some())
+        .take(REVIEW_DEPTH + 1)
+        .any(|n| names_a_review_or_comment(tree, n))
 }
 
 /// Whether the class or id of element `i` names a customer review ("review-item", not
@@ -613,7 +601,7 @@ fn names_a_review_or_comment(tree: &Tree, i: usize) -> bool {
         || signal.contains("comment")
 }
 
-/// How many ancestors of a byline element [`in_review`] looks at.
+/// How many ancestors of a byline element [`in_review_or_comment`] looks at.
 const REVIEW_DEPTH: usize = 4;
 
 /// Author names from JSON-LD, meta tags, byline markup and byline lines near the title.
@@ -1545,10 +1533,7 @@ fn marked_date(tree: &Tree) -> Option<String> {
                 .flatten()
         })
         .collect();
-    let mut days: Vec<&str> = dates.iter().map(String::as_str).collect();
-    days.sort_unstable();
-    days.dedup();
-    if days.len() > MAX_MARKED_DAYS {
+    if distinct_days(dates.iter().map(String::as_str)) > MAX_MARKED_DAYS {
         return None;
     }
     dates.into_iter().next()
@@ -1575,10 +1560,7 @@ fn lone_time_date(tree: &Tree) -> Option<String> {
         .filter(|&&(i, _)| !says_modified_before(tree, i as usize))
         .filter_map(|&(_, d)| normalise_date(tree.str(d)))
         .collect();
-    let mut days: Vec<&str> = dates.iter().map(|d| d.get(..10).unwrap_or(d)).collect();
-    days.sort_unstable();
-    days.dedup();
-    if days.len() > MAX_TIME_DAYS {
+    if distinct_days(dates.iter().map(String::as_str)) > MAX_TIME_DAYS {
         return None;
     }
     dates.into_iter().next()
@@ -1638,21 +1620,25 @@ fn is_section_page(url: &Url, tree: &Tree) -> bool {
 /// How many stories with their own date or author make a page a list of them.
 const SECTION_STORIES: usize = 3;
 
-/// How many different days the page's `<time datetime>` elements give (counting stops at
-/// [`SECTION_STORIES`]).
+/// How many different days the page's `<time datetime>` elements give.
 fn time_days(tree: &Tree) -> usize {
-    let mut days: Vec<String> = Vec::new();
-    for &(_, d) in &tree.facts.datetimes {
-        if let Some(date) = normalise_date(tree.str(d)) {
-            let day = date.get(..10).unwrap_or(&date).to_string();
-            if !days.contains(&day) {
-                days.push(day);
-                if days.len() >= SECTION_STORIES {
-                    break;
-                }
-            }
-        }
-    }
+    let dates: Vec<String> = tree
+        .facts
+        .datetimes
+        .iter()
+        .filter_map(|&(_, d)| normalise_date(tree.str(d)))
+        .collect();
+    distinct_days(dates.iter().map(String::as_str))
+}
+
+/// How many different days the ISO dates `dates` (`YYYY-MM-DD…`) name.
+fn distinct_days<'a>(dates: impl IntoIterator<Item = &'a str>) -> usize {
+    let mut days: Vec<&str> = dates
+        .into_iter()
+        .map(|d| d.get(..10).unwrap_or(d))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
     days.len()
 }
 
@@ -1933,7 +1919,7 @@ impl HeaderLines {
         let lines: Vec<&Line> = self.nearest().collect();
         lines.iter().enumerate().find_map(|(k, l)| {
             // A customer review's "By Ann" under a product's name does not sign the page.
-            if in_review(tree, l.node) {
+            if in_review_or_comment(tree, l.node) {
                 return None;
             }
             let text = l.text.as_str();
@@ -2069,7 +2055,7 @@ impl JsonLd {
         let mut objects = Vec::new();
         for &script in &tree.facts.json_ld {
             let text = tree.text_of(script as usize);
-            let Some(value) = parse_json_ld(text.trim()) else {
+            let Some(value) = parse_json_ld(&text) else {
                 continue;
             };
             let mut stack = vec![value];
