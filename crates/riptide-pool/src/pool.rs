@@ -253,7 +253,12 @@ impl Pool {
     }
 
     /// A snapshot of the metrics.
+    ///
+    /// The status is read before the counters, and the pool counts an instance before it
+    /// joins a tier and a discard before the instance leaves the live count: once `status`
+    /// shows an idle pool, the counters of the same snapshot account for all of it.
     pub fn metrics(&self) -> MetricsSnapshot {
+        let status = self.shared.status();
         let m = &self.shared.metrics;
         let tiers = |a: &[AtomicU64; 3]| TierCounts {
             hot: a[0].load(Relaxed),
@@ -275,7 +280,7 @@ impl Pool {
             call: m.call.snapshot(),
             tiers: m.tier_latencies(),
             tuner_log: m.tuner_log.lock().iter().copied().collect(),
-            status: self.shared.status(),
+            status,
         }
     }
 

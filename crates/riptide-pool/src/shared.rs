@@ -160,8 +160,9 @@ impl Shared {
     }
 
     pub(crate) fn discard(&self, instance: Instance, reason: DiscardReason) {
-        drop(instance);
+        // Counted before the instance leaves `live`: see `Pool::metrics`.
         self.metrics.discards[reason.index()].fetch_add(1, Relaxed);
+        drop(instance);
         self.emit(PoolEvent::InstanceDiscarded { reason });
     }
 
