@@ -189,7 +189,7 @@ impl Metadata {
             .facts
             .h1s
             .iter()
-            .map(|&i| site.strip(heading_text(&block_text(tree, i))))
+            .map(|&i| site.strip(heading_text(&heading_title(tree, i))))
             .filter(|t| !t.is_empty())
             .take(3)
             .collect();
@@ -209,15 +209,26 @@ impl Metadata {
 
         let header = HeaderLines::read(tree, title.as_deref());
         let section = is_section_page(page_url, tree);
-        let byline = byline(
-            tree,
-            &tags,
-            &ld,
-            &header,
-            site_name.as_deref(),
-            is_home_page(page_url) || section,
-        );
-        let published = published_date(&tags, &ld, &header, tree, page_url, section);
+        let product = is_product_page(&tags, &ld);
+        // A product is sold, not written: the names on its page are its maker's, its
+        // brand's or its reviewers'.
+        let byline = (!product)
+            .then(|| {
+                byline(
+                    tree,
+                    &tags,
+                    &ld,
+                    &header,
+                    site_name.as_deref(),
+                    is_home_page(page_url) || section,
+                )
+            })
+            .flatten();
+        // Nor is a product or a documentation page published on a day: the dates they
+        // state are when the shop or the site generator last wrote the page.
+        let published = (!product && !is_documentation_page(page_url))
+            .then(|| published_date(&tags, &ld, &header, tree, page_url, section))
+            .flatten();
 
         let description = tags.first(&[
             "description",
@@ -399,6 +410,34 @@ fn word_overlap(a: &str, b: &str) -> f32 {
     a.intersection(&b).count() as f32 / union as f32
 }
 
+/// The text of the heading `i` without the thread prefix forums write before a title: a
+/// label element (`<span class="label">News</span> Digital Cameras…`, as XenForo writes
+/// it) or a lone word and colon in a node of its own (`Thread: <span>…</span>`, `<strong>
+/// Blog:</strong> …`).
+fn heading_title(tree: &Tree, i: u32) -> String {
+    let text = block_text(tree, i);
+    let Some(first) = tree
+        .children(i as usize)
+        .find(|&c| !tree.text_of(c).trim().is_empty())
+    else {
+        return text;
+    };
+    let lead = collapse(&tree.text_of(first));
+    let label = tree.tag(first).is_some()
+        && tree
+            .str(tree.attrs(first).signal)
+            .split_ascii_whitespace()
+            .any(|name| name == "label");
+    let colon_word = lead.ends_with(':') && !lead.trim_end_matches(':').contains(' ');
+    if !(label || colon_word) {
+        return text;
+    }
+    match text.strip_prefix(lead.as_str()).map(str::trim) {
+        Some(rest) if crate::word_count(rest) >= 2 => rest.to_string(),
+        _ => text,
+    }
+}
+
 /// The text of a heading without the permalink mark that documentation generators append
 /// ("Logging HOWTO¶", "Models §").
 fn heading_text(text: &str) -> &str {
@@ -427,6 +466,13 @@ impl SiteKeys {
                 _ => None,
             };
             keys.extend(name.map(squash));
+            // The registrable domain of a sub-domain: "newegg.com" of
+            // "promotions.newegg.com", written in titles as "Newegg.com".
+            if let Some(name) = name
+                && let Some(at) = host.find(&format!("{name}."))
+            {
+                keys.push(squash(&host[at..]));
+            }
         }
         keys.retain(|k| k.len() >= 2);
         SiteKeys(keys)
@@ -1617,6 +1663,49 @@ fn is_section_page(url: &Url, tree: &Tree) -> bool {
     plain && (time_days(tree) >= SECTION_STORIES || byline_names(tree) >= SECTION_STORIES)
 }
 
+/// Whether the page offers a product for sale: its Open Graph type is a product's
+/// (`product`, `product.item`, `product.group`), or its structured data describes a
+/// `Product` and no article (a review of a product is an article).
+fn is_product_page(tags: &MetaTags, ld: &JsonLd) -> bool {
+    let og_product = tags
+        .first(&["og:type"])
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("product"));
+    let types: Vec<String> = ld.main().flat_map(type_names).collect();
+    let ld_product = types.iter().any(|t| t == "product")
+        && !types
+            .iter()
+            .any(|t| ARTICLE_TYPES[..ARTICLE_TYPES.len() - DATELESS_TYPES].contains(&t.as_str()));
+    og_product || ld_product
+}
+
+/// Whether the page at `url` is software documentation or a wiki: its host is a
+/// documentation host (`docs.`, `doc.`, `developer.`, `wiki.`, `*.readthedocs.io`) or one of
+/// the first segments of its path is `docs`, `doc`, `documentation`, `manual` or `wiki`.
+/// Such pages are reference texts, revised in place; they have no publication day.
+fn is_documentation_page(url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.to_ascii_lowercase();
+    let first_label = host.split('.').next().unwrap_or("");
+    if matches!(first_label, "docs" | "doc" | "developer" | "wiki")
+        || host.ends_with(".readthedocs.io")
+    {
+        return true;
+    }
+    url.path_segments().is_some_and(|mut segments| {
+        segments.by_ref().take(DOCUMENTATION_DEPTH).any(|s| {
+            matches!(
+                s.to_ascii_lowercase().as_str(),
+                "docs" | "doc" | "documentation" | "manual" | "wiki"
+            )
+        })
+    })
+}
+
+/// How many leading path segments [`is_documentation_page`] reads ("/en-US/docs/Web").
+const DOCUMENTATION_DEPTH: usize = 3;
+
 /// How many stories with their own date or author make a page a list of them.
 const SECTION_STORIES: usize = 3;
 
@@ -2794,6 +2883,90 @@ mod tests {
     }
 
     #[test]
+    fn a_product_page_has_no_date_or_author() {
+        let body = "<h1>Trail Shoe</h1><p class=author>By Ridge</p>\
+                    <time datetime='2023-02-03'>Feb 3, 2023</time><p>$120. Add to cart.</p>";
+        // Said by Open Graph…
+        let page = format!("<meta property=og:type content=product>{body}");
+        let meta = read(&page, "https://shop.example/trail-shoe");
+        assert_eq!((meta.published, meta.byline), (None, None));
+        // …or by structured data that describes a product and no article.
+        let page = format!(
+            "<script type=application/ld+json>{{\"@type\":\"Product\",\"name\":\"Trail Shoe\",\
+             \"datePublished\":\"2023-02-03\"}}</script>{body}"
+        );
+        let meta = read(&page, "https://shop.example/trail-shoe");
+        assert_eq!((meta.published, meta.byline), (None, None));
+        // A review of a product is an article: it has its date and author.
+        let page = format!(
+            "<script type=application/ld+json>[{{\"@type\":\"Product\",\"name\":\"Trail Shoe\"}},\
+             {{\"@type\":\"Review\",\"datePublished\":\"2023-02-03\",\
+             \"author\":{{\"@type\":\"Person\",\"name\":\"Ann Lee\"}}}}]</script>{body}"
+        );
+        let meta = read(&page, "https://shop.example/trail-shoe");
+        assert_eq!(meta.published.as_deref(), Some("2023-02-03"));
+        assert_eq!(meta.byline.as_deref(), Some("Ann Lee"));
+    }
+
+    #[test]
+    fn a_documentation_page_has_no_date() {
+        let page = "<meta property=article:published_time content=2026-02-26T14:07:09>\
+                    <h1>SELECT</h1><p>Retrieve rows from a table or view.</p>";
+        for url in [
+            "https://www.postgresql.org/docs/18/sql-select.html",
+            "https://docs.example.com/select",
+            "https://developer.example.com/reference/select",
+            "https://project.readthedocs.io/en/latest/select.html",
+            "https://en.example.org/wiki/Select",
+        ] {
+            assert_eq!(read(page, url).published, None, "{url}");
+        }
+        let meta = read(page, "https://blog.example.com/2026/select-explained");
+        assert_eq!(meta.published.as_deref(), Some("2026-02-26T14:07:09"));
+        // Deeper in the path, "docs" is a word of the story's address.
+        let meta = read(
+            page,
+            "https://news.example.com/health/2026/02/why-docs-quit",
+        );
+        assert_eq!(meta.published.as_deref(), Some("2026-02-26T14:07:09"));
+    }
+
+    #[test]
+    fn a_forum_thread_prefix_is_not_part_of_the_title() {
+        for heading in [
+            "<span class='label label--green'>News</span><span class=label-append>&nbsp;</span>\
+             Digital cameras as a status symbol",
+            " Thread: <span class=threadtitle><a href=#>Digital cameras as a status symbol</a></span>",
+            "<strong>Blog:</strong> Digital cameras as a status symbol",
+        ] {
+            let meta = read(
+                &format!("<h1>{heading}</h1><p>Text.</p>"),
+                "https://forum.example/threads/1",
+            );
+            assert_eq!(
+                meta.title.as_deref(),
+                Some("Digital cameras as a status symbol"),
+                "{heading}"
+            );
+        }
+        // A colon inside the heading's own text stays.
+        let meta = read(
+            "<h1>Review: digital cameras</h1><p>Text.</p>",
+            "https://blog.example/review",
+        );
+        assert_eq!(meta.title.as_deref(), Some("Review: digital cameras"));
+    }
+
+    #[test]
+    fn a_sub_domain_s_site_name_leaves_the_title() {
+        let meta = read(
+            "<title>GAME CHANGER | Newegg.com</title><p>Text.</p>",
+            "https://promotions.newegg.com/zotac/index.html",
+        );
+        assert_eq!(meta.title.as_deref(), Some("GAME CHANGER"));
+    }
+
+    #[test]
     fn json_ld_with_raw_line_breaks_in_strings_is_read() {
         let meta = read(
             "<script type=application/ld+json>{\"@type\":\"DiscussionForumPosting\",\
@@ -2897,7 +3070,7 @@ mod tests {
         // "Last modified on <time>" is an edit date.
         let meta = read(
             "<p>This page was last modified on <time datetime='2025-08-20T18:33:20Z'>Aug 20</time></p>",
-            "https://docs.example/guide",
+            "https://help.example/guide",
         );
         assert_eq!(meta.published, None);
         // A home page has no date of its own.
