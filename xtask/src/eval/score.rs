@@ -132,6 +132,9 @@ pub(super) struct Check {
     pub returned: bool,
     /// Both have a value and they match.
     pub ok: bool,
+    /// Both have a value and they match once the writing conventions the references
+    /// differ on are set aside (see [`Check::with_loose`]); the same as `ok` otherwise.
+    pub loose: bool,
 }
 
 impl Check {
@@ -143,12 +146,63 @@ impl Check {
     ) -> Check {
         let ours = ours.map(str::trim).filter(|s| !s.is_empty());
         let expected = expected.map(str::trim).filter(|s| !s.is_empty());
+        let ok = matches!((ours, expected), (Some(o), Some(e)) if same(o, e));
         Check {
             expected: expected.is_some(),
             returned: ours.is_some(),
-            ok: matches!((ours, expected), (Some(o), Some(e)) if same(o, e)),
+            ok,
+            loose: ok,
         }
     }
+
+    /// [`Check::new`], with `loose` also compared by `loosely`.
+    pub(super) fn with_loose(
+        ours: Option<&str>,
+        expected: Option<&str>,
+        same: impl Fn(&str, &str) -> bool,
+        loosely: impl Fn(&str, &str) -> bool,
+    ) -> Check {
+        let mut check = Check::new(ours, expected, same);
+        check.loose = check.ok
+            || matches!(
+                (ours.map(str::trim), expected.map(str::trim)),
+                (Some(o), Some(e)) if !o.is_empty() && !e.is_empty() && loosely(o, e)
+            );
+        check
+    }
+}
+
+/// `s` with typographic quotes and dashes written in ASCII, lower-cased and with white
+/// space collapsed.
+fn folded(s: &str) -> String {
+    let ascii: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+            c => c,
+        })
+        .collect();
+    collapse(&ascii).to_lowercase()
+}
+
+/// Titles that differ only in quote and dash style ("’" for "'") or letter case.
+pub(super) fn same_title_loosely(a: &str, b: &str) -> bool {
+    folded(a) == folded(b)
+}
+
+/// Bylines that differ only in a leading "By" (which Readability's references keep),
+/// quote style or letter case.
+pub(super) fn same_byline_loosely(a: &str, b: &str) -> bool {
+    let name = |s: &str| {
+        let s = folded(s);
+        match s.strip_prefix("by ") {
+            Some(rest) => rest.trim().to_string(),
+            None => s,
+        }
+    };
+    name(a) == name(b)
 }
 
 /// Exact match after trimming and collapsing white space.
@@ -266,6 +320,29 @@ mod tests {
         assert!(same_day("2024-05-02", "2024-05"));
         assert!(same_language("en-US", "en"));
         assert!(!same_language("de", "en"));
+    }
+
+    #[test]
+    fn loose_titles_and_bylines_set_conventions_aside() {
+        assert!(same_title_loosely(
+            "\u{2018}Star Wars\u{2019} Cuts \u{2014} Again",
+            "'Star Wars' cuts - again"
+        ));
+        assert!(!same_title_loosely("Star Wars", "Star Wars | Site"));
+        assert!(same_byline_loosely("Erin Cunningham", "By Erin Cunningham"));
+        assert!(!same_byline_loosely(
+            "Erin Cunningham",
+            "By Erin Cunningham, March 3"
+        ));
+        let check = Check::with_loose(
+            Some("Erin Cunningham"),
+            Some("By Erin Cunningham"),
+            same_text,
+            same_byline_loosely,
+        );
+        assert!(check.expected && check.returned && !check.ok && check.loose);
+        let none = Check::with_loose(None, Some("x"), same_text, same_byline_loosely);
+        assert!(!none.ok && !none.loose);
     }
 
     #[test]
