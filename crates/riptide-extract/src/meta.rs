@@ -1612,9 +1612,9 @@ fn lone_time_date(tree: &Tree) -> Option<String> {
     dates.into_iter().next()
 }
 
-/// Whether the text just before node `i` says that what follows is an edit or a release
-/// date, not a publication date ("This page was last modified on", "Last updated on",
-/// "Release date:").
+/// Whether the text just before node `i` says that what follows is an edit, a release, a
+/// deadline or an event date, not a publication date ("This page was last modified on",
+/// "Last updated on", "Release date:", "Registration Deadline").
 fn says_modified_before(tree: &Tree, i: usize) -> bool {
     let mut text = String::new();
     for node in tree.nodes[i.saturating_sub(MODIFIED_LOOKBACK)..i]
@@ -1625,8 +1625,55 @@ fn says_modified_before(tree: &Tree, i: usize) -> bool {
             text.insert_str(0, tree.str(node.text));
         }
     }
-    names_another_date(&text)
+    names_another_date(&text) || names_a_deadline_or_event(&text)
 }
+
+/// Whether a label names the date of an offer, a deadline, an event or someone's last
+/// activity ("Offer valid", "Registration Deadline", "Upcoming events", "Last active"), not
+/// a publication date.
+fn names_a_deadline_or_event(label: &str) -> bool {
+    label
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| DEADLINE_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
+/// Words of a label that names an offer's, a deadline's or an event's date (lower case).
+const DEADLINE_WORDS: &[&str] = &[
+    "valid",
+    "deadline",
+    "deadlines",
+    "expires",
+    "expire",
+    "ends",
+    "through",
+    "registration",
+    "upcoming",
+    "event",
+    "events",
+    "active",
+];
+
+/// Whether a line of text is a sentence of running text ("The prime minister has announced
+/// that a general election will take place on 4th July 2024."), not a date line: it is at
+/// least [`PROSE_WORDS`] words long and has a word only sentences have.
+fn reads_as_prose(line: &str) -> bool {
+    crate::word_count(line) >= PROSE_WORDS
+        && line.split_whitespace().any(|w| {
+            let w = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            PROSE_ONLY_WORDS.contains(&w.as_str())
+        })
+}
+
+/// How many words a line has at least to be read as a sentence (see [`reads_as_prose`]).
+const PROSE_WORDS: u32 = 8;
+
+/// Words of sentences that date lines and bylines never hold (lower case).
+const PROSE_ONLY_WORDS: &[&str] = &[
+    "is", "are", "was", "were", "will", "has", "have", "had", "you", "your", "we", "our", "can",
+    "if", "that",
+];
 
 /// Whether a label names an edit or a release date rather than a publication date.
 fn names_another_date(label: &str) -> bool {
@@ -1660,7 +1707,44 @@ fn is_section_page(url: &Url, tree: &Tree) -> bool {
         && segments
             .iter()
             .all(|s| s.chars().all(|c| c.is_ascii_alphabetic() || c == '%'));
-    plain && (time_days(tree) >= SECTION_STORIES || byline_names(tree) >= SECTION_STORIES)
+    plain
+        && (time_days(tree) >= SECTION_STORIES
+            || byline_names(tree) >= SECTION_STORIES
+            || written_days(tree) >= SECTION_STORIES)
+}
+
+/// How many different days the page's short visible texts write out ("6 Mar 2026" under
+/// each story of a section front), counting up to [`SECTION_STORIES`]. Navigation, forms and
+/// hidden subtrees are skipped; footers are read (a story card writes its date in one).
+fn written_days(tree: &Tree) -> usize {
+    use crate::engine::tag::Tag;
+    let end = tree.nodes[tree.body()].end as usize;
+    let mut days: Vec<String> = Vec::new();
+    let mut i = tree.body();
+    while i < end && days.len() < SECTION_STORIES {
+        let node = &tree.nodes[i];
+        match node.tag {
+            Some(tag) => {
+                if matches!(tag, Tag::Invisible | Tag::Nav | Tag::Form | Tag::Control)
+                    || tree.attrs(i).hidden
+                {
+                    i = node.end as usize;
+                    continue;
+                }
+            }
+            None => {
+                let text = tree.str(node.text).trim();
+                if text.len() <= MARKED_DATE_TEXT
+                    && let Some(day) = crate::dates::first_date(text)
+                    && !days.contains(&day)
+                {
+                    days.push(day);
+                }
+            }
+        }
+        i += 1;
+    }
+    days.len()
 }
 
 /// Whether the page offers a product for sale: its Open Graph type is a product's
@@ -1997,8 +2081,14 @@ impl HeaderLines {
             };
             // Pages that show only an "Updated" date near the title mean it as the date
             // readers go by; a release date is a product's.
+            // An offer's end, a deadline or an event's day is not the page's; nor is a date
+            // inside a sentence of running text.
             let label = label.to_lowercase();
-            (!label.contains("release") && !label.contains("modified")).then_some(date)
+            (!label.contains("release")
+                && !label.contains("modified")
+                && !names_a_deadline_or_event(&label)
+                && !reads_as_prose(&l.text))
+            .then_some(date)
         })
     }
 
@@ -2880,6 +2970,44 @@ mod tests {
         let meta = read(&story(17, "Logan Jones"), "https://blog.example/post");
         assert_eq!(meta.published.as_deref(), Some("2025-12-17"));
         assert_eq!(meta.byline.as_deref(), Some("Logan Jones"));
+    }
+
+    #[test]
+    fn a_section_front_that_writes_its_stories_dates_out_has_no_date() {
+        // Each card writes its day in its footer, as Al Jazeera's section fronts do.
+        let story = |day: u32| {
+            format!(
+                "<article><h2>Story {day}</h2><p>A summary.</p>\
+                 <footer><span>Published On {day} Mar 2026</span></footer></article>"
+            )
+        };
+        let page = format!("<h1>Economy</h1>{}{}{}", story(6), story(5), story(4));
+        assert_eq!(read(&page, "https://news.example/economy/").published, None);
+        // One dated story on a plain address is an article with its date.
+        let page = "<h1>Economy</h1><p>6 Mar 2026</p><p>A summary.</p>\
+                    <footer><span>6 Mar 2026</span></footer>";
+        let meta = read(page, "https://blog.example/economy");
+        assert_eq!(meta.published.as_deref(), Some("2026-03-06"));
+    }
+
+    #[test]
+    fn offers_deadlines_events_and_sentences_do_not_date_the_page() {
+        let url = "https://site.example/page/offers";
+        for line in [
+            "<p>Offer valid Dec. 17, 2025 - Jan. 7, 2026</p>",
+            "<p>Last active December 20, 2025 13:58</p>",
+            "<p>ENDS SOON: book by Friday. Travel through December 31, 2025.</p>",
+            "<h3>Registration Deadline</h3><time datetime='2026-05-31'>May 31</time>",
+            "<p>The prime minister has announced that a general election will take \
+             place on 4th July 2024.</p>",
+        ] {
+            let page = format!("<h1>Deals of the season</h1>{line}<p>Some text.</p>");
+            assert_eq!(read(&page, url).published, None, "{line}");
+        }
+        // The page's own date line beside them is still read.
+        let page = "<h1>Deals of the season</h1><p>Posted on March 3, 2025</p>\
+                    <p>Offer valid Dec. 17, 2025 - Jan. 7, 2026</p>";
+        assert_eq!(read(page, url).published.as_deref(), Some("2025-03-03"));
     }
 
     #[test]
