@@ -795,7 +795,7 @@ fn labelled_byline(
                         String::new()
                     };
                     let label = lower.trim_end_matches([':', ' ']);
-                    if short && alone.contains(&label) {
+                    if short && alone.contains(&label) && !continues_a_sentence(tree, i) {
                         pending = Some(i + LABEL_REACH);
                         i += 1;
                         continue;
@@ -831,6 +831,48 @@ fn labelled_byline(
         i += 1;
     }
     None
+}
+
+/// Whether text node `i` continues a sentence its block started before it ("… a short
+/// story from the book <i>Kaligaminarile Kuttavalikal</i> written by <a>Vinoy Thomas</a>"):
+/// the block's text before it ends in a word or a comma, not in a separator or a date
+/// ("May 3, 2024 · Written by").
+fn continues_a_sentence(tree: &Tree, i: usize) -> bool {
+    use crate::engine::tree::NONE;
+    let mut block = tree.nodes[i].parent;
+    while block != NONE
+        && tree.nodes[block as usize]
+            .tag
+            .is_some_and(|tag| !tag.is_block())
+    {
+        block = tree.nodes[block as usize].parent;
+    }
+    if block == NONE {
+        return false;
+    }
+    let block = block as usize;
+    // The nearest text before the label; in a block of its own, it ends the line before.
+    let Some(k) = (block + 1..i).rev().find(|&k| {
+        let n = &tree.nodes[k];
+        n.tag.is_none() && !tree.str(n.text).trim().is_empty()
+    }) else {
+        return false;
+    };
+    let mut parent = tree.nodes[k].parent;
+    while parent as usize != block {
+        if tree.nodes[parent as usize]
+            .tag
+            .is_some_and(|tag| tag.is_block())
+        {
+            return false;
+        }
+        parent = tree.nodes[parent as usize].parent;
+    }
+    tree.str(tree.nodes[k].text)
+        .trim_end()
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphabetic() || c == ',')
 }
 
 /// Whether `s` reads as a name or a handle: it starts with a capital letter, holds a digit
@@ -1053,6 +1095,8 @@ const TRAILING_WORDS: &[&str] = &["on", "at", "in", "by", "from", "for", "před"
 
 /// Prefixes that introduce the names (lower case, longest first).
 const NAME_PREFIXES: &[&str] = &[
+    "this post was written by ",
+    "this article was written by ",
     "written by:",
     "written by ",
     "authored by:",
@@ -1201,7 +1245,28 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
     while words.len() > 1 && words.last().is_some_and(|w| TRAILING_WORDS.contains(w)) {
         words.pop();
     }
-    let s = words.join(" ");
+    let s = words.join(" ").replace(" ,", ",");
+    // A description after a person's names ("Vanessa Mendez, MD, gastroenterologist,
+    // Parkview Health"): the first part of the list written in lower case starts it. Handles
+    // ("kovarex, felixen") are names in lower case.
+    let s = match s.split_once(',') {
+        Some((first, _))
+            if first.trim().contains(' ') && first.trim().starts_with(char::is_uppercase) =>
+        {
+            let mut end = s.len();
+            let mut at = first.len();
+            while at < s.len() {
+                let rest = &s[at + 1..];
+                if rest.trim_start().starts_with(char::is_lowercase) {
+                    end = at;
+                    break;
+                }
+                at = rest.find(',').map_or(s.len(), |k| at + 1 + k);
+            }
+            s[..end].to_string()
+        }
+        _ => s,
+    };
     let s = s
         .trim()
         .trim_start_matches(['&', ',', ';', ':', '|', '-', '·', '•', '●', '–', '—'])
@@ -2118,7 +2183,11 @@ impl HeaderLines {
             if BYLINE_PREFIXES.iter().any(|p| lower.starts_with(p)) {
                 return clean_byline(text);
             }
-            // "Published May 3, 2024 by Ann Lee", "May 3, 2024 · By Ann Lee"
+            // "Published May 3, 2024 by Ann Lee", "May 3, 2024 · By Ann Lee"; not a sentence
+            // ("The story is based on a book written by Vinoy Thomas.").
+            if reads_as_prose(text) {
+                return None;
+            }
             let at = lower.find(" by ")?;
             let head = &text[..at];
             (crate::dates::first_date(head).is_some()
@@ -2147,6 +2216,8 @@ const BYLINE_LABELS: &[&str] = &[
 
 /// The start of a byline line (lower case).
 const BYLINE_PREFIXES: &[&str] = &[
+    "this post was written by ",
+    "this article was written by ",
     "by ",
     "by:",
     "written by ",
@@ -2436,6 +2507,31 @@ mod tests {
             Some("Aleš Vávra")
         );
         assert_eq!(clean_byline("Bé").as_deref(), Some("Bé"));
+    }
+
+    #[test]
+    fn a_description_after_the_names_is_cut() {
+        assert_eq!(
+            clean_byline(
+                "This post was written by Vanessa Mendez, MD , gastroenterologist, \
+                 Parkview Health."
+            )
+            .as_deref(),
+            Some("Vanessa Mendez, MD")
+        );
+        // Several authors stay; so do handles in lower case and a sentence stays refused.
+        assert_eq!(
+            clean_byline("Ann Lee, Bo Chan").as_deref(),
+            Some("Ann Lee, Bo Chan")
+        );
+        assert_eq!(
+            clean_byline("kovarex, felixen").as_deref(),
+            Some("kovarex, felixen")
+        );
+        assert_eq!(
+            clean_byline("By following the tips below, you can stay safe"),
+            None
+        );
     }
 
     #[test]
@@ -3008,6 +3104,27 @@ mod tests {
         let page = "<h1>Deals of the season</h1><p>Posted on March 3, 2025</p>\
                     <p>Offer valid Dec. 17, 2025 - Jan. 7, 2026</p>";
         assert_eq!(read(page, url).published.as_deref(), Some("2025-03-03"));
+    }
+
+    #[test]
+    fn a_written_by_label_inside_a_sentence_names_no_author() {
+        let url = "https://wiki.example/wiki/Churuli";
+        let page = "<h1>Churuli</h1><p>The story is based on a short story from the book \
+                    <i>Kaligaminarile Kuttavalikal</i> written by <a href=/wiki/VT>Vinoy \
+                    Thomas</a>.</p>";
+        assert_eq!(read(page, url).byline, None);
+        // The label at the start of its line, or after a date and a separator, is one.
+        for line in [
+            "<p><strong>Written by</strong> <a href=/a>Ann Lee</a></p>",
+            "<p>May 3, 2024 · <span>Written by</span> <a href=/a>Ann Lee</a></p>",
+        ] {
+            let page = format!("<h1>Churuli</h1><p>Some text of the article.</p>{line}");
+            assert_eq!(
+                read(&page, url).byline.as_deref(),
+                Some("Ann Lee"),
+                "{line}"
+            );
+        }
     }
 
     #[test]
