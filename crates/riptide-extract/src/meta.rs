@@ -956,9 +956,6 @@ fn text_of(tree: &Tree, i: u32) -> String {
     collapse(&tree.text_of(i as usize))
 }
 
-/// The visible text of element `i` with a space at every block boundary and line break, so
-/// that "<p>Ann Lee</p><p>May 3, 2024</p>" reads "Ann Lee May 3, 2024", white space
-/// collapsed.
 /// The names of the links to author pages (a path segment `author` or `authors`) inside
 /// byline element `i`, comma-separated: the byline's names without the date, role or
 /// counter written beside them ("by <a href=/author/ln>Lucas Nolan</a><span>22 Dec
@@ -1004,6 +1001,9 @@ fn author_links(tree: &Tree, i: u32) -> Option<String> {
     (!names.is_empty()).then(|| names.join(", "))
 }
 
+/// The visible text of element `i` with a space at every block boundary and line break, so
+/// that "<p>Ann Lee</p><p>May 3, 2024</p>" reads "Ann Lee May 3, 2024", white space
+/// collapsed.
 fn block_text(tree: &Tree, i: u32) -> String {
     use crate::engine::tag::Tag;
     let i = i as usize;
@@ -1247,8 +1247,9 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
     }
     let s = words.join(" ").replace(" ,", ",");
     // A description after a person's names ("Vanessa Mendez, MD, gastroenterologist,
-    // Parkview Health"): the first part of the list written in lower case starts it. Handles
-    // ("kovarex, felixen") are names in lower case.
+    // Parkview Health", "Ann Lee, The Commercial Appeal"): the first part of the list that is
+    // not a name or a credential starts it. Handles ("kovarex, felixen") are names in lower
+    // case: only a list that starts with a person's names is cut.
     let s = match s.split_once(',') {
         Some((first, _))
             if first.trim().contains(' ') && first.trim().starts_with(char::is_uppercase) =>
@@ -1257,11 +1258,12 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
             let mut at = first.len();
             while at < s.len() {
                 let rest = &s[at + 1..];
-                if rest.trim_start().starts_with(char::is_lowercase) {
+                let next = rest.find(',').map_or(s.len(), |k| at + 1 + k);
+                if describes_a_person(&s[at + 1..next]) {
                     end = at;
                     break;
                 }
-                at = rest.find(',').map_or(s.len(), |k| at + 1 + k);
+                at = next;
             }
             s[..end].to_string()
         }
@@ -1315,6 +1317,39 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
     }
     Some(s)
 }
+
+/// Whether a part of a comma-separated byline describes the person before it rather than
+/// naming another or giving a credential: it starts with a word in lower case
+/// ("gastroenterologist") or with "The" ("The Commercial Appeal"), holds a word in lower case
+/// other than a name's particle ("Extension horticulture educators"), or is longer than a
+/// name ("South Carolina Garden-based Learning Network"). "and Bo Chan", "MD" and "Ph.D."
+/// are not descriptions.
+fn describes_a_person(part: &str) -> bool {
+    let part = part.trim();
+    let part = part
+        .strip_prefix("and ")
+        .or_else(|| part.strip_prefix("& "))
+        .unwrap_or(part);
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    first.starts_with(char::is_lowercase)
+        || *first == "The"
+        || words.len() > NAME_WORDS
+        || words[1..]
+            .iter()
+            .any(|w| w.starts_with(char::is_lowercase) && !NAME_PARTICLES.contains(w))
+}
+
+/// The most words a name in a byline list has (see [`describes_a_person`]).
+const NAME_WORDS: usize = 4;
+
+/// Words in lower case inside names ("Marna van der Merwe", "Ana de la Cruz").
+const NAME_PARTICLES: &[&str] = &[
+    "van", "der", "den", "de", "da", "del", "della", "di", "du", "dos", "das", "la", "le", "von",
+    "bin", "al", "y",
+];
 
 /// Words of a job title or a profile that end the names of a byline, when they come after
 /// at least two words (lower case).
@@ -2519,10 +2554,23 @@ mod tests {
             .as_deref(),
             Some("Vanessa Mendez, MD")
         );
-        // Several authors stay; so do handles in lower case and a sentence stays refused.
         assert_eq!(
-            clean_byline("Ann Lee, Bo Chan").as_deref(),
-            Some("Ann Lee, Bo Chan")
+            clean_byline("Manoj Jain and Jagpreet Chhatwal, The Commercial Appeal").as_deref(),
+            Some("Manoj Jain and Jagpreet Chhatwal")
+        );
+        assert_eq!(
+            clean_byline("Mayank Gupta, CEO of CaseBasix").as_deref(),
+            Some("Mayank Gupta")
+        );
+        // Several authors stay, with their credentials; so do handles in lower case, and a
+        // sentence stays refused.
+        assert_eq!(
+            clean_byline("Ann Lee, Bo Chan, and Marna van der Merwe").as_deref(),
+            Some("Ann Lee, Bo Chan, and Marna van der Merwe")
+        );
+        assert_eq!(
+            clean_byline("Doris Munoz-Mantilla, MD, FOMA, Ph.D.").as_deref(),
+            Some("Doris Munoz-Mantilla, MD, FOMA, Ph.D.")
         );
         assert_eq!(
             clean_byline("kovarex, felixen").as_deref(),
