@@ -415,7 +415,7 @@ fn word_overlap(a: &str, b: &str) -> f32 {
 /// it) or a lone word and colon in a node of its own (`Thread: <span>…</span>`, `<strong>
 /// Blog:</strong> …`).
 fn heading_title(tree: &Tree, i: u32) -> String {
-    let text = block_text(tree, i);
+    let text = heading_words(tree, i);
     let Some(first) = tree
         .children(i as usize)
         .find(|&c| !tree.text_of(c).trim().is_empty())
@@ -436,6 +436,70 @@ fn heading_title(tree: &Tree, i: u32) -> String {
         Some(rest) if crate::word_count(rest) >= 2 => rest.to_string(),
         _ => text,
     }
+}
+
+/// The visible text of heading `i` without what is not its title: a `<time datetime>` in
+/// it ("<time>Dec 18 2025</time> Preparing a transition"), and at its end a number that is
+/// a link's text (the comment count "87") or a story's source in parentheses
+/// ("(latimes.com)"), as news aggregators write them.
+fn heading_words(tree: &Tree, i: u32) -> String {
+    use crate::engine::tag::Tag;
+    let i = i as usize;
+    let end = tree.nodes[i].end as usize;
+    // The heading's text nodes, each with whether it is a link's text.
+    let mut parts: Vec<(String, bool)> = Vec::new();
+    let mut k = i + 1;
+    while k < end {
+        let node = &tree.nodes[k];
+        match node.tag {
+            Some(Tag::Invisible) => {
+                k = node.end as usize;
+                continue;
+            }
+            Some(_)
+                if tree
+                    .facts
+                    .datetimes
+                    .binary_search_by_key(&(k as u32), |&(t, _)| t)
+                    .is_ok() =>
+            {
+                k = node.end as usize;
+                continue;
+            }
+            Some(tag) if tag.is_block() || tag == Tag::Br => parts.push((" ".into(), false)),
+            Some(_) => {}
+            None => {
+                // A counter is a link (to the comments), not a product's number.
+                let link = tree.tag(node.parent as usize) == Some(Tag::A);
+                parts.push((tree.str(node.text).to_string(), link));
+            }
+        }
+        k += 1;
+    }
+    while let Some(last) = parts.iter().rposition(|(t, _)| !t.trim().is_empty()) {
+        let (text, own) = &parts[last];
+        let text = text.trim();
+        let counter = *own && text.bytes().all(|b| b.is_ascii_digit());
+        let source = text
+            .strip_prefix('(')
+            .and_then(|t| t.strip_suffix(')'))
+            .is_some_and(|t| {
+                let t = t.trim();
+                !t.contains(' ')
+                    && t.rsplit_once('.').is_some_and(|(name, tld)| {
+                        !name.is_empty()
+                            && tld.len() >= 2
+                            && tld.bytes().all(|b| b.is_ascii_alphabetic())
+                    })
+            });
+        let rest_has_words = parts[..last].iter().any(|(t, _)| !t.trim().is_empty());
+        if !(counter || source) || !rest_has_words {
+            break;
+        }
+        parts.truncate(last);
+    }
+    let text: String = parts.into_iter().map(|(t, _)| t).collect();
+    collapse(&text)
 }
 
 /// The text of a heading without the permalink mark that documentation generators append
@@ -3248,6 +3312,30 @@ mod tests {
             "https://blog.example/review",
         );
         assert_eq!(meta.title.as_deref(), Some("Review: digital cameras"));
+    }
+
+    #[test]
+    fn a_heading_s_date_comment_count_and_source_are_not_part_of_the_title() {
+        let url = "https://news.example/story/25/12/19/grads";
+        for heading in [
+            "<a href=/s>Grads Find No Jobs</a> <span><a href=https://la.example/s>\
+             (latimes.com)</a></span> <span class=comment-bubble><a href=#comments>87</a></span>",
+            "<a href=/s><time datetime='2025-12-18'>Dec <span>18</span> 2025</time> \
+             Grads Find No Jobs</a>",
+        ] {
+            let meta = read(&format!("<h1>{heading}</h1><p>Text.</p>"), url);
+            assert_eq!(
+                meta.title.as_deref(),
+                Some("Grads Find No Jobs"),
+                "{heading}"
+            );
+        }
+        // A product's number beside its name is part of it.
+        let meta = read(
+            "<h1>Staple Tee <label class=sku>5001</label></h1><p>Text.</p>",
+            "https://shop.example/staple-tee",
+        );
+        assert_eq!(meta.title.as_deref(), Some("Staple Tee 5001"));
     }
 
     #[test]
