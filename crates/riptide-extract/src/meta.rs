@@ -1626,6 +1626,12 @@ fn published_date(
         None if section => None,
         None => header
             .date()
+            // "03/10/2023" is read month first; the permalink's "/2023/october/03/" says
+            // the page writes the day first.
+            .map(|d| match &from_url {
+                Some(day) if day_and_month_swapped(&d, day) => day.clone(),
+                _ => d,
+            })
             .or_else(|| {
                 tree.facts
                     .published_prop
@@ -1636,6 +1642,22 @@ fn published_date(
             .or_else(|| marked_date(tree))
             .or_else(|| labelled_date(tree))
             .or(from_url),
+    }
+}
+
+/// Whether ISO dates `a` and `b` (`YYYY-MM-DD…`) are the same year with day and month
+/// swapped, as a numeric date read in the other order gives.
+fn day_and_month_swapped(a: &str, b: &str) -> bool {
+    let parts = |d: &str| {
+        Some((
+            d.get(..4)?.to_string(),
+            d.get(5..7)?.to_string(),
+            d.get(8..10)?.to_string(),
+        ))
+    };
+    match (parts(a), parts(b)) {
+        (Some((ya, ma, da)), Some((yb, mb, db))) => ya == yb && ma == db && da == mb && ma != da,
+        _ => false,
     }
 }
 
@@ -2337,8 +2359,14 @@ fn date_from_url(url: &Url) -> Option<String> {
     segments
         .windows(3)
         .find_map(|w| {
-            let ok = w[0].len() == 4 && w[1].len() == 2 && w[2].len() == 2;
-            ok.then(|| normalise_date(&format!("{}-{}-{}", w[0], w[1], w[2])))?
+            // "/2023/10/03/", or the month by name: "/2023/october/03/".
+            let month = if w[1].len() == 2 {
+                Some(w[1].to_string())
+            } else {
+                crate::dates::month_number(w[1]).map(|m| format!("{m:02}"))
+            };
+            let ok = w[0].len() == 4 && w[2].len() == 2;
+            ok.then(|| normalise_date(&format!("{}-{}-{}", w[0], month?, w[2])))?
         })
         .or_else(|| {
             segments.iter().find_map(|s| {
@@ -2579,10 +2607,26 @@ mod tests {
     fn dates_are_found_in_urls() {
         let url = Url::parse("https://news.example/2023/11/05/story.html").unwrap();
         assert_eq!(date_from_url(&url).as_deref(), Some("2023-11-05"));
+        let url = Url::parse("https://wine.example/blog/2023/october/03/wine-types/").unwrap();
+        assert_eq!(date_from_url(&url).as_deref(), Some("2023-10-03"));
         assert_eq!(
             date_from_url(&Url::parse("https://x.example/a/b").unwrap()),
             None
         );
+    }
+
+    #[test]
+    fn the_permalink_tells_which_way_a_numeric_date_is_written() {
+        let page = "<h1>A guide to wine types</h1><p>03/10/2023</p><p>Text.</p>";
+        // Month first by default…
+        let meta = read(page, "https://wine.example/blog/wine-types/");
+        assert_eq!(meta.published.as_deref(), Some("2023-03-10"));
+        // …day first when the address says so.
+        let meta = read(
+            page,
+            "https://wine.example/blog/2023/october/03/wine-types/",
+        );
+        assert_eq!(meta.published.as_deref(), Some("2023-10-03"));
     }
 
     #[test]
