@@ -477,9 +477,9 @@ fn heading_words(tree: &Tree, i: u32) -> String {
         k += 1;
     }
     while let Some(last) = parts.iter().rposition(|(t, _)| !t.trim().is_empty()) {
-        let (text, own) = &parts[last];
+        let (text, link) = &parts[last];
         let text = text.trim();
-        let counter = *own && text.bytes().all(|b| b.is_ascii_digit());
+        let counter = *link && text.bytes().all(|b| b.is_ascii_digit());
         let source = text
             .strip_prefix('(')
             .and_then(|t| t.strip_suffix(')'))
