@@ -166,12 +166,8 @@ fn tokens(text: &str) -> (Vec<Token<'_>>, Vec<usize>) {
 
 /// The month a word names, if any.
 /// The number of a month written by name in one of the supported languages ("october",
-/// "Okt", "mars"), for dates in addresses; `None` for anything else.
-pub(crate) fn month_number(word: &str) -> Option<u32> {
-    month(word)
-}
-
-fn month(word: &str) -> Option<u32> {
+/// "Okt", "mars"); `None` for anything else.
+pub(crate) fn month(word: &str) -> Option<u32> {
     if word.len() > 10 {
         return None;
     }
