@@ -512,7 +512,7 @@ fn example_reports() -> String {
         "renamed-export",
         "field-added",
         "import-wasi-0.3",
-        "version-0.2.1",
+        "version-0.3.1",
         "valid-unstamped",
         "truncated",
         "core-module",

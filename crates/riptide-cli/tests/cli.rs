@@ -26,6 +26,7 @@ fn extract_prints_json_with_the_title_and_text() {
     let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["title"], "United States to Lift Sudan Sanctions");
     assert_eq!(doc["byline"], "Jeffrey Gettleman");
+    assert_eq!(doc["authors"], serde_json::json!(["Jeffrey Gettleman"]));
     assert!(
         doc["text"]
             .as_str()
@@ -347,7 +348,7 @@ fn info_reports_the_bundled_component() {
     assert_eq!(v["info"]["name"], "riptide-guest");
     assert_eq!(
         v["info"]["component_model_version"],
-        "riptide:extractor@0.2.0"
+        "riptide:extractor@0.3.0"
     );
     assert_eq!(v["health"]["status"], "healthy");
     assert_eq!(v["component"]["bundled"], true);
@@ -373,7 +374,7 @@ fn validate_accepts_the_bundled_component_and_reports_every_broken_fixture() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "ok: the component implements riptide:extractor/extractor@0.2.0 (0 errors, 0 warnings)\n"
+        "ok: the component implements riptide:extractor/extractor@0.3.0 (0 errors, 0 warnings)\n"
     );
     for fixture in riptide_test_support::fixtures::catalogue() {
         let path = dir.join(format!("{}.wasm", fixture.name));

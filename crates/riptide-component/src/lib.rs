@@ -14,7 +14,7 @@
 //! assert_eq!(riptide_component::SHA256.len(), 64);
 //! ```
 
-/// The component (`riptide:extractor@0.2.0`).
+/// The component (`riptide:extractor@0.3.0`).
 pub const WASM: &[u8] = include_bytes!("../component/riptide_guest.wasm");
 
 /// The SHA-256 of [`WASM`], lower-case hex.

@@ -390,7 +390,8 @@ fn metadata_lines(pages: &[Page], runs: &[Run]) -> String {
             let line = match &r.meta[k] {
                 Some(d) => serde_json::json!({
                     "engine": r.engine.name(), "page": format!("{}/{}", p.corpus, p.id),
-                    "title": d.title, "byline": d.byline, "published": d.published_iso,
+                    "title": d.title, "byline": d.byline, "authors": d.authors,
+                    "published": d.published_iso,
                     "site_name": d.site_name, "description": d.description,
                     "categories": d.categories, "language": d.language,
                     "quality": d.quality_score, "words": d.word_count,

@@ -1,7 +1,7 @@
 //! Main-content and metadata extraction from HTML pages.
 //!
 //! This is the extraction logic of Riptide WASM as a plain Rust library. The guest component
-//! (`riptide-guest`) exports it through the `riptide:extractor@0.2.0` world; the same code can
+//! (`riptide-guest`) exports it through the `riptide:extractor@0.3.0` world; the same code can
 //! be called natively, which is how it is tested and benchmarked without a sandbox.
 //!
 //! ```
@@ -21,6 +21,7 @@
 //! assert_eq!(doc.language.as_deref(), Some("en"));
 //! ```
 
+mod authors;
 mod content;
 mod dates;
 mod depth;
@@ -185,6 +186,9 @@ pub struct Extracted {
     pub title: Option<String>,
     /// Author name(s), comma separated, without a "By " prefix.
     pub byline: Option<String>,
+    /// Each author [`byline`](Self::byline) names, in its order, with their own credentials
+    /// ("Jane Doe, MD"); empty when there is no byline.
+    pub authors: Vec<String>,
     /// Publication date, ISO 8601.
     pub published_iso: Option<String>,
     /// The content as CommonMark.

@@ -53,6 +53,8 @@ const TITLE_SEPARATORS: &[&str] = &[
 pub(crate) struct Metadata {
     title: Option<String>,
     byline: Option<String>,
+    /// The authors `byline` names, one by one.
+    authors: Vec<String>,
     published: Option<String>,
     site_name: Option<String>,
     description: Option<String>,
@@ -212,7 +214,7 @@ impl Metadata {
         let product = is_product_page(&tags, &ld);
         // A product is sold, not written: the names on its page are its maker's, its
         // brand's or its reviewers'.
-        let byline = (!product)
+        let names = (!product)
             .then(|| {
                 byline(
                     tree,
@@ -224,6 +226,11 @@ impl Metadata {
                 )
             })
             .flatten();
+        let authors = names
+            .as_deref()
+            .map(crate::authors::of_names)
+            .unwrap_or_default();
+        let byline = names.map(|names| names.join(", "));
         // Nor is a product or a documentation page published on a day: the dates they
         // state are when the shop or the site generator last wrote the page.
         let published = (!product && !is_documentation_page(page_url))
@@ -268,6 +275,7 @@ impl Metadata {
         Metadata {
             title,
             byline,
+            authors,
             published,
             site_name,
             description,
@@ -288,11 +296,19 @@ impl Metadata {
             .clone()
             .or_else(|| fallback.and_then(|f| f.title.clone()).map(|t| collapse(&t)))
             .filter(|t| !t.is_empty());
-        out.byline = self.byline.clone().or_else(|| {
-            fallback
+        if self.byline.is_some() {
+            out.byline = self.byline.clone();
+            out.authors = self.authors.clone();
+        } else {
+            out.byline = fallback
                 .and_then(|f| f.author.as_deref())
-                .and_then(clean_byline)
-        });
+                .and_then(clean_byline);
+            out.authors = out
+                .byline
+                .as_deref()
+                .map(crate::authors::split)
+                .unwrap_or_default();
+        }
         out.published_iso = self.published.clone();
         out.site_name = self
             .site_name
@@ -730,6 +746,9 @@ const REVIEW_DEPTH: usize = 4;
 /// An organisation named as JSON-LD author is not an author; a user name (one word in lower
 /// case, digits or dashes) is kept only when nothing better is found. Brands named in a
 /// byline stay: "By Acme" is what the page says.
+///
+/// The names come as the source gives them: one each when it names the authors apart
+/// (several meta tags, a JSON-LD list, links to author pages), else one text.
 fn byline(
     tree: &Tree,
     tags: &MetaTags,
@@ -737,12 +756,12 @@ fn byline(
     header: &HeaderLines,
     site_name: Option<&str>,
     home_page: bool,
-) -> Option<String> {
+) -> Option<Vec<String>> {
     // A key given several times names several authors (`citation_author` of a paper).
     let meta = AUTHOR_KEYS.iter().find_map(|key| {
         let mut names: Vec<String> = tags.all(key).filter_map(clean_byline).collect();
         dedup_case_insensitive(&mut names);
-        (!names.is_empty()).then(|| names.join(", "))
+        (!names.is_empty()).then_some(names)
     });
     // A home page lists other pages: the names written on it are their authors; only the
     // site's own author meta tag speaks for it.
@@ -751,7 +770,8 @@ fn byline(
     }
     let written_by = tags
         .labelled_data("written by")
-        .and_then(|a| clean_byline(&a));
+        .and_then(|a| clean_byline(&a))
+        .map(|name| vec![name]);
     let markup = || {
         let candidates = byline_candidates(tree);
         let last = candidates.len() - 1;
@@ -764,9 +784,20 @@ fn byline(
                 list.iter()
                     .filter(move |&&i| k != last || header.nodes.contains(&(i as usize)))
             })
-            .map(|&i| author_links(tree, i).unwrap_or_else(|| block_text(tree, i)))
-            .filter(|t| t.len() <= BYLINE_MARKUP_MAX)
-            .find_map(|t| clean_byline(&t))
+            .map(|&i| match author_links(tree, i) {
+                Some(names) => (names.join(", "), names),
+                None => (block_text(tree, i), Vec::new()),
+            })
+            .filter(|(t, _)| t.len() <= BYLINE_MARKUP_MAX)
+            .find_map(|(t, links)| {
+                let text = clean_byline(&t)?;
+                // The links' names one by one, unless cleaning cut some of them.
+                Some(if links.len() > 1 && text == t {
+                    links
+                } else {
+                    vec![text]
+                })
+            })
     };
     // A user name (one word, lower case or digits) and the site's own name ("Clemson News",
     // "Five Books" where a person signs the article) are kept only when no source names a
@@ -781,17 +812,18 @@ fn byline(
             !name.is_empty() && !site.is_empty() && (site.contains(&name) || name.contains(&site))
         })
     };
-    let mut keep = |name: Option<String>| -> Option<String> {
-        let name = name?;
-        if is_user_name(&name) {
-            weak.get_or_insert(name);
+    let mut keep = |names: Option<Vec<String>>| -> Option<Vec<String>> {
+        let names = names?;
+        let text = names.join(", ");
+        if is_user_name(&text) {
+            weak.get_or_insert(names);
             return None;
         }
-        if names_the_site(&name) {
-            site_named.get_or_insert(name);
+        if names_the_site(&text) {
+            site_named.get_or_insert(names);
             return None;
         }
-        Some(name)
+        Some(names)
     };
     if let Some(name) = keep(ld.author_names()) {
         return Some(name);
@@ -804,7 +836,7 @@ fn byline(
     }
     // A forum's "Thread starter" names the first post's author; the byline markup of the
     // posts names whoever replied first with it.
-    if let Some(name) = keep(labelled_byline(tree, STARTER_LABELS, &[], 3)) {
+    if let Some(name) = keep(labelled_byline(tree, STARTER_LABELS, &[], 3).map(|n| vec![n])) {
         return Some(name);
     }
     // The first post's author as the thread's markup names it (`data-author`).
@@ -813,20 +845,17 @@ fn byline(
         .first_post_author
         .and_then(|a| clean_byline(tree.str(a)))
     {
-        return Some(name);
+        return Some(vec![name]);
     }
     if let Some(name) = keep(markup()) {
         return Some(name);
     }
-    if let Some(name) = keep(header.byline(tree)) {
+    if let Some(name) = keep(header.byline(tree).map(|n| vec![n])) {
         return Some(name);
     }
-    if let Some(name) = keep(labelled_byline(
-        tree,
-        LABELS_ALONE,
-        LABEL_PREFIXES,
-        LABELLED_WORDS,
-    )) {
+    if let Some(name) =
+        keep(labelled_byline(tree, LABELS_ALONE, LABEL_PREFIXES, LABELLED_WORDS).map(|n| vec![n]))
+    {
         return Some(name);
     }
     site_named.or(weak)
@@ -1015,11 +1044,11 @@ fn text_of(tree: &Tree, i: u32) -> String {
 }
 
 /// The names of the links to author pages (a path segment `author` or `authors`) inside
-/// byline element `i`, comma-separated: the byline's names without the date, role or
+/// byline element `i`, one by one: the byline's names without the date, role or
 /// counter written beside them ("by <a href=/author/ln>Lucas Nolan</a><span>22 Dec
 /// 2016</span>"). A link that wraps blocks (an author card) or follows "Reviewed by" or
 /// "Edited by" is not one.
-fn author_links(tree: &Tree, i: u32) -> Option<String> {
+fn author_links(tree: &Tree, i: u32) -> Option<Vec<String>> {
     use crate::engine::tag::Tag;
     let end = tree.nodes[i as usize].end as usize;
     let mut names: Vec<String> = Vec::new();
@@ -1056,7 +1085,7 @@ fn author_links(tree: &Tree, i: u32) -> Option<String> {
         }
         k += 1;
     }
-    (!names.is_empty()).then(|| names.join(", "))
+    (!names.is_empty()).then_some(names)
 }
 
 /// The visible text of element `i` with a space at every block boundary and line break, so
@@ -1379,15 +1408,21 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
 /// Whether a part of a comma-separated byline describes the person before it rather than
 /// naming another or giving a credential: it starts with a word in lower case
 /// ("gastroenterologist") or with "The" ("The Commercial Appeal"), holds a word in lower case
-/// other than a name's particle ("Extension horticulture educators"), or is longer than a
-/// name ("South Carolina Garden-based Learning Network"). "and Bo Chan", "MD" and "Ph.D."
-/// are not descriptions.
+/// other than a name's particle ("Extension horticulture educators"), names a job ("Master
+/// Horticulturalist"), or is longer than a name ("South Carolina Garden-based Learning
+/// Network"). "and Bo Chan", "Bo Chan and Cy Dee" (each name judged alone), "MD" and
+/// "Ph.D." are not descriptions.
 fn describes_a_person(part: &str) -> bool {
     let part = part.trim();
     let part = part
         .strip_prefix("and ")
         .or_else(|| part.strip_prefix("& "))
         .unwrap_or(part);
+    // "Bo Chan and Cy Dee" names two people: each is judged alone.
+    let names = crate::authors::split_on_conjunctions(part);
+    if names.len() > 1 {
+        return names.iter().any(|n| describes_a_person(n));
+    }
     let words: Vec<&str> = part.split_whitespace().collect();
     let Some(first) = words.first() else {
         return false;
@@ -1395,6 +1430,12 @@ fn describes_a_person(part: &str) -> bool {
     first.starts_with(char::is_lowercase)
         || *first == "The"
         || words.len() > NAME_WORDS
+        || words.iter().any(|w| {
+            let w = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            ROLE_WORDS.contains(&w.as_str()) || JOB_WORDS.contains(&w.as_str())
+        })
         || words[1..]
             .iter()
             .any(|w| w.starts_with(char::is_lowercase) && !NAME_PARTICLES.contains(w))
@@ -1404,7 +1445,7 @@ fn describes_a_person(part: &str) -> bool {
 const NAME_WORDS: usize = 4;
 
 /// Words in lower case inside names ("Marna van der Merwe", "Ana de la Cruz").
-const NAME_PARTICLES: &[&str] = &[
+pub(crate) const NAME_PARTICLES: &[&str] = &[
     "van", "der", "den", "de", "da", "del", "della", "di", "du", "dos", "das", "la", "le", "von",
     "bin", "al", "y",
 ];
@@ -1431,6 +1472,54 @@ const ROLE_WORDS: &[&str] = &[
     "producer",
     "former",
     "last",
+];
+
+/// Nouns of a job or a trade that, after a person's names, describe the person ("Tracy
+/// Parker, Dietitian", "Nicole Forbes, Master Horticulturalist & Garden Educator"); lower
+/// case. Words that are also surnames ("Baker", "Taylor") are not listed.
+const JOB_WORDS: &[&str] = &[
+    "expert",
+    "specialist",
+    "educator",
+    "horticulturalist",
+    "horticulturist",
+    "dietitian",
+    "nutritionist",
+    "professor",
+    "lecturer",
+    "researcher",
+    "scientist",
+    "engineer",
+    "developer",
+    "designer",
+    "attorney",
+    "lawyer",
+    "physician",
+    "nurse",
+    "therapist",
+    "coach",
+    "advisor",
+    "adviser",
+    "planner",
+    "strategist",
+    "manager",
+    "officer",
+    "president",
+    "ceo",
+    "cto",
+    "cfo",
+    "coordinator",
+    "representative",
+    "instructor",
+    "teacher",
+    "trainer",
+    "veterinarian",
+    "pharmacist",
+    "psychologist",
+    "economist",
+    "historian",
+    "photographer",
+    "illustrator",
 ];
 
 /// `s` with a space where a name runs into a month or a job title without one ("Luke
@@ -2511,7 +2600,7 @@ impl JsonLd {
         })
     }
 
-    fn author_names(&self) -> Option<String> {
+    fn author_names(&self) -> Option<Vec<String>> {
         self.main().find_map(|o| {
             let author = o.get("author").or_else(|| o.get("creator"))?;
             let items: Vec<&Value> = match author {
@@ -2529,7 +2618,7 @@ impl JsonLd {
                 .filter_map(|n| clean_byline(&n))
                 .collect();
             dedup_case_insensitive(&mut names);
-            (!names.is_empty()).then(|| names.join(", "))
+            (!names.is_empty()).then_some(names)
         })
     }
 }
@@ -2659,6 +2748,11 @@ mod tests {
                 Some("Manoj Jain and Jagpreet Chhatwal"),
             ),
             ("Mayank Gupta, CEO of CaseBasix", Some("Mayank Gupta")),
+            ("Tracy Parker, Dietitian", Some("Tracy Parker")),
+            (
+                "Nicole Forbes, Master Horticulturalist & Garden Educator",
+                Some("Nicole Forbes"),
+            ),
             // Several authors stay, with their credentials; so do handles in lower case,
             // and a sentence stays refused.
             (
@@ -2670,6 +2764,11 @@ mod tests {
                 Some("Doris Munoz-Mantilla, MD, FOMA, Ph.D."),
             ),
             ("kovarex, felixen", Some("kovarex, felixen")),
+            // Two names joined by "and" after a comma are names, each judged alone.
+            (
+                "Ann Lee, MD, Bo Chan and Cy Dee",
+                Some("Ann Lee, MD, Bo Chan and Cy Dee"),
+            ),
             ("By following the tips below, you can stay safe", None),
         ] {
             assert_eq!(clean_byline(raw).as_deref(), expected, "{raw}");
@@ -3027,6 +3126,43 @@ mod tests {
             "https://a.example/",
         );
         assert_eq!(meta.byline.as_deref(), Some("Creator Name"));
+    }
+
+    #[test]
+    fn sources_that_name_authors_apart_give_them_one_by_one() {
+        // One meta tag per author, each written "Last, First" as papers do.
+        let meta = read(
+            "<meta name=citation_author content='Kaufman, Jeff T.'>\
+             <meta name=citation_author content='Berger, Emery D.'><p>x</p>",
+            "https://a.example/paper",
+        );
+        assert_eq!(
+            meta.byline.as_deref(),
+            Some("Kaufman, Jeff T., Berger, Emery D.")
+        );
+        assert_eq!(meta.authors, ["Kaufman, Jeff T.", "Berger, Emery D."]);
+        // A JSON-LD list of people, one with credentials.
+        let meta = read(
+            r#"<script type="application/ld+json">{"@type": "NewsArticle",
+               "author": [{"@type": "Person", "name": "Ann Lee, MD"},
+                          {"@type": "Person", "name": "Bo Chan"}]}</script><p>x</p>"#,
+            "https://a.example/2024/05/01/story",
+        );
+        assert_eq!(meta.authors, ["Ann Lee, MD", "Bo Chan"]);
+        // Links to author pages.
+        let meta = read(
+            "<h1>A story</h1><p class=byline>By <a href='/author/ann'>Ann Lee</a> and \
+             <a href='/author/bo'>Bo Chan</a></p><p>Text.</p>",
+            "https://a.example/2024/05/01/story",
+        );
+        assert_eq!(meta.authors, ["Ann Lee", "Bo Chan"]);
+        // One text is read back into names.
+        let meta = read(
+            "<meta name=author content='Ann Lee, Bo Chan, and Cy Dee'><p>x</p>",
+            "https://a.example/post",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Ann Lee, Bo Chan, and Cy Dee"));
+        assert_eq!(meta.authors, ["Ann Lee", "Bo Chan", "Cy Dee"]);
     }
 
     #[test]

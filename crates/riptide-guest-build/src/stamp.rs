@@ -2,7 +2,7 @@
 //! and version.
 //!
 //! rustc's component linker (and `wit-component`) keep only a component's imports and exports:
-//! the package of a world whose exports are plain functions, such as `riptide:extractor@0.2.0`,
+//! the package of a world whose exports are plain functions, such as `riptide:extractor@0.3.0`,
 //! appears nowhere in the binary. [`stamp`] appends it as a `component-type` custom section,
 //! the format wit-bindgen embeds in core modules (`wit_component::metadata::encode`), which
 //! the validator reads back.

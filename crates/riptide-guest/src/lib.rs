@@ -1,6 +1,6 @@
 //! The Riptide extractor as a WebAssembly component.
 //!
-//! A thin adapter: each export of the `riptide:extractor@0.2.0` world converts its arguments,
+//! A thin adapter: each export of the `riptide:extractor@0.3.0` world converts its arguments,
 //! calls [`riptide_extract`] and converts the result back. Build it for `wasm32-wasip2`
 //! (`cargo xtask build-guest`); the host side lives in `riptide-pool`.
 
@@ -20,7 +20,7 @@ wit_bindgen::generate!({
 static ALLOCATOR: preinit::PreinitAlloc = preinit::PreinitAlloc;
 
 /// The world this component implements.
-pub const WORLD: &str = "riptide:extractor@0.2.0";
+pub const WORLD: &str = "riptide:extractor@0.3.0";
 
 /// Extractions served by this instance since it started or was reset.
 static EXTRACTIONS: AtomicU64 = AtomicU64::new(0);
@@ -61,6 +61,7 @@ fn to_wit_content(doc: lib::Extracted) -> ExtractedContent {
         url: doc.url,
         title: doc.title,
         byline: doc.byline,
+        authors: doc.authors,
         published_iso: doc.published_iso,
         markdown: doc.markdown,
         text: doc.text,

@@ -1,4 +1,4 @@
-//! A hostile implementation of the `riptide:extractor@0.2.0` world, for fault-isolation tests
+//! A hostile implementation of the `riptide:extractor@0.3.0` world, for fault-isolation tests
 //! and the soak (`cargo xtask soak`). **Never ship it.**
 //!
 //! It is *one* component with many behaviours, selected per request by the host of the page
@@ -33,7 +33,7 @@ wit_bindgen::generate!({
 });
 
 /// The world this component implements.
-pub const WORLD: &str = "riptide:extractor@0.2.0";
+pub const WORLD: &str = "riptide:extractor@0.3.0";
 
 /// What `http://panic/` panics with.
 pub const PANIC_MESSAGE: &str = "riptide-hostile-guest panicked on purpose";
@@ -210,6 +210,7 @@ fn content(url: &str, title: &str, text: String, description: Option<String>) ->
         url: url.to_string(),
         title: Some(title.to_string()),
         byline: None,
+        authors: Vec::new(),
         published_iso: None,
         markdown: text.clone(),
         text,

@@ -81,7 +81,7 @@ mod shared;
 mod threads;
 mod tuner;
 
-/// Host bindings of the `riptide:extractor@0.2.0` world, generated from `wit/`: the one
+/// Host bindings of the `riptide:extractor@0.3.0` world, generated from `wit/`: the one
 /// definition of the types a guest returns (the facade re-exports them). They compare with
 /// `==` and (de)serialize with serde, field names as in the WIT in snake_case.
 ///

@@ -58,6 +58,7 @@ impl OutputSize for ExtractedContent {
         self.url.len()
             + self.title.output_size()
             + self.byline.output_size()
+            + self.authors.output_size()
             + self.published_iso.output_size()
             + self.markdown.len()
             + self.text.len()

@@ -297,32 +297,32 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         name: "package-renamed",
-        description: "the world is in package acme:extractor@0.2.0",
+        description: "the world is in package acme:extractor@0.3.0",
         edits: &[(
-            "package riptide:extractor@0.2.0;",
-            "package acme:extractor@0.2.0;",
+            "package riptide:extractor@0.3.0;",
+            "package acme:extractor@0.3.0;",
         )],
         append: "",
         stamp: true,
         expect_valid: false,
     },
     Spec {
-        name: "version-0.2.1",
-        description: "package version 0.2.1: semver-compatible with 0.2.0 (warning only)",
+        name: "version-0.3.1",
+        description: "package version 0.3.1: semver-compatible with 0.3.0 (warning only)",
         edits: &[(
-            "package riptide:extractor@0.2.0;",
-            "package riptide:extractor@0.2.1;",
+            "package riptide:extractor@0.3.0;",
+            "package riptide:extractor@0.3.1;",
         )],
         append: "",
         stamp: true,
         expect_valid: true,
     },
     Spec {
-        name: "version-0.3.0",
-        description: "package version 0.3.0: incompatible with 0.2.0",
+        name: "version-0.2.0",
+        description: "package version 0.2.0, the previous track: incompatible with 0.3.0",
         edits: &[(
-            "package riptide:extractor@0.2.0;",
             "package riptide:extractor@0.3.0;",
+            "package riptide:extractor@0.2.0;",
         )],
         append: "",
         stamp: true,
@@ -330,9 +330,9 @@ const SPECS: &[Spec] = &[
     },
     Spec {
         name: "version-1.0.0",
-        description: "package version 1.0.0: incompatible with 0.2.0",
+        description: "package version 1.0.0: incompatible with 0.3.0",
         edits: &[(
-            "package riptide:extractor@0.2.0;",
+            "package riptide:extractor@0.3.0;",
             "package riptide:extractor@1.0.0;",
         )],
         append: "",
@@ -404,6 +404,11 @@ fn edited_wit(spec: &Spec) -> String {
         assert!(
             wit.contains(from),
             "fixture {}: the bundled WIT no longer contains {from:?}; update the fixture",
+            spec.name
+        );
+        assert_ne!(
+            from, to,
+            "fixture {}: an edit that changes nothing; update the fixture",
             spec.name
         );
         wit = wit.replacen(from, to, 1);

@@ -11,7 +11,7 @@ use crate::package;
 /// The WIT of the Riptide extractor world (`wit/extractor.wit`), embedded at build time.
 ///
 /// ```
-/// assert!(riptide_wit_check::BUNDLED_WIT.contains("package riptide:extractor@0.2.0;"));
+/// assert!(riptide_wit_check::BUNDLED_WIT.contains("package riptide:extractor@0.3.0;"));
 /// ```
 pub const BUNDLED_WIT: &str = include_str!("../wit/extractor.wit");
 
@@ -29,7 +29,7 @@ pub const BUNDLED_WORLD: &str = "extractor";
 /// use riptide_wit_check::ExpectedWorld;
 ///
 /// let world = ExpectedWorld::bundled();
-/// assert_eq!(world.id(), "riptide:extractor/extractor@0.2.0");
+/// assert_eq!(world.id(), "riptide:extractor/extractor@0.3.0");
 /// ```
 #[derive(Debug, Clone)]
 pub struct ExpectedWorld {
@@ -40,13 +40,13 @@ pub struct ExpectedWorld {
 }
 
 impl ExpectedWorld {
-    /// The Riptide extractor world bundled in this crate (`riptide:extractor/extractor@0.2.0`).
+    /// The Riptide extractor world bundled in this crate (`riptide:extractor/extractor@0.3.0`).
     ///
     /// ```
     /// # use riptide_wit_check::ExpectedWorld;
     /// let world = ExpectedWorld::bundled();
     /// assert_eq!(world.world_name(), "extractor");
-    /// assert_eq!(world.package().to_string(), "riptide:extractor@0.2.0");
+    /// assert_eq!(world.package().to_string(), "riptide:extractor@0.3.0");
     /// ```
     pub fn bundled() -> Self {
         // The bundled WIT is parsed by this crate's tests; failing here is a build defect.
@@ -170,7 +170,7 @@ impl ExpectedWorld {
         &self.resolve.worlds[self.world].name
     }
 
-    /// The package that defines the world (`riptide:extractor@0.2.0`).
+    /// The package that defines the world (`riptide:extractor@0.3.0`).
     ///
     /// ```
     /// # use riptide_wit_check::ExpectedWorld;
@@ -187,7 +187,7 @@ impl ExpectedWorld {
     ///
     /// ```
     /// # use riptide_wit_check::ExpectedWorld;
-    /// assert_eq!(ExpectedWorld::bundled().id(), "riptide:extractor/extractor@0.2.0");
+    /// assert_eq!(ExpectedWorld::bundled().id(), "riptide:extractor/extractor@0.3.0");
     /// ```
     pub fn id(&self) -> String {
         package::world_id(self.package(), self.world_name())

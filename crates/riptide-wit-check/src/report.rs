@@ -90,7 +90,7 @@ impl fmt::Display for Issue {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ValidationReport {
-    /// The world the component was checked against: `riptide:extractor/extractor@0.2.0`.
+    /// The world the component was checked against: `riptide:extractor/extractor@0.3.0`.
     pub expected_world: String,
     /// The package and world the component records (`ns:pkg/world@version`), when it does.
     pub component_world: Option<String>,

@@ -115,7 +115,7 @@ impl Validator {
     /// ```
     /// # use riptide_wit_check::{ExpectedWorld, Validator};
     /// let v = Validator::new(ExpectedWorld::bundled());
-    /// assert_eq!(v.expected().id(), "riptide:extractor/extractor@0.2.0");
+    /// assert_eq!(v.expected().id(), "riptide:extractor/extractor@0.3.0");
     /// ```
     pub fn expected(&self) -> &ExpectedWorld {
         &self.expected

@@ -35,7 +35,7 @@ fn expected_reports() -> Vec<(&'static str, Vec<&'static str>)> {
             "valid-unstamped",
             vec![
                 "warning: package: the component does not record the package of its world, so \
-                 riptide:extractor@0.2.0 cannot be confirmed; its imports and exports were checked",
+                 riptide:extractor@0.3.0 cannot be confirmed; its imports and exports were checked",
             ],
         ),
         ("valid-wasi-import", vec![]),
@@ -118,23 +118,23 @@ fn expected_reports() -> Vec<(&'static str, Vec<&'static str>)> {
             vec!["error: package: expected package riptide:extractor, found acme:extractor"],
         ),
         (
-            "version-0.2.1",
+            "version-0.3.1",
             vec![
-                "warning: package: expected version 0.2.0, found 0.2.1: semver-compatible, the host links it",
+                "warning: package: expected version 0.3.0, found 0.3.1: semver-compatible, the host links it",
             ],
         ),
         (
-            "version-0.3.0",
+            "version-0.2.0",
             vec![
-                "error: package: expected version 0.2.0, found 0.3.0, which is not \
-                 semver-compatible (compatible versions: 0.2.x)",
+                "error: package: expected version 0.3.0, found 0.2.0, which is not \
+                 semver-compatible (compatible versions: 0.3.x)",
             ],
         ),
         (
             "version-1.0.0",
             vec![
-                "error: package: expected version 0.2.0, found 1.0.0, which is not \
-                 semver-compatible (compatible versions: 0.2.x)",
+                "error: package: expected version 0.3.0, found 1.0.0, which is not \
+                 semver-compatible (compatible versions: 0.3.x)",
             ],
         ),
         (
@@ -180,7 +180,7 @@ fn expected_reports() -> Vec<(&'static str, Vec<&'static str>)> {
             "truncated",
             vec![
                 "error: component: the component cannot be decoded: unexpected end-of-file (at \
-                 offset 0x80a)",
+                 offset 0x813)",
             ],
         ),
         (
@@ -196,7 +196,7 @@ fn expected_reports() -> Vec<(&'static str, Vec<&'static str>)> {
         (
             "wit-package",
             vec![
-                "error: component: this is the WIT package riptide:extractor@0.2.0 encoded as \
+                "error: component: this is the WIT package riptide:extractor@0.3.0 encoded as \
                  WebAssembly, not a component: it describes interfaces and worlds but implements none",
             ],
         ),
@@ -256,10 +256,10 @@ fn suggestions() {
         )]
     );
     assert_eq!(
-        suggestions("version-0.3.0"),
+        suggestions("version-0.2.0"),
         [s(
-            "rebuild the guest against riptide:extractor/extractor@0.2.0 or run it with a host \
-             built for riptide:extractor/extractor@0.3.0"
+            "rebuild the guest against riptide:extractor/extractor@0.3.0 or run it with a host \
+             built for riptide:extractor/extractor@0.2.0"
         )]
     );
     assert_eq!(suggestions("missing-export"), [None]);
@@ -279,11 +279,11 @@ fn recorded_world_is_reported() {
     };
     assert_eq!(
         world("valid").as_deref(),
-        Some("riptide:extractor/extractor@0.2.0")
+        Some("riptide:extractor/extractor@0.3.0")
     );
     assert_eq!(
         world("package-renamed").as_deref(),
-        Some("acme:extractor/extractor@0.2.0")
+        Some("acme:extractor/extractor@0.3.0")
     );
     assert_eq!(
         world("version-1.0.0").as_deref(),
@@ -314,13 +314,13 @@ fn human_and_json_renderings() {
     );
     assert_eq!(
         text_lines[2],
-        "invalid: the component does not implement riptide:extractor/extractor@0.2.0 (1 error, 1 warning)"
+        "invalid: the component does not implement riptide:extractor/extractor@0.3.0 (1 error, 1 warning)"
     );
 
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(json["valid"], false);
-    assert_eq!(json["expected_world"], "riptide:extractor/extractor@0.2.0");
-    assert_eq!(json["component_world"], "riptide:extractor/extractor@0.2.0");
+    assert_eq!(json["expected_world"], "riptide:extractor/extractor@0.3.0");
+    assert_eq!(json["component_world"], "riptide:extractor/extractor@0.3.0");
     assert_eq!(
         json["component_sha256"],
         ComponentDigest::of(&fixtures["renamed-export"].bytes).to_hex()
@@ -338,7 +338,7 @@ fn human_and_json_renderings() {
     let ok = validator.validate(&fixtures["valid"].bytes);
     assert_eq!(
         ok.to_string(),
-        "ok: the component implements riptide:extractor/extractor@0.2.0 (0 errors, 0 warnings)"
+        "ok: the component implements riptide:extractor/extractor@0.3.0 (0 errors, 0 warnings)"
     );
     let empty = validator.validate(&fixtures["empty"].bytes);
     let issue: &Issue = &empty.issues()[0];
@@ -427,7 +427,7 @@ fn the_shipped_guest_is_valid_without_a_warning() {
     assert_eq!(report.issues(), &[], "{report}");
     assert_eq!(
         report.component_world.as_deref(),
-        Some("riptide:extractor/extractor@0.2.0")
+        Some("riptide:extractor/extractor@0.3.0")
     );
 }
 

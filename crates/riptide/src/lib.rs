@@ -1,7 +1,7 @@
 //! Extract the main content of web pages inside a WebAssembly sandbox.
 //!
 //! An [`Extractor`] checks each request on the host ([`riptide_input_check`]), then runs the
-//! bundled extractor component (`riptide:extractor@0.2.0`) in a pool of wasmtime instances
+//! bundled extractor component (`riptide:extractor@0.3.0`) in a pool of wasmtime instances
 //! ([`riptide_pool`]): every request gets a fresh, isolated instance, under a deadline and a
 //! memory cap.
 //!

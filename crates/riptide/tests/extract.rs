@@ -19,6 +19,27 @@ fn extractor() -> Extractor {
 }
 
 #[tokio::test]
+async fn several_authors_come_back_one_by_one() {
+    let html = "<html><head><title>A study</title>\
+                <meta name=author content='Ann Lee, MD, Bo Chan and Cy Dee'></head>\
+                <body><article><h1>A study</h1><p>Findings of the study, in one paragraph \
+                that is long enough to be the article.</p></article></body></html>";
+    let doc = extractor()
+        .extract(
+            html,
+            "https://news.example/2024/05/01/a-study",
+            ExtractionMode::Article,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        doc.byline.as_deref(),
+        Some("Ann Lee, MD, Bo Chan and Cy Dee")
+    );
+    assert_eq!(doc.authors, ["Ann Lee, MD", "Bo Chan", "Cy Dee"]);
+}
+
+#[tokio::test]
 async fn nytimes_article_has_title_byline_text_and_links() {
     let expected = truth("readability-nytimes-1.expected.json");
     let doc = extractor()
@@ -31,6 +52,7 @@ async fn nytimes_article_has_title_byline_text_and_links() {
         .unwrap();
     assert_eq!(doc.title.as_deref(), expected["title"].as_str());
     assert_eq!(doc.byline.as_deref(), expected["byline"].as_str());
+    assert_eq!(doc.authors, ["Jeffrey Gettleman"]);
     assert_eq!(doc.language.as_deref(), Some("en"));
     assert!(
         doc.text
@@ -343,7 +365,7 @@ async fn stats_health_info_and_modes_come_from_the_guest() {
     assert!(health.memory_usage.unwrap() > 0);
     let info = extractor.info().await.unwrap();
     assert_eq!(info.name, "riptide-guest");
-    assert_eq!(info.component_model_version, "riptide:extractor@0.2.0");
+    assert_eq!(info.component_model_version, "riptide:extractor@0.3.0");
     assert_eq!(
         extractor.modes().await.unwrap(),
         ["article", "full", "metadata", "custom"]
