@@ -311,6 +311,24 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the byline, the authors are trimmed, non-empty, distinct without case,
+        /// and every word of each is a word of the byline.
+        #[test]
+        fn authors_are_words_of_the_byline(byline in "[A-Za-zé .,;&()]{0,60}") {
+            let authors = split(&byline);
+            let mut seen = std::collections::HashSet::new();
+            for author in &authors {
+                proptest::prop_assert!(!author.is_empty());
+                proptest::prop_assert_eq!(author.trim(), author.as_str());
+                proptest::prop_assert!(seen.insert(author.to_lowercase()));
+                for word in author.split([' ', ',']).filter(|w| !w.is_empty()) {
+                    proptest::prop_assert!(byline.contains(word), "{word:?} of {author:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn empty_parts_are_skipped() {
         assert_eq!(split("Ann Lee,, ; Bo Chan,"), ["Ann Lee", "Bo Chan"]);
