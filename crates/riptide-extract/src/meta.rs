@@ -1693,6 +1693,11 @@ fn published_date(
     if is_home_page(page_url) {
         return None;
     }
+    // A section front ("/technology", "/topic/software") lists dated stories; the dates
+    // written on it are theirs, and the one its meta tags state is when it was generated.
+    if section {
+        return None;
+    }
     let from_url = date_from_url(page_url);
     let stated = tags.published_iso().or_else(|| ld.date("datePublished"));
     match stated {
@@ -1704,9 +1709,6 @@ fn published_date(
                 .unwrap_or(stamp),
         ),
         Some(day) => Some(day),
-        // A section front ("/technology", "/topic/software") lists dated stories; the dates
-        // written on it are theirs.
-        None if section => None,
         None => header
             .date()
             // "03/10/2023" is read month first; the permalink's "/2023/october/03/" says
@@ -1962,7 +1964,8 @@ fn is_home_page(url: &Url) -> bool {
 
 /// Whether the page at `url` is a site section's front page: its address is a short path
 /// of plain words ("/technology", "/topic/software", "/sections/science/"), without the
-/// slug, number or file name of an article's, and it lists several stories (its `<time>`
+/// slug, number or file name of an article's (nor "/article/" and a slug in one word), and
+/// it lists several stories (its `<time>`
 /// elements give [`SECTION_STORIES`] different days or more, or its byline markup that
 /// many names).
 fn is_section_page(url: &Url, tree: &Tree) -> bool {
@@ -1975,12 +1978,17 @@ fn is_section_page(url: &Url, tree: &Tree) -> bool {
         && url.query().is_none()
         && segments
             .iter()
-            .all(|s| s.chars().all(|c| c.is_ascii_alphabetic() || c == '%'));
+            .all(|s| s.chars().all(|c| c.is_ascii_alphabetic() || c == '%'))
+        // "/article/understandingwebdesign" names one story by its slug.
+        && !(segments.len() == 2 && ONE_STORY.contains(&segments[0].to_ascii_lowercase().as_str()));
     plain
         && (time_days(tree) >= SECTION_STORIES
             || byline_names(tree) >= SECTION_STORIES
             || written_days(tree) >= SECTION_STORIES)
 }
+
+/// A first path segment that names one story, whatever the segment after it ("/article/…").
+const ONE_STORY: &[&str] = &["article", "story", "post", "entry"];
 
 /// How many different days the page's short visible texts write out ("6 Mar 2026" under
 /// each story of a section front), counting up to [`SECTION_STORIES`]. Navigation, forms and
@@ -3114,12 +3122,17 @@ mod tests {
 
     #[test]
     fn every_author_a_meta_key_names_is_kept_and_dublin_core_comes_first() {
+        // One meta tag per author, each written "Last, First" as papers do.
         let meta = read(
-            "<meta name=citation_author content='Ann Lee'>\
-             <meta name=citation_author content='Bo Chan'><p>x</p>",
+            "<meta name=citation_author content='Kaufman, Jeff T.'>\
+             <meta name=citation_author content='Berger, Emery D.'><p>x</p>",
             "https://a.example/",
         );
-        assert_eq!(meta.byline.as_deref(), Some("Ann Lee, Bo Chan"));
+        assert_eq!(
+            meta.byline.as_deref(),
+            Some("Kaufman, Jeff T., Berger, Emery D.")
+        );
+        assert_eq!(meta.authors, ["Kaufman, Jeff T.", "Berger, Emery D."]);
         let meta = read(
             "<meta name=author content='Site Desk'>\
              <meta property='dc:creator twitter:site_name' content='Creator Name'><p>x</p>",
@@ -3130,17 +3143,6 @@ mod tests {
 
     #[test]
     fn sources_that_name_authors_apart_give_them_one_by_one() {
-        // One meta tag per author, each written "Last, First" as papers do.
-        let meta = read(
-            "<meta name=citation_author content='Kaufman, Jeff T.'>\
-             <meta name=citation_author content='Berger, Emery D.'><p>x</p>",
-            "https://a.example/paper",
-        );
-        assert_eq!(
-            meta.byline.as_deref(),
-            Some("Kaufman, Jeff T., Berger, Emery D.")
-        );
-        assert_eq!(meta.authors, ["Kaufman, Jeff T.", "Berger, Emery D."]);
         // A JSON-LD list of people, one with credentials.
         let meta = read(
             r#"<script type="application/ld+json">{"@type": "NewsArticle",
@@ -3336,6 +3338,15 @@ mod tests {
         );
         let meta = read(&page, "https://news.example/technology");
         assert_eq!((meta.published, meta.byline), (None, None));
+        // Nor is the date its meta tags state (when the front was generated) its own.
+        let stated = format!("<meta name=date content='2025-12-18'>{page}");
+        assert_eq!(
+            read(&stated, "https://news.example/sections/technology/").published,
+            None
+        );
+        // "/article/" and a slug in one word is one story, not a section.
+        let meta = read(&stated, "https://news.example/article/technology");
+        assert_eq!(meta.published.as_deref(), Some("2025-12-18"));
         // The same stories under an article's address are the article's.
         let meta = read(&page, "https://news.example/2025/12/17/technology-story");
         assert_eq!(meta.published.as_deref(), Some("2025-12-17"));
