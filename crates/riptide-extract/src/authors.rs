@@ -5,7 +5,7 @@
 //! into names, each with its own credentials, so that a caller who files articles by author
 //! does not have to guess where one name ends.
 
-use crate::meta::NAME_PARTICLES;
+use crate::meta::{NAME_PARTICLES, dedup_case_insensitive};
 
 /// The authors of a byline whose source gave its `names` apart (several meta tags, a JSON-LD
 /// list, links to author pages: each is one author, "Kaufman, Jeff T." included), or as one
@@ -14,12 +14,13 @@ pub(crate) fn of_names(names: &[String]) -> Vec<String> {
     match names {
         [one] => split(one),
         several => {
-            let mut seen = std::collections::HashSet::new();
-            several
+            let mut names: Vec<String> = several
                 .iter()
                 .map(|n| n.trim().to_string())
-                .filter(|n| !n.is_empty() && seen.insert(n.to_lowercase()))
-                .collect()
+                .filter(|n| !n.is_empty())
+                .collect();
+            dedup_case_insensitive(&mut names);
+            names
         }
     }
 }
@@ -67,8 +68,7 @@ pub(crate) fn split(byline: &str) -> Vec<String> {
         }
         names.extend(pieces);
     }
-    let mut seen = std::collections::HashSet::new();
-    names.retain(|n| seen.insert(n.to_lowercase()));
+    dedup_case_insensitive(&mut names);
     names
 }
 
@@ -93,20 +93,32 @@ fn strip_conjunction(part: &str) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The characters of `s` outside parentheses and brackets, with their byte offsets (the
+/// brackets themselves left out).
+fn top_level_chars(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut depth = 0usize;
+    s.char_indices().filter(move |&(_, c)| match c {
+        '(' | '[' => {
+            depth += 1;
+            false
+        }
+        ')' | ']' => {
+            depth = depth.saturating_sub(1);
+            false
+        }
+        _ => depth == 0,
+    })
+}
+
 /// `byline` cut at its commas and semicolons, except inside parentheses ("Ann Lee (with Bo
 /// Chan, Cy Dee)").
 fn top_level_parts(byline: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let (mut depth, mut start) = (0usize, 0);
-    for (at, c) in byline.char_indices() {
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
-            ',' | ';' | '，' | '、' if depth == 0 => {
-                parts.push(&byline[start..at]);
-                start = at + c.len_utf8();
-            }
-            _ => {}
+    let mut start = 0;
+    for (at, c) in top_level_chars(byline) {
+        if matches!(c, ',' | ';' | '，' | '、') {
+            parts.push(&byline[start..at]);
+            start = at + c.len_utf8();
         }
     }
     parts.push(&byline[start..]);
@@ -115,16 +127,9 @@ fn top_level_parts(byline: &str) -> Vec<&str> {
 
 /// Where `pattern` first stands in `s` outside parentheses.
 fn find_top_level(s: &str, pattern: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (at, c) in s.char_indices() {
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
-            _ if depth == 0 && s[at..].starts_with(pattern) => return Some(at),
-            _ => {}
-        }
-    }
-    None
+    top_level_chars(s)
+        .find(|&(at, _)| s[at..].starts_with(pattern))
+        .map(|(at, _)| at)
 }
 
 /// `part` cut at each conjunction that stands between two names.

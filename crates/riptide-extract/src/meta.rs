@@ -2477,7 +2477,8 @@ fn split_keywords(raw: &str) -> Vec<String> {
         .collect()
 }
 
-fn dedup_case_insensitive(values: &mut Vec<String>) {
+/// Remove later values equal to an earlier one without regard to case, keeping the order.
+pub(crate) fn dedup_case_insensitive(values: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     values.retain(|v| seen.insert(v.to_lowercase()));
 }
