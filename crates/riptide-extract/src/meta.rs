@@ -1899,9 +1899,9 @@ fn says_modified_before(tree: &Tree, i: usize) -> bool {
     names_another_date(&text) || names_a_deadline_or_event(&text)
 }
 
-/// Whether a label names the date of an offer, a deadline, an event or someone's last
-/// activity ("Offer valid", "Registration Deadline", "Upcoming events", "Last active"), not
-/// a publication date.
+/// Whether a label names the date of an offer, a deadline, an event, someone's last
+/// activity or a member's or group's own date ("Offer valid", "Registration Deadline",
+/// "Upcoming events", "Last active", "Joined:", "Founded:"), not a publication date.
 fn names_a_deadline_or_event(label: &str) -> bool {
     label
         .split(|c: char| !c.is_alphanumeric())
@@ -1922,6 +1922,13 @@ const DEADLINE_WORDS: &[&str] = &[
     "event",
     "events",
     "active",
+    // A member's or a group's own dates: "Joined: Mar 2019", "Founded: Dec 11, 2021",
+    // "Member since", "a community for 19 years".
+    "joined",
+    "founded",
+    "registered",
+    "since",
+    "community",
 ];
 
 /// Whether a line of text is a sentence of running text ("The prime minister has announced
@@ -3377,13 +3384,18 @@ mod tests {
     }
 
     #[test]
-    fn offers_deadlines_events_and_sentences_do_not_date_the_page() {
+    fn offers_deadlines_events_profiles_and_sentences_do_not_date_the_page() {
         let url = "https://site.example/page/offers";
         for line in [
             "<p>Offer valid Dec. 17, 2025 - Jan. 7, 2026</p>",
             "<p>Last active December 20, 2025 13:58</p>",
             "<p>ENDS SOON: book by Friday. Travel through December 31, 2025.</p>",
             "<h3>Registration Deadline</h3><time datetime='2026-05-31'>May 31</time>",
+            "<dl><dd><strong>Founded:</strong> Dec 11, 2021</dd></dl>",
+            "<p>Joined: Mar 4, 2019</p>",
+            "<p>Member since 12/03/2018</p>",
+            "<span>a community for <time datetime='2006-10-18T13:54:26+00:00'>19 years\
+             </time></span>",
             "<p>The prime minister has announced that a general election will take \
              place on 4th July 2024.</p>",
         ] {
