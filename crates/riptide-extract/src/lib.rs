@@ -29,6 +29,7 @@ mod dom;
 mod engine;
 mod lang;
 mod meta;
+mod mojibake;
 mod stages;
 #[cfg_attr(not(feature = "trafilatura"), path = "trafilatura_off.rs")]
 mod trafilatura;
@@ -338,6 +339,10 @@ pub fn extract_with_engine_stats(
 
     check_nesting(html)?;
 
+    // UTF-8 read as Windows-1252 before it reached us ("donâ€™t") is put back first, so
+    // that every field reads as the page meant.
+    let repaired = mojibake::repair(html);
+    let html: &str = &repaired;
     let document = Document::from(html);
     let marks = matchers.as_ref().map(|m| dom::matched_ids(&document, m));
     let (tree, marked) = engine::tree::Tree::build_marked(&document, marks.as_ref());

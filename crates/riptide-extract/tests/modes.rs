@@ -83,3 +83,26 @@ fn custom_mode_writes_the_matched_elements_once_in_document_order() {
         "Before.\n\n### Part\n\nInside [link](https://cafe.example/x).\n\nAfter."
     );
 }
+
+#[test]
+fn utf8_read_twice_comes_out_as_the_page_meant_in_every_mode() {
+    // The page's text went through a Windows-1252 decoding on its way ("crÃ¨me" for "crème").
+    let broken = GLUED
+        .replace('é', "Ã©")
+        .replace('è', "Ã¨")
+        .replace('û', "Ã»");
+    let right = extract(GLUED, URL, &Mode::Article).expect("extracts");
+    for mode in [Mode::Article, Mode::Full, custom(&["h1", "p"])] {
+        let doc = extract(&broken, URL, &mode).expect("extracts");
+        assert_eq!(doc.title.as_deref(), Some("Café crème brûlée"), "{mode:?}");
+        assert!(
+            doc.text.contains("Une crème onctueuse"),
+            "{mode:?}: {}",
+            doc.text
+        );
+        assert!(!doc.markdown.contains('Ã'), "{mode:?}: {}", doc.markdown);
+    }
+    let repaired = extract(&broken, URL, &Mode::Article).expect("extracts");
+    assert_eq!(repaired.text, right.text);
+    assert_eq!(repaired.markdown, right.markdown);
+}
