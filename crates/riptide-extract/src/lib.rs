@@ -27,6 +27,7 @@ mod dates;
 mod depth;
 mod dom;
 mod engine;
+mod entities;
 mod lang;
 mod meta;
 mod mojibake;

@@ -82,7 +82,8 @@ impl MetaTags {
     fn read(tree: &Tree) -> Self {
         let mut tags = Vec::new();
         for meta in &tree.facts.metas {
-            let content = collapse(tree.str(meta.content));
+            // A content escaped twice ("Bear&amp;#39;s") still holds references.
+            let content = collapse(&crate::entities::decode(tree.str(meta.content)));
             if content.is_empty() {
                 continue;
             }
@@ -191,14 +192,20 @@ impl Metadata {
             .facts
             .h1s
             .iter()
-            .map(|&i| site.strip(heading_text(&heading_title(tree, i))))
+            // A heading or a `<title>` escaped twice ("SQL &amp;#x26; AI") still holds
+            // references.
+            .map(|&i| {
+                site.strip(&crate::entities::decode(heading_text(&heading_title(
+                    tree, i,
+                ))))
+            })
             .filter(|t| !t.is_empty())
             .take(3)
             .collect();
         let raw_title = tree
             .facts
             .title
-            .map(|i| site.strip(&text_of(tree, i)))
+            .map(|i| site.strip(&crate::entities::decode(&text_of(tree, i))))
             .filter(|t| !t.is_empty());
         let title = decide_title(
             ld.headline().map(|t| site.strip(&t)),
@@ -2135,7 +2142,7 @@ const MAX_TIME_DAYS: usize = 3;
 
 /// The `<h1>` the page's title heads: the first whose text is the title, else the first.
 fn title_heading(tree: &Tree, title: Option<&str>) -> Option<usize> {
-    let key = |s: &str| collapse(s).to_lowercase();
+    let key = |s: &str| collapse(&crate::entities::decode(s)).to_lowercase();
     let title = title.map(key);
     let h1s = &tree.facts.h1s;
     h1s.iter()
@@ -2654,27 +2661,12 @@ fn type_names(o: &Value) -> Vec<String> {
 fn as_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => {
-            let s = collapse(&decode_entities(s));
+            let s = collapse(&crate::entities::decode(s));
             (!s.is_empty()).then_some(s)
         }
         Value::Array(items) => items.first().and_then(as_text),
         _ => None,
     }
-}
-
-/// JSON-LD strings sometimes carry HTML entities; decode the common ones.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#039;", "'")
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&nbsp;", " ")
 }
 
 #[cfg(test)]
@@ -2852,6 +2844,24 @@ mod tests {
     fn read(html: &str, url: &str) -> Metadata {
         let url = Url::parse(url).expect("a valid URL");
         Metadata::from_tree(&Tree::build(&dom_query::Document::from(html)), &url)
+    }
+
+    #[test]
+    fn references_escaped_twice_are_decoded_in_meta_tags_json_ld_and_headings() {
+        let page = "<html><head><title>Data Tools: Python, SQL &amp;#x26; AI</title>\
+            <meta name=description content='Bear&amp;#39;s pricing &amp;amp; costs&amp;nbsp;'>\
+            <script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"author\": \
+            {\"@type\": \"Person\", \"name\": \"Ann O&rsquo;Neil\"}}</script></head>\
+            <body><h1>Data Tools: Python, SQL &amp;#x26; AI</h1><p>Text.</p></body></html>";
+        let meta = read(page, "https://a.example/data-tools");
+        assert_eq!(meta.title.as_deref(), Some("Data Tools: Python, SQL & AI"));
+        assert_eq!(meta.description.as_deref(), Some("Bear's pricing & costs"));
+        assert_eq!(meta.byline.as_deref(), Some("Ann O’Neil"));
+        // What is not a whole reference stays.
+        let page = "<head><meta name=description content='AT&amp;T &amp;copy and &amp;#xg;'>\
+                    </head><p>Text.</p>";
+        let meta = read(page, "https://a.example/att");
+        assert_eq!(meta.description.as_deref(), Some("AT&T &copy and &#xg;"));
     }
 
     #[test]
