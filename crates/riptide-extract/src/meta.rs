@@ -572,16 +572,26 @@ impl SiteKeys {
     }
 
     /// `title` without the site names that end it ("Catering Tips | Cookshack",
-    /// "Ten Projects | RenoFi | RenoFi"); what stays is never empty.
+    /// "Ten Projects | RenoFi | RenoFi"), a site name and what follows it, and the site's
+    /// address before it ("Example.com - …"); what stays is never empty.
     fn strip(&self, title: &str) -> String {
         let mut title = collapse(title);
         'outer: loop {
             for sep in TITLE_SEPARATORS {
-                if let Some((head, tail)) = title.rsplit_once(sep)
-                    && !head.trim().is_empty()
-                    && self.is_site(tail)
-                {
-                    title = head.trim().to_string();
+                let parts: Vec<&str> = title.split(sep).map(str::trim).collect();
+                if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
+                    continue;
+                }
+                // The site's name and what follows it (the site's sections and slogans:
+                // "Online Care | Cerebral | Online Therapy | Virtual Counseling").
+                if let Some(at) = (1..parts.len()).find(|&k| self.is_site(parts[k])) {
+                    title = parts[..at].join(sep);
+                    continue 'outer;
+                }
+                // The site's address before the title ("Example.com - The Five Best …"); a
+                // name alone there may be the title's own first words.
+                if parts[0].contains('.') && self.is_site(parts[0]) {
+                    title = parts[1..].join(sep);
                     continue 'outer;
                 }
             }
@@ -3545,6 +3555,31 @@ mod tests {
             "https://promotions.newegg.com/zotac/index.html",
         );
         assert_eq!(meta.title.as_deref(), Some("GAME CHANGER"));
+    }
+
+    #[test]
+    fn the_site_s_name_and_what_follows_it_or_its_address_before_leave_the_title() {
+        for (title, url, meant) in [
+            (
+                "<title>Care That Caters to You | Cerebral | Online Therapy | Counseling</title>",
+                "https://cerebral.com/",
+                "Care That Caters to You",
+            ),
+            (
+                "<title>Example.com - The Five Best Headphones (According to Me)</title>",
+                "https://www.example.com/features/686-the-five-best",
+                "The Five Best Headphones (According to Me)",
+            ),
+            // A name that is not an address may be the title's own first words.
+            (
+                "<h1>Cerebral - a study of the brain</h1>",
+                "https://cerebral.com/study",
+                "Cerebral - a study of the brain",
+            ),
+        ] {
+            let meta = read(&format!("{title}<p>Text.</p>"), url);
+            assert_eq!(meta.title.as_deref(), Some(meant), "{title}");
+        }
     }
 
     #[test]
