@@ -214,7 +214,12 @@ impl Metadata {
             raw_title,
             &h1s,
             site_name.as_deref(),
-        );
+        )
+        // "Home" once the site's name has left names no page: the site's name does.
+        .map(|t| match &site_name {
+            Some(site) if HOME_TITLES.contains(&t.to_lowercase().as_str()) => site.clone(),
+            _ => t,
+        });
 
         let header = HeaderLines::read(tree, title.as_deref());
         let section = is_section_page(page_url, tree);
@@ -599,6 +604,9 @@ impl SiteKeys {
         }
     }
 }
+
+/// Titles that say only that the page is a site's home page (lower case).
+const HOME_TITLES: &[&str] = &["home", "homepage", "home page", "welcome", "start page"];
 
 /// `s` lower-cased, with everything but letters and digits removed.
 fn squash(s: &str) -> String {
@@ -3580,6 +3588,20 @@ mod tests {
             let meta = read(&format!("{title}<p>Text.</p>"), url);
             assert_eq!(meta.title.as_deref(), Some(meant), "{title}");
         }
+    }
+
+    #[test]
+    fn a_home_page_title_is_the_site_s_name() {
+        for title in ["Home - The Barn", "The Barn | Homepage", "Welcome"] {
+            let page = format!(
+                "<title>{title}</title><meta property=og:site_name content='The Barn'><p>x</p>"
+            );
+            let meta = read(&page, "https://barn.example/");
+            assert_eq!(meta.title.as_deref(), Some("The Barn"), "{title}");
+        }
+        // Without a site name the page's word stays.
+        let meta = read("<title>Home</title><p>x</p>", "https://barn.example/");
+        assert_eq!(meta.title.as_deref(), Some("Home"));
     }
 
     #[test]
