@@ -896,70 +896,85 @@ fn labelled_byline(
     prefixes: &[&str],
     max_words: u32,
 ) -> Option<String> {
-    use crate::engine::tag::Tag;
-    let body = tree.body();
-    let end = tree.nodes[body].end as usize;
-    let mut i = body;
-    // Set after a label alone: how many more nodes may come before the names.
+    // Set after a label alone: the last node the names may start at.
     let mut pending: Option<usize> = None;
-    while i < end {
-        let node = &tree.nodes[i];
-        match node.tag {
-            Some(Tag::Invisible | Tag::Nav | Tag::Form | Tag::Control) => {
-                i = node.end as usize;
-                continue;
+    let texts = body_texts(tree, |i| {
+        tree.attrs(i).hidden || names_a_review_or_comment(tree, i)
+    });
+    for (i, text) in texts {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if pending.is_some_and(|until| i > until) {
+            pending = None;
+        }
+        let short = text.len() <= LABEL_LINE;
+        let lower = if short {
+            text.to_lowercase()
+        } else {
+            String::new()
+        };
+        let label = lower.trim_end_matches([':', ' ']);
+        if short && alone.contains(&label) && !continues_a_sentence(tree, i) {
+            pending = Some(i + LABEL_REACH);
+            continue;
+        }
+        if pending.take().is_some() {
+            // Names, not the article's first sentence or a word of the page; else the
+            // next label is tried.
+            let names = (crate::word_count(text) <= max_words)
+                .then(|| clean_byline(text))
+                .flatten()
+                .filter(|n| looks_named(n));
+            if names.is_some() {
+                return names;
             }
-            Some(_) if tree.attrs(i).hidden || names_a_review_or_comment(tree, i) => {
-                i = node.end as usize;
-                continue;
+        }
+        if let Some(l) = prefixes
+            .iter()
+            .find(|l| short && lower.starts_with(*l) && lower[l.len()..].starts_with([' ', ':']))
+        {
+            // Prefixes are ASCII: their length is a boundary of `text` too.
+            let names = text.get(l.len()..).unwrap_or("");
+            let names =
+                clean_byline(names.trim_start_matches([' ', ':'])).filter(|n| looks_named(n));
+            if names.is_some() {
+                return names;
             }
-            Some(_) => {}
-            None => {
-                let text = tree.str(node.text).trim();
-                if !text.is_empty() {
-                    let short = text.len() <= LABEL_LINE;
-                    let lower = if short {
-                        text.to_lowercase()
-                    } else {
-                        String::new()
-                    };
-                    let label = lower.trim_end_matches([':', ' ']);
-                    if short && alone.contains(&label) && !continues_a_sentence(tree, i) {
-                        pending = Some(i + LABEL_REACH);
-                        i += 1;
-                        continue;
-                    }
-                    if pending.take().is_some() {
-                        // Names, not the article's first sentence or a word of the page;
-                        // else the next label is tried.
-                        let names = (crate::word_count(text) <= max_words)
-                            .then(|| clean_byline(text))
-                            .flatten()
-                            .filter(|n| looks_named(n));
-                        if names.is_some() {
-                            return names;
-                        }
-                    }
-                    if let Some(l) = prefixes.iter().find(|l| {
-                        short && lower.starts_with(*l) && lower[l.len()..].starts_with([' ', ':'])
-                    }) {
-                        // Prefixes are ASCII: their length is a boundary of `text` too.
-                        let names = text.get(l.len()..).unwrap_or("");
-                        let names = clean_byline(names.trim_start_matches([' ', ':']))
-                            .filter(|n| looks_named(n));
-                        if names.is_some() {
-                            return names;
-                        }
-                    }
+        }
+    }
+    None
+}
+
+/// The text nodes of the page's body in reading order, each with its arena index. Script,
+/// style and other invisible subtrees, navigation, forms and controls are skipped, and so is
+/// every subtree whose element `skip_also` names.
+fn body_texts<'t>(
+    tree: &'t Tree,
+    mut skip_also: impl FnMut(usize) -> bool + 't,
+) -> impl Iterator<Item = (usize, &'t str)> + 't {
+    use crate::engine::tag::Tag;
+    let end = tree.nodes[tree.body()].end as usize;
+    let mut i = tree.body();
+    std::iter::from_fn(move || {
+        while i < end {
+            let at = i;
+            let node = &tree.nodes[at];
+            match node.tag {
+                Some(Tag::Invisible | Tag::Nav | Tag::Form | Tag::Control) => {
+                    i = node.end as usize;
+                }
+                Some(_) if skip_also(at) => i = node.end as usize,
+                Some(_) => i += 1,
+                None => {
+                    i += 1;
+                    return Some((at, tree.str(node.text)));
                 }
             }
         }
-        if pending.is_some_and(|until| i >= until) {
-            pending = None;
-        }
-        i += 1;
-    }
-    None
+        None
+    })
 }
 
 /// Whether text node `i` continues a sentence its block started before it ("… a short
@@ -1775,47 +1790,33 @@ fn day_and_month_swapped(a: &str, b: &str) -> bool {
 /// on April 13, 2023", "Published: 15 November 2018", or the label alone with the date in
 /// the next text.
 fn labelled_date(tree: &Tree) -> Option<String> {
-    use crate::engine::tag::Tag;
-    let body = tree.body();
-    let end = tree.nodes[body].end as usize;
-    let mut i = body;
     // After a label alone: the last node the date may start at.
     let mut pending: Option<usize> = None;
-    while i < end {
-        let node = &tree.nodes[i];
-        match node.tag {
-            Some(Tag::Invisible | Tag::Nav | Tag::Form | Tag::Control) => {
-                i = node.end as usize;
-                continue;
-            }
-            Some(_) => {}
-            None => {
-                let text = tree.str(node.text).trim();
-                if !text.is_empty() && text.len() <= LABEL_LINE {
-                    let lower = text.to_lowercase();
-                    let label = lower.trim_end_matches([':', ' ']);
-                    if pending.take().is_some()
-                        && let Some(date) = crate::dates::first_date(text)
-                    {
-                        return Some(date);
-                    }
-                    if DATE_LABELS.contains(&label) {
-                        pending = Some(i + LABEL_REACH);
-                    } else if let Some(l) = DATE_LABELS
-                        .iter()
-                        .find(|l| lower.starts_with(*l) && lower[l.len()..].starts_with([' ', ':']))
-                        && let Some((at, date)) = crate::dates::first_date_at(&lower[l.len()..])
-                        && lower[l.len()..l.len() + at].trim_matches([' ', ':']).len() <= 3
-                    {
-                        return Some(date);
-                    }
-                }
-            }
+    for (i, text) in body_texts(tree, |_| false) {
+        let text = text.trim();
+        if text.is_empty() || text.len() > LABEL_LINE {
+            continue;
         }
-        if pending.is_some_and(|until| i >= until) {
+        if pending.is_some_and(|until| i > until) {
             pending = None;
         }
-        i += 1;
+        let lower = text.to_lowercase();
+        let label = lower.trim_end_matches([':', ' ']);
+        if pending.take().is_some()
+            && let Some(date) = crate::dates::first_date(text)
+        {
+            return Some(date);
+        }
+        if DATE_LABELS.contains(&label) {
+            pending = Some(i + LABEL_REACH);
+        } else if let Some(l) = DATE_LABELS
+            .iter()
+            .find(|l| lower.starts_with(*l) && lower[l.len()..].starts_with([' ', ':']))
+            && let Some((at, date)) = crate::dates::first_date_at(&lower[l.len()..])
+            && lower[l.len()..l.len() + at].trim_matches([' ', ':']).len() <= 3
+        {
+            return Some(date);
+        }
     }
     None
 }
@@ -2026,32 +2027,18 @@ const ONE_STORY: &[&str] = &["article", "story", "post", "entry"];
 /// each story of a section front), counting up to [`SECTION_STORIES`]. Navigation, forms and
 /// hidden subtrees are skipped; footers are read (a story card writes its date in one).
 fn written_days(tree: &Tree) -> usize {
-    use crate::engine::tag::Tag;
-    let end = tree.nodes[tree.body()].end as usize;
     let mut days: Vec<String> = Vec::new();
-    let mut i = tree.body();
-    while i < end && days.len() < SECTION_STORIES {
-        let node = &tree.nodes[i];
-        match node.tag {
-            Some(tag) => {
-                if matches!(tag, Tag::Invisible | Tag::Nav | Tag::Form | Tag::Control)
-                    || tree.attrs(i).hidden
-                {
-                    i = node.end as usize;
-                    continue;
-                }
-            }
-            None => {
-                let text = tree.str(node.text).trim();
-                if text.len() <= MARKED_DATE_TEXT
-                    && let Some(day) = crate::dates::first_date(text)
-                    && !days.contains(&day)
-                {
-                    days.push(day);
-                }
+    for (_, text) in body_texts(tree, |i| tree.attrs(i).hidden) {
+        let text = text.trim();
+        if text.len() <= MARKED_DATE_TEXT
+            && let Some(day) = crate::dates::first_date(text)
+            && !days.contains(&day)
+        {
+            days.push(day);
+            if days.len() >= SECTION_STORIES {
+                break;
             }
         }
-        i += 1;
     }
     days.len()
 }
