@@ -1599,10 +1599,11 @@ fn reads_like_a_sentence(s: &str) -> bool {
         })
 }
 
-/// Words of a sentence or a menu that never stand in a list of names (lower case).
+/// Words of a sentence or a menu that never stand in a list of names or on a date line
+/// (lower case; [`reads_like_a_sentence`] and [`reads_as_prose`]).
 const SENTENCE_WORDS: &[&str] = &[
-    "you", "your", "we", "our", "agree", "consent", "billed", "submenu", "is", "are", "was",
-    "will", "can",
+    "is", "are", "was", "were", "will", "has", "have", "had", "you", "your", "we", "our", "can",
+    "if", "that", "agree", "consent", "billed", "submenu",
 ];
 
 /// Whether an author value is a template's unfilled key ("page.head.extra.author").
@@ -1966,18 +1967,12 @@ fn reads_as_prose(line: &str) -> bool {
             let w = w
                 .trim_matches(|c: char| !c.is_alphanumeric())
                 .to_lowercase();
-            PROSE_ONLY_WORDS.contains(&w.as_str())
+            SENTENCE_WORDS.contains(&w.as_str())
         })
 }
 
 /// How many words a line has at least to be read as a sentence (see [`reads_as_prose`]).
 const PROSE_WORDS: u32 = 8;
-
-/// Words of sentences that date lines and bylines never hold (lower case).
-const PROSE_ONLY_WORDS: &[&str] = &[
-    "is", "are", "was", "were", "will", "has", "have", "had", "you", "your", "we", "our", "can",
-    "if", "that",
-];
 
 /// Whether a label names an edit or a release date rather than a publication date.
 fn names_another_date(label: &str) -> bool {
