@@ -86,7 +86,7 @@ const CONJUNCTIONS: &[&str] = &[" and ", " & ", " und ", " et ", " y "];
 
 /// `part` without the conjunction that starts the last name of a list ("and Cy Dee" in "Ann
 /// Lee, Bo Chan, and Cy Dee").
-fn strip_conjunction(part: &str) -> Option<&str> {
+pub(crate) fn strip_conjunction(part: &str) -> Option<&str> {
     CONJUNCTIONS
         .iter()
         .find_map(|c| part.strip_prefix(c.trim_start()))

@@ -1454,10 +1454,8 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
 /// "Ph.D." are not descriptions.
 fn describes_a_person(part: &str) -> bool {
     let part = part.trim();
-    let part = part
-        .strip_prefix("and ")
-        .or_else(|| part.strip_prefix("& "))
-        .unwrap_or(part);
+    // "and Cy Dee", "und Cy Dee": the last name of a list.
+    let part = crate::authors::strip_conjunction(part).unwrap_or(part);
     // "Bo Chan and Cy Dee" names two people: each is judged alone.
     let names = crate::authors::split_on_conjunctions(part);
     if names.len() > 1 {
@@ -2776,6 +2774,15 @@ mod tests {
             (
                 "Ann Lee, MD, Bo Chan and Cy Dee",
                 Some("Ann Lee, MD, Bo Chan and Cy Dee"),
+            ),
+            // The last name of a list after its conjunction, in any of the byline languages.
+            (
+                "Anna Schmidt, Lena Vogt, und Jan Weber",
+                Some("Anna Schmidt, Lena Vogt, und Jan Weber"),
+            ),
+            (
+                "Ana Ruiz, Luis Gil, y Marta Sanz",
+                Some("Ana Ruiz, Luis Gil, y Marta Sanz"),
             ),
             ("By following the tips below, you can stay safe", None),
         ] {
