@@ -15,34 +15,43 @@ use std::borrow::Cow;
 /// `text` with its mojibake runs repaired, if it holds [`MIN_RUNS`] telltale ones or more
 /// (see [`telltale`]); borrowed otherwise.
 pub(crate) fn repair(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
-    // Every lead character (U+00C2–U+00F4) is encoded as 0xC3 and a second byte.
-    let mut runs: Vec<(usize, usize, char)> = Vec::new();
-    let mut telltales = 0;
-    let mut at = 0;
-    while let Some(rel) = bytes[at..].iter().position(|&b| b == 0xC3) {
-        let start = at + rel;
-        match run_at(&text[start..]) {
-            Some((len, c)) => {
-                telltales += usize::from(telltale(&text[start..start + len]));
-                runs.push((start, len, c));
-                at = start + len;
-            }
-            None => at = start + 1,
-        }
-    }
-    if telltales < MIN_RUNS {
+    // First the telltales are counted, up to the few needed; the runs are found again when
+    // the text is written (no list of runs as long as the page is kept).
+    if runs(text)
+        .filter(|&(start, len, _)| telltale(&text[start..start + len]))
+        .nth(MIN_RUNS - 1)
+        .is_none()
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for (start, len, c) in runs {
+    for (start, len, c) in runs(text) {
         out.push_str(&text[copied..start]);
         out.push(c);
         copied = start + len;
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// The mojibake runs of `text` in order: where each starts, its length in bytes and the
+/// character it was.
+fn runs(text: &str) -> impl Iterator<Item = (usize, usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        // Every lead character (U+00C2–U+00F4) is encoded as 0xC3 and a second byte.
+        while let Some(rel) = bytes[at..].iter().position(|&b| b == 0xC3) {
+            let start = at + rel;
+            if let Some((len, c)) = run_at(&text[start..]) {
+                at = start + len;
+                return Some((start, len, c));
+            }
+            at = start + 1;
+        }
+        None
+    })
 }
 
 /// The fewest telltale runs a text must hold to be repaired. A page that went through the
