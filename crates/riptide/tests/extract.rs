@@ -40,6 +40,27 @@ async fn several_authors_come_back_one_by_one() {
 }
 
 #[tokio::test]
+async fn text_read_twice_and_references_escaped_twice_come_back_as_meant() {
+    // UTF-8 read as Windows-1252 on its way ("donâ€™t"), and a description escaped twice.
+    let html = "<html><head><title>Itâ€™s the cafÃ© â€” again</title>\
+                <meta name=description content='Bear&amp;#39;s caf&amp;eacute;'></head>\
+                <body><article><h1>Itâ€™s the cafÃ© â€” again</h1><p>The cafÃ© reopened, \
+                and its owners say they donâ€™t plan to close it again.</p></article>\
+                </body></html>";
+    let doc = extractor()
+        .extract(
+            html,
+            "https://news.example/2024/05/01/cafe",
+            ExtractionMode::Article,
+        )
+        .await
+        .unwrap();
+    assert_eq!(doc.title.as_deref(), Some("It’s the café — again"));
+    assert_eq!(doc.description.as_deref(), Some("Bear's café"));
+    assert!(doc.text.contains("don’t plan"), "{}", doc.text);
+}
+
+#[tokio::test]
 async fn nytimes_article_has_title_byline_text_and_links() {
     let expected = truth("readability-nytimes-1.expected.json");
     let doc = extractor()
