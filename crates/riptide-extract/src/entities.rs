@@ -42,11 +42,14 @@ pub(crate) fn decode(text: &str) -> Cow<'_, str> {
 /// The length in bytes of the reference at the start of `text` (which starts with `&`) and
 /// the one or two characters it stands for.
 fn reference(text: &str) -> Option<(usize, char, Option<char>)> {
-    let end = text.get(1..)?.find(';')? + 1;
-    // The longest name in the table is 32 bytes ("&CounterClockwiseContourIntegral;").
-    if end > MAX_REFERENCE {
-        return None;
-    }
+    // The longest name in the table is 32 bytes ("&CounterClockwiseContourIntegral;"): the
+    // `;` is looked for no further than `MAX_REFERENCE` bytes.
+    let end = text
+        .bytes()
+        .take(MAX_REFERENCE + 1)
+        .skip(1)
+        .position(|b| b == b';')?
+        + 1;
     let body = &text[1..end];
     let len = end + 1;
     if let Some(number) = body.strip_prefix('#') {

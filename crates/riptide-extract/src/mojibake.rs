@@ -96,43 +96,16 @@ fn run_at(text: &str) -> Option<(usize, char)> {
 }
 
 /// The byte Windows-1252 (or, for its five undefined bytes and the C1 controls, Latin-1)
-/// writes as `c`.
+/// writes as `c`. Windows-1252's bytes 0x80–0x9F are the table HTML replaces numeric
+/// references to C1 controls with, which the parser carries.
 fn single_byte(c: char) -> Option<u8> {
-    let code = u32::from(c);
-    if code <= 0xFF {
-        return u8::try_from(code).ok();
+    if let Ok(byte) = u8::try_from(u32::from(c)) {
+        return Some(byte);
     }
-    let byte = match c {
-        '€' => 0x80,
-        '‚' => 0x82,
-        'ƒ' => 0x83,
-        '„' => 0x84,
-        '…' => 0x85,
-        '†' => 0x86,
-        '‡' => 0x87,
-        'ˆ' => 0x88,
-        '‰' => 0x89,
-        'Š' => 0x8A,
-        '‹' => 0x8B,
-        'Œ' => 0x8C,
-        'Ž' => 0x8E,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '˜' => 0x98,
-        '™' => 0x99,
-        'š' => 0x9A,
-        '›' => 0x9B,
-        'œ' => 0x9C,
-        'ž' => 0x9E,
-        'Ÿ' => 0x9F,
-        _ => return None,
-    };
-    Some(byte)
+    let at = markup5ever::data::C1_REPLACEMENTS
+        .iter()
+        .position(|&r| r == Some(c))?;
+    u8::try_from(0x80 + at).ok()
 }
 
 /// Whether a character of a two-byte sequence is one that text is written in: Latin-1's
