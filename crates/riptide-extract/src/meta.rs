@@ -192,12 +192,13 @@ impl Metadata {
             .facts
             .h1s
             .iter()
+            .filter(|&&i| !is_banner(tree, i as usize, page_url))
             // A heading or a `<title>` escaped twice ("SQL &amp;#x26; AI") still holds
             // references.
             .map(|&i| {
-                site.strip(&crate::entities::decode(heading_text(&heading_title(
-                    tree, i,
-                ))))
+                site.strip(without_leading_separator(&crate::entities::decode(
+                    heading_text(&heading_title(tree, i)),
+                )))
             })
             .filter(|t| !t.is_empty())
             .take(3)
@@ -206,7 +207,9 @@ impl Metadata {
             .facts
             .title
             .map(|i| site.strip(&crate::entities::decode(&text_of(tree, i))))
-            .filter(|t| !t.is_empty());
+            // "| Nuts & Volts Magazine": the template's title was empty, the site's name
+            // is all that is left.
+            .filter(|t| !t.is_empty() && without_leading_separator(t).len() == t.len());
         let title = decide_title(
             ld.headline().map(|t| site.strip(&t)),
             tags.first(&["og:title", "twitter:title", "dc.title", "parsely-title"])
@@ -214,6 +217,7 @@ impl Metadata {
             raw_title,
             &h1s,
             site_name.as_deref(),
+            &slug_words(page_url),
         )
         // "Home" once the site's name has left names no page: the site's name does.
         .map(|t| match &site_name {
@@ -352,6 +356,7 @@ fn decide_title(
     raw_title: Option<String>,
     h1s: &[String],
     site_name: Option<&str>,
+    slug: &[String],
 ) -> Option<String> {
     let known = KnownTitles {
         stated: headline.iter().chain(og_title.iter()).cloned().collect(),
@@ -360,9 +365,20 @@ fn decide_title(
     let cleaned_title = raw_title
         .as_deref()
         .map(|t| clean_title(t, site_name, &known));
-    let og_clean = og_title
-        .as_deref()
-        .map(|t| clean_title(t, site_name, &known));
+    let og_clean = og_title.as_deref().map(|t| {
+        // A `<title>` that goes on past the Open Graph title shows where its own words
+        // end ("New to Astronomy – Best First Telescope Recommendations? - Site Feedback"):
+        // a separator inside it is the title's.
+        let extended = raw_title.as_deref().is_some_and(|raw| {
+            raw.strip_prefix(t)
+                .is_some_and(|rest| TITLE_SEPARATORS.iter().any(|sep| rest.starts_with(sep)))
+        });
+        if extended {
+            collapse(t)
+        } else {
+            clean_title(t, site_name, &known)
+        }
+    });
     let candidates: Vec<String> = [headline, og_clean, cleaned_title, h1s.first().cloned()]
         .into_iter()
         .flatten()
@@ -386,10 +402,14 @@ fn decide_title(
     }
     let best = best.map(|(_, c)| c.clone());
     // The heading the page shows is its title as a reader sees it, provided it is about
-    // the same thing as the stated title (not a site banner or a section name).
+    // the same thing as the stated title (not a site banner or a section name), or the
+    // page's address names it and not the stated title (a site that states one title,
+    // "Reddit - The heart of the internet", on all its pages).
     let title = match (h1s.first(), best) {
         (Some(h1), Some(best))
-            if h1.len() <= MAX_HEADING_TITLE && word_overlap(h1, &best) >= HEADING_OVERLAP =>
+            if h1.len() <= MAX_HEADING_TITLE
+                && (word_overlap(h1, &best) >= HEADING_OVERLAP
+                    || (names_in_slug(h1, slug) && !names_in_slug(&best, slug))) =>
         {
             Some(h1.clone())
         }
@@ -407,6 +427,39 @@ fn decide_title(
             .cloned()
             .unwrap_or(title),
     )
+}
+
+/// The lower-cased words of the last segment of `url`'s path, without a file extension
+/// ("enameled_cast_iron_pan_and_metal", "new-rules-for-2025.html"), numbers left out.
+fn slug_words(url: &Url) -> Vec<String> {
+    let segment = url
+        .path_segments()
+        .and_then(|mut segments| segments.rfind(|s| !s.is_empty()))
+        .unwrap_or_default();
+    let segment = segment
+        .rsplit_once('.')
+        .filter(|(_, ext)| ext.len() <= 5 && ext.bytes().all(|b| b.is_ascii_alphabetic()))
+        .map_or(segment, |(stem, _)| stem);
+    segment
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The fewest words of a title the address must name for [`names_in_slug`].
+const SLUG_WORDS: usize = 3;
+
+/// Whether most words of `title` (two in three, [`SLUG_WORDS`] at least) are words of the
+/// page address's `slug`.
+fn names_in_slug(title: &str, slug: &[String]) -> bool {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let named = words.iter().filter(|w| slug.contains(w)).count();
+    named >= SLUG_WORDS && named * 3 >= words.len() * 2
 }
 
 /// Whether the letters of `s` are all capitals (two letters at least).
@@ -476,6 +529,8 @@ fn heading_words(tree: &Tree, i: u32) -> String {
     let end = tree.nodes[i].end as usize;
     // The heading's text nodes, each with whether it is a link's text.
     let mut parts: Vec<(String, bool)> = Vec::new();
+    // Where a subtitle glued to the heading's words begins, in `parts`.
+    let mut glued: Option<usize> = None;
     let mut k = i + 1;
     while k < end {
         let node = &tree.nodes[k];
@@ -495,7 +550,27 @@ fn heading_words(tree: &Tree, i: u32) -> String {
                 continue;
             }
             Some(tag) if tag.is_block() || tag == Tag::Br => parts.push((" ".into(), false)),
-            Some(_) => {}
+            Some(_) => {
+                // An inline element whose capitalised words are glued to the heading's
+                // ("Black Edition<span class=tagline>Complete meal</span>") is a subtitle
+                // the page's style shows on a line of its own.
+                let after_word = parts
+                    .iter()
+                    .rev()
+                    .flat_map(|(t, _)| t.chars().rev())
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+                if glued.is_none()
+                    && after_word
+                    && tree
+                        .text_of(k)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                {
+                    glued = Some(parts.len());
+                }
+            }
             None => {
                 // A counter is a link (to the comments), not a product's number.
                 let link = tree.tag(node.parent as usize) == Some(Tag::A);
@@ -526,8 +601,48 @@ fn heading_words(tree: &Tree, i: u32) -> String {
         }
         parts.truncate(last);
     }
+    if let Some(at) = glued.filter(|&at| at < parts.len()) {
+        let words =
+            |parts: &[(String, bool)]| parts.iter().map(|(t, _)| crate::word_count(t)).sum::<u32>();
+        if words(&parts[at..]) >= 2 && words(&parts[..at]) >= 1 {
+            parts.truncate(at);
+        }
+    }
     let text: String = parts.into_iter().map(|(t, _)| t).collect();
     collapse(&text)
+}
+
+/// Whether heading `i` is the site's banner: all its words are a link to a home page
+/// (`<h1><a href="https://archlinux.org/">Arch Linux</a></h1>` above a forum's topic).
+fn is_banner(tree: &Tree, i: usize, page_url: &Url) -> bool {
+    use crate::engine::tag::Tag;
+    let text = collapse(&tree.text_of(i));
+    let end = tree.nodes[i].end as usize;
+    (i + 1..end).any(|k| {
+        tree.tag(k) == Some(Tag::A)
+            && page_url
+                .join(tree.str(tree.attrs(k).href).trim())
+                .is_ok_and(|to| to.path() == "/" && to.query().is_none())
+            && !text.is_empty()
+            && collapse(&tree.text_of(k)) == text
+    })
+}
+
+/// The characters a title's parts are separated with ([`TITLE_SEPARATORS`] without their
+/// spaces).
+const SEPARATOR_CHARS: [char; 9] = ['|', '-', '–', '—', ':', '·', '•', '»', '/'];
+
+/// `title` without the separators (and the spaces after them) it begins with: what a
+/// template writes before an empty part ("| Site") or a design before a heading ("/
+/// CREATIVE AGENCY PORTFOLIO").
+fn without_leading_separator(title: &str) -> &str {
+    let rest =
+        title.trim_start_matches(|c: char| SEPARATOR_CHARS.contains(&c) || c.is_whitespace());
+    // A separator is followed by a space; "-5 °C" and "/r/rust" begin with their words.
+    match title[..title.len() - rest.len()].chars().last() {
+        Some(c) if c.is_whitespace() => rest,
+        _ => title,
+    }
 }
 
 /// The text of a heading without the permalink mark that documentation generators append
@@ -600,6 +715,18 @@ impl SiteKeys {
                     continue 'outer;
                 }
             }
+            // The address with no separator ("davidbau.com Vibe Coding"; "Amazon.com:
+            // Headphones" is the site's own way of writing its titles).
+            if let Some((first, rest)) = title.split_once(' ')
+                && first.contains('.')
+                && first
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+                && self.is_site(first)
+                && !rest.trim().is_empty()
+            {
+                return rest.trim().to_string();
+            }
             return title;
         }
     }
@@ -624,9 +751,19 @@ struct KnownTitles {
     headings: Vec<String>,
 }
 
+/// What phpBB writes between a forum's name and a topic's title, lower-cased.
+const PHPBB_TOPIC: &str = " view topic - ";
+
 /// Remove a site-name prefix or suffix from a `<title>`.
 fn clean_title(title: &str, site_name: Option<&str>, known: &KnownTitles) -> String {
-    let title = collapse(title);
+    let mut title = collapse(title);
+    // phpBB's "NationStates • View topic - 2025-26 Football Season".
+    if let Some(at) = title.to_ascii_lowercase().find(PHPBB_TOPIC) {
+        let topic = &title[at + PHPBB_TOPIC.len()..];
+        if !topic.trim().is_empty() {
+            title = topic.trim().to_string();
+        }
+    }
     let key = |s: &str| {
         s.to_lowercase()
             .split_whitespace()
@@ -668,6 +805,12 @@ fn clean_title(title: &str, site_name: Option<&str>, known: &KnownTitles) -> Str
             if key(parts[0]) == site || site.contains(&key(parts[0])) {
                 return parts[1..].join(sep);
             }
+        }
+        // Of three parts and more, the first is the title and the others the places it
+        // sits in ("Topic / Forum / Site", "Article - Section - Site"); a bar separates a
+        // title's own parts as well ("Doorbell Cameras | Wired, Wireless | Ring").
+        if *sep != " | " && parts.len() >= 3 && crate::word_count(parts[0]) >= 3 {
+            return parts[0].to_string();
         }
         // Otherwise the suffix after the last separator is taken to be the site, provided
         // what stays is a real title.
@@ -2495,8 +2638,17 @@ pub(crate) fn dedup_case_insensitive(values: &mut Vec<String>) {
     values.retain(|v| seen.insert(v.to_lowercase()));
 }
 
-/// Collapse runs of white space to one space and trim.
+/// Characters that a browser does not show (or shows only at a line break): the soft
+/// hyphen of `Assis&shy;tance`, zero-width spaces and joiners, the byte-order mark.
+const INVISIBLE_CHARS: [char; 4] = ['\u{ad}', '\u{200b}', '\u{2060}', '\u{feff}'];
+
+/// Collapse runs of white space to one space and trim, leaving out the characters a reader
+/// does not see ([`INVISIBLE_CHARS`]).
 pub(crate) fn collapse(s: &str) -> String {
+    if s.contains(INVISIBLE_CHARS) {
+        let seen: String = s.chars().filter(|c| !INVISIBLE_CHARS.contains(c)).collect();
+        return collapse(&seen);
+    }
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -3248,6 +3400,106 @@ mod tests {
             )
             .as_deref(),
             Some("What is Ownership?")
+        );
+    }
+
+    #[test]
+    fn titles_are_written_as_a_reader_sees_them() {
+        let title = |html: &str, url: &str| read(html, url).title;
+        let at = "https://a.example/p";
+        // A soft hyphen (and zero-width characters) are not shown.
+        assert_eq!(
+            title("<h1>Home Repair Assis&shy;tance\u{200b} Program</h1>", at).as_deref(),
+            Some("Home Repair Assistance Program")
+        );
+        // A template's empty title leaves a separator and the site's name: the heading is
+        // the title.
+        assert_eq!(
+            title(
+                "<title> | Nuts & Volts Magazine</title><h1>Electronic Gadgets</h1>",
+                at
+            )
+            .as_deref(),
+            Some("Electronic Gadgets")
+        );
+        // A separator the design writes before a heading is not part of it.
+        assert_eq!(
+            title("<h1>/ Agency Portfolio</h1>", at).as_deref(),
+            Some("Agency Portfolio")
+        );
+        assert_eq!(
+            title("<h1>-5 °C in May</h1>", at).as_deref(),
+            Some("-5 °C in May")
+        );
+        // A tagline glued to the heading's last word is left out; words that are one
+        // heading's are not.
+        assert_eq!(
+            title(
+                "<h1>Black Edition<span class=tagline>Complete protein meal</span></h1>",
+                at
+            )
+            .as_deref(),
+            Some("Black Edition")
+        );
+        assert_eq!(
+            title("<h1>The <em>New</em> Rules of Tea</h1>", at).as_deref(),
+            Some("The New Rules of Tea")
+        );
+        // The site's banner in a heading is not the title.
+        assert_eq!(
+            title(
+                "<title>What happened with the ISO / Discussion / Arch Forums</title>                 <h1><a href='https://a.example/'>Arch Linux</a></h1>",
+                at
+            )
+            .as_deref(),
+            Some("What happened with the ISO")
+        );
+        // phpBB's page kind and a site's address before the title are not the title.
+        assert_eq!(
+            title(
+                "<title>NationStates &bull; View topic - MLS is Back!</title>",
+                at
+            )
+            .as_deref(),
+            Some("MLS is Back!")
+        );
+        assert_eq!(
+            title(
+                "<title>davidbau.com Vibe Coding</title>",
+                "https://davidbau.com/archives/vibe.html"
+            )
+            .as_deref(),
+            Some("Vibe Coding")
+        );
+        // An Open Graph title that the <title> goes on from is whole, separator and all.
+        assert_eq!(
+            title(
+                "<title>New to Astronomy – Best First Telescope? - Site Feedback - \
+                 Astronomy</title>\
+                 <meta property=og:title content='New to Astronomy – Best First Telescope?'>\
+                 <meta property=og:site_name content=Astronomy>",
+                at
+            )
+            .as_deref(),
+            Some("New to Astronomy – Best First Telescope?")
+        );
+        // A site that states one title on all its pages: the heading the address names.
+        assert_eq!(
+            title(
+                "<title>Reddit - The heart of the internet</title>\
+                 <h1>Enameled Cast Iron Pan and Metal</h1>",
+                "https://www.reddit.com/r/Cooking/comments/1rl0/enameled_cast_iron_pan_and_metal/"
+            )
+            .as_deref(),
+            Some("Enameled Cast Iron Pan and Metal")
+        );
+        assert_eq!(
+            title(
+                "<title>Reddit - The heart of the internet</title><h1>Top posts</h1>",
+                "https://www.reddit.com/r/Cooking/comments/1rl0/enameled_cast_iron_pan_and_metal/"
+            )
+            .as_deref(),
+            Some("The heart of the internet")
         );
     }
 
