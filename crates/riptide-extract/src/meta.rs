@@ -3448,7 +3448,8 @@ mod tests {
         // The site's banner in a heading is not the title.
         assert_eq!(
             title(
-                "<title>What happened with the ISO / Discussion / Arch Forums</title>                 <h1><a href='https://a.example/'>Arch Linux</a></h1>",
+                "<title>What happened with the ISO / Discussion / Arch Forums</title>\
+                 <h1><a href='https://a.example/'>Arch Linux</a></h1>",
                 at
             )
             .as_deref(),
