@@ -164,7 +164,6 @@ fn tokens(text: &str) -> (Vec<Token<'_>>, Vec<usize>) {
     (out, offsets)
 }
 
-/// The month a word names, if any.
 /// The number of a month written by name in one of the supported languages ("october",
 /// "Okt", "mars"); `None` for anything else.
 pub(crate) fn month(word: &str) -> Option<u32> {

@@ -379,11 +379,16 @@ fn decide_title(
             clean_title(t, site_name, &known)
         }
     });
-    let candidates: Vec<String> = [headline, og_clean, cleaned_title, h1s.first().cloned()]
-        .into_iter()
-        .flatten()
-        .filter(|c| !c.is_empty())
-        .collect();
+    let candidates: Vec<String> = [
+        headline,
+        og_clean,
+        cleaned_title.clone(),
+        h1s.first().cloned(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|c| !c.is_empty())
+    .collect();
     let key = |s: &str| {
         s.to_lowercase()
             .split_whitespace()
@@ -411,7 +416,11 @@ fn decide_title(
                 && (word_overlap(h1, &best) >= HEADING_OVERLAP
                     || (names_in_slug(h1, slug) && !names_in_slug(&best, slug))) =>
         {
-            Some(h1.clone())
+            Some(without_heading_tail(
+                h1,
+                cleaned_title.as_deref(),
+                raw_title.as_deref(),
+            ))
         }
         (_, best) => best,
     }?;
@@ -440,11 +449,16 @@ fn slug_words(url: &Url) -> Vec<String> {
         .rsplit_once('.')
         .filter(|(_, ext)| ext.len() <= 5 && ext.bytes().all(|b| b.is_ascii_alphabetic()))
         .map_or(segment, |(stem, _)| stem);
-    segment
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit()))
-        .map(str::to_lowercase)
+    lower_words(segment)
+        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
         .collect()
+}
+
+/// The lower-cased words of `s`: its runs of letters and digits.
+fn lower_words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// The fewest words of a title the address must name for [`names_in_slug`].
@@ -453,13 +467,43 @@ const SLUG_WORDS: usize = 3;
 /// Whether most words of `title` (two in three, [`SLUG_WORDS`] at least) are words of the
 /// page address's `slug`.
 fn names_in_slug(title: &str, slug: &[String]) -> bool {
-    let words: Vec<String> = title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> = lower_words(title).collect();
     let named = words.iter().filter(|w| slug.contains(w)).count();
     named >= SLUG_WORDS && named * 3 >= words.len() * 2
+}
+
+/// `heading` without its tail when the heading goes on past the page's own title with a
+/// part the `<title>` also writes after a separator: the place the page sits in ("Tips from
+/// a first time Japan visitor - Japan Forum" under `<title>` "… - Japan Forum -
+/// Tripadvisor") or a search tagline ("Best Moving Companies in New York (2025) – Top Local
+/// & Long-Distance Movers"). `title` is the cleaned `<title>`, the page's own title. A tail
+/// of numbers and dates ("2026 / 2027", "– March 2026") qualifies the title and stays.
+fn without_heading_tail(heading: &str, title: Option<&str>, raw_title: Option<&str>) -> String {
+    let (Some(title), Some(raw)) = (title, raw_title) else {
+        return heading.to_string();
+    };
+    let has_tail = TITLE_SEPARATORS.iter().any(|sep| {
+        heading
+            .strip_prefix(title)
+            .and_then(|rest| rest.strip_prefix(sep))
+            .map(str::trim)
+            .is_some_and(|tail| {
+                names_more_than_a_date(tail)
+                    && raw.split(sep).skip(1).any(|part| part.trim() == tail)
+            })
+    });
+    if has_tail && crate::word_count(title) >= 3 {
+        title.to_string()
+    } else {
+        heading.to_string()
+    }
+}
+
+/// Whether `text` has a word of letters that is not a month's name: it says more than a
+/// number or a date ("March 2026", "2027") does.
+fn names_more_than_a_date(text: &str) -> bool {
+    lower_words(text)
+        .any(|w| w.chars().any(char::is_alphabetic) && crate::dates::month(&w).is_none())
 }
 
 /// Whether the letters of `s` are all capitals (two letters at least).
@@ -477,12 +521,7 @@ const HEADING_OVERLAP: f32 = 0.2;
 
 /// The Jaccard index of the lower-cased word sets of `a` and `b`.
 fn word_overlap(a: &str, b: &str) -> f32 {
-    let set = |s: &str| {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect::<std::collections::HashSet<_>>()
-    };
+    let set = |s: &str| lower_words(s).collect::<std::collections::HashSet<_>>();
     let (a, b) = (set(a), set(b));
     let union = a.union(&b).count();
     if union == 0 {
@@ -560,14 +599,14 @@ fn heading_words(tree: &Tree, i: u32) -> String {
                     .flat_map(|(t, _)| t.chars().rev())
                     .next()
                     .is_some_and(char::is_alphanumeric);
-                if glued.is_none()
-                    && after_word
-                    && tree
-                        .text_of(k)
-                        .chars()
+                let starts_capital = || {
+                    (k + 1..node.end as usize)
+                        .filter(|&t| tree.tag(t).is_none())
+                        .flat_map(|t| tree.str(tree.nodes[t].text).chars())
                         .next()
                         .is_some_and(char::is_uppercase)
-                {
+                };
+                if glued.is_none() && after_word && starts_capital() {
                     glued = Some(parts.len());
                 }
             }
@@ -617,27 +656,30 @@ fn heading_words(tree: &Tree, i: u32) -> String {
 fn is_banner(tree: &Tree, i: usize, page_url: &Url) -> bool {
     use crate::engine::tag::Tag;
     let text = collapse(&tree.text_of(i));
+    if text.is_empty() {
+        return false;
+    }
     let end = tree.nodes[i].end as usize;
     (i + 1..end).any(|k| {
         tree.tag(k) == Some(Tag::A)
             && page_url
                 .join(tree.str(tree.attrs(k).href).trim())
                 .is_ok_and(|to| to.path() == "/" && to.query().is_none())
-            && !text.is_empty()
             && collapse(&tree.text_of(k)) == text
     })
 }
 
-/// The characters a title's parts are separated with ([`TITLE_SEPARATORS`] without their
-/// spaces).
-const SEPARATOR_CHARS: [char; 9] = ['|', '-', '–', '—', ':', '·', '•', '»', '/'];
+/// Whether `c` is a character a title's parts are separated with: one of
+/// [`TITLE_SEPARATORS`] without its spaces.
+fn is_separator_char(c: char) -> bool {
+    TITLE_SEPARATORS.iter().any(|sep| sep.trim().contains(c))
+}
 
 /// `title` without the separators (and the spaces after them) it begins with: what a
 /// template writes before an empty part ("| Site") or a design before a heading ("/
 /// CREATIVE AGENCY PORTFOLIO").
 fn without_leading_separator(title: &str) -> &str {
-    let rest =
-        title.trim_start_matches(|c: char| SEPARATOR_CHARS.contains(&c) || c.is_whitespace());
+    let rest = title.trim_start_matches(|c: char| is_separator_char(c) || c.is_whitespace());
     // A separator is followed by a space; "-5 °C" and "/r/rust" begin with their words.
     match title[..title.len() - rest.len()].chars().last() {
         Some(c) if c.is_whitespace() => rest,
@@ -3501,6 +3543,26 @@ mod tests {
             )
             .as_deref(),
             Some("The heart of the internet")
+        );
+        // A heading that goes on with the place the <title> puts the page in, or with its
+        // tagline, is the page's title and that tail; a tail of numbers or dates stays.
+        assert_eq!(
+            title(
+                "<title>Tips from a first Japan visit - Japan Forum - Tripadvisor</title>\
+                 <h1>Tips from a first Japan visit - Japan Forum</h1>",
+                at
+            )
+            .as_deref(),
+            Some("Tips from a first Japan visit")
+        );
+        assert_eq!(
+            title(
+                "<title>Tech conferences in Americas 2026 / 2027</title>\
+                 <h1>Tech conferences in Americas 2026 / 2027</h1>",
+                at
+            )
+            .as_deref(),
+            Some("Tech conferences in Americas 2026 / 2027")
         );
     }
 
