@@ -477,7 +477,8 @@ fn names_in_slug(title: &str, slug: &[String]) -> bool {
 /// a first time Japan visitor - Japan Forum" under `<title>` "… - Japan Forum -
 /// Tripadvisor") or a search tagline ("Best Moving Companies in New York (2025) – Top Local
 /// & Long-Distance Movers"). `title` is the cleaned `<title>`, the page's own title. A tail
-/// of numbers and dates ("2026 / 2027", "– March 2026") qualifies the title and stays.
+/// of one word, or of numbers and dates ("2026 / 2027", "– March 2026"), qualifies the
+/// title and stays.
 fn without_heading_tail(heading: &str, title: Option<&str>, raw_title: Option<&str>) -> String {
     let (Some(title), Some(raw)) = (title, raw_title) else {
         return heading.to_string();
@@ -488,7 +489,8 @@ fn without_heading_tail(heading: &str, title: Option<&str>, raw_title: Option<&s
             .and_then(|rest| rest.strip_prefix(sep))
             .map(str::trim)
             .is_some_and(|tail| {
-                names_more_than_a_date(tail)
+                crate::word_count(tail) >= MIN_TAIL_WORDS
+                    && names_more_than_a_date(tail)
                     && raw.split(sep).skip(1).any(|part| part.trim() == tail)
             })
     });
@@ -498,6 +500,10 @@ fn without_heading_tail(heading: &str, title: Option<&str>, raw_title: Option<&s
         heading.to_string()
     }
 }
+
+/// The fewest words a heading's tail has for [`without_heading_tail`] to drop it: one word
+/// after a dash belongs to the title ("It's the café — again").
+const MIN_TAIL_WORDS: u32 = 2;
 
 /// Whether `text` has a word of letters that is not a month's name: it says more than a
 /// number or a date ("March 2026", "2027") does.
@@ -3557,12 +3563,20 @@ mod tests {
         );
         assert_eq!(
             title(
-                "<title>Tech conferences in Americas 2026 / 2027</title>\
-                 <h1>Tech conferences in Americas 2026 / 2027</h1>",
+                "<title>The Best Cheap Earbuds under $50 - March 2026</title>\
+                 <h1>The Best Cheap Earbuds under $50 - March 2026</h1>",
                 at
             )
             .as_deref(),
-            Some("Tech conferences in Americas 2026 / 2027")
+            Some("The Best Cheap Earbuds under $50 - March 2026")
+        );
+        assert_eq!(
+            title(
+                "<title>It's the café — again</title><h1>It's the café — again</h1>",
+                at
+            )
+            .as_deref(),
+            Some("It's the café — again")
         );
     }
 
