@@ -10,7 +10,7 @@
 //! text of `expected.html`; WCXB pages against `ground_truth.main_content`. Word F1: `\w+`
 //! tokens of the lower-cased text, multiset overlap, mean over pages. `--pages FILE` writes
 //! one line per page and engine (corpus, id, type, F1, milliseconds) for error analysis;
-//! `--show ID` prints the reference and each engine's text for one page. Without the
+//! `--show ID` prints the reference and each engine's text and markdown for one page. Without the
 //! `trafilatura` feature only the native engine runs.
 //!
 //! Metadata is scored as `cargo xtask eval` scores it (`xtask/src/eval/score.rs`): title and
@@ -79,14 +79,18 @@ fn main() -> Result<(), Box<dyn Error>> {
                 page.corpus, page.id, page.page_type, page.reference
             );
             for &engine in &engines {
-                let text = extract_with_engine(&page.html, &page.url, &Mode::Article, engine)
-                    .map(|doc| doc.text)
-                    .unwrap_or_else(|e| e.to_string());
+                let (text, markdown) =
+                    match extract_with_engine(&page.html, &page.url, &Mode::Article, engine) {
+                        Ok(doc) => (doc.text, doc.markdown),
+                        Err(e) => (e.to_string(), String::new()),
+                    };
                 println!(
-                    "== {} (F1 {:.3})\n{}\n",
+                    "== {} (F1 {:.3})\n{}\n\n== {} markdown\n{}\n",
                     engine.name(),
                     word_f1(&text, &page.reference),
-                    text
+                    text,
+                    engine.name(),
+                    markdown
                 );
             }
         }
@@ -166,29 +170,31 @@ fn run_all(engines: &[Engine], pages: &[Page]) -> Vec<Run> {
     runs
 }
 
-/// The first break of the markdown rules: an empty heading, or a line indented by four
-/// spaces outside a fenced code block (source indentation read as code).
+/// The first break of the markdown rules, read as CommonMark (pulldown-cmark, the reader
+/// `cargo xtask eval` uses): an empty heading, or an indented code block (source indentation
+/// read as code).
 fn markdown_problem(md: &str) -> Option<String> {
-    let mut fenced = false;
-    for line in md.lines() {
-        // Block quote marks come first; what follows them is the line proper.
-        let mut line = line;
-        while let Some(rest) = line.strip_prefix("> ") {
-            line = rest;
-        }
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
-        if line.starts_with("    ") {
-            return Some(format!("indented line {line:?}"));
-        }
-        let hashes = line.len() - line.trim_start_matches('#').len();
-        if (1..=6).contains(&hashes) && line[hashes..].trim().is_empty() {
-            return Some(format!("empty heading {line:?}"));
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+    let mut heading: Option<(usize, bool)> = None;
+    for (event, range) in Parser::new(md).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                let line = md[range].lines().next().unwrap_or_default().to_string();
+                return Some(format!("indented code {line:?}"));
+            }
+            Event::Start(Tag::Heading { .. }) => heading = Some((range.start, false)),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((at, false)) = heading.take() {
+                    let line = md[at..].lines().next().unwrap_or_default().to_string();
+                    return Some(format!("empty heading {line:?}"));
+                }
+            }
+            Event::Text(_) | Event::Code(_) | Event::InlineHtml(_) => {
+                if let Some((_, seen)) = heading.as_mut() {
+                    *seen = true;
+                }
+            }
+            _ => {}
         }
     }
     None

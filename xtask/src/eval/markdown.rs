@@ -38,6 +38,10 @@ pub(super) struct MarkdownCheck {
     /// the markdown starts with is left out: `text` is the body, the title a field of its
     /// own).
     pub read_back_f1: f64,
+    /// The share of the `text` field's lines that the rendered markdown gives as lines of
+    /// their own: 1 when the markdown keeps the page's line structure (a list item's
+    /// paragraphs apart, a `<br>` a line break), less when rendering joins lines.
+    pub lines_kept: f64,
 }
 
 impl MarkdownCheck {
@@ -67,10 +71,34 @@ pub(super) fn check(markdown: &str, text: &str, title: Option<&str>, html: &str)
     let source_has_code = ["<pre", "<code", "<tt", "<kbd", "<samp"]
         .iter()
         .any(|tag| lower_html.contains(tag));
-    let (mut out, rendered) = analyse(markdown, title, source_has_code);
+    let (mut out, rendered, lines) = analyse(markdown, title, source_has_code);
     let (_, _, f1) = score::word_counts(&rendered, text).prf();
     out.read_back_f1 = f1;
+    out.lines_kept = lines_kept(text, &lines);
     out
+}
+
+/// The share of the non-empty lines of `text` (white space collapsed) found among `lines`,
+/// each line of `lines` matching once; 1 when `text` has no lines.
+fn lines_kept(text: &str, lines: &[String]) -> f64 {
+    let mut available: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for line in lines {
+        *available.entry(line.as_str()).or_default() += 1;
+    }
+    let (mut total, mut kept) = (0usize, 0usize);
+    for line in text.lines().map(score::collapse).filter(|l| !l.is_empty()) {
+        total += 1;
+        if let Some(n) = available.get_mut(line.as_str()).filter(|n| **n > 0) {
+            *n -= 1;
+            kept += 1;
+        }
+    }
+    #[allow(clippy::cast_precision_loss)]
+    if total == 0 {
+        1.0
+    } else {
+        kept as f64 / total as f64
+    }
 }
 
 /// `markdown` rendered to plain text as the read-back compares it (for `eval --dump`);
@@ -79,11 +107,26 @@ pub(super) fn read_back(markdown: &str, title: Option<&str>) -> String {
     analyse(markdown, title, true).1
 }
 
-/// The rule checks of `markdown` and its rendering to plain text, one line per block.
-fn analyse(markdown: &str, title: Option<&str>, source_has_code: bool) -> (MarkdownCheck, String) {
+/// The rule checks of `markdown`, its rendering to plain text (one line per block), and the
+/// lines a renderer shows (blocks, items, table rows and hard breaks end one; white space
+/// collapsed, empty lines left out).
+fn analyse(
+    markdown: &str,
+    title: Option<&str>,
+    source_has_code: bool,
+) -> (MarkdownCheck, String, Vec<String>) {
     let mut out = MarkdownCheck::default();
     // Rendered text, one line per block.
     let mut rendered = String::new();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let end_line = |line: &mut String, lines: &mut Vec<String>| {
+        let done = score::collapse(line);
+        if !done.is_empty() {
+            lines.push(done);
+        }
+        line.clear();
+    };
     let mut heading_text: Option<String> = None;
     let mut first_block = true;
     let mut in_image = 0usize;
@@ -105,6 +148,7 @@ fn analyse(markdown: &str, title: Option<&str>, source_has_code: bool) -> (Markd
                         | TagEnd::Image
                 )
             );
+        let ends_cell = matches!(event, Event::End(TagEnd::TableCell));
         let ends_block = matches!(
             event,
             Event::End(
@@ -137,6 +181,8 @@ fn analyse(markdown: &str, title: Option<&str>, source_has_code: bool) -> (Markd
                     && title.is_some_and(|t| score::same_text(t, &heading))
                 {
                     rendered.clear();
+                    lines.clear();
+                    line.clear();
                 }
             }
             Event::Start(Tag::Link {
@@ -166,6 +212,13 @@ fn analyse(markdown: &str, title: Option<&str>, source_has_code: bool) -> (Markd
             }
             Event::Text(t) | Event::Code(t) if in_image == 0 => {
                 rendered.push_str(&t);
+                // A code block's text holds its lines.
+                let mut parts = t.split('\n');
+                line.push_str(parts.next().unwrap_or_default());
+                for part in parts {
+                    end_line(&mut line, &mut lines);
+                    line.push_str(part);
+                }
                 if let Some(h) = heading_text.as_mut() {
                     h.push_str(&t);
                 }
@@ -173,17 +226,31 @@ fn analyse(markdown: &str, title: Option<&str>, source_has_code: bool) -> (Markd
                     paragraph.push_str(&t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak => rendered.push(' '),
+            Event::SoftBreak => {
+                rendered.push(' ');
+                line.push(' ');
+            }
+            Event::HardBreak => {
+                rendered.push(' ');
+                end_line(&mut line, &mut lines);
+            }
             _ => {}
         }
         if ends_element {
             rendered.push('\n');
+            // A row's cells share its line, as the `text` field writes them.
+            if ends_cell {
+                line.push(' ');
+            } else {
+                end_line(&mut line, &mut lines);
+            }
         }
         if ends_block {
             first_block = false;
         }
     }
-    (out, rendered)
+    end_line(&mut line, &mut lines);
+    (out, rendered, lines)
 }
 
 /// The markdown checks of one engine over its pages.
@@ -209,6 +276,10 @@ pub(super) struct MarkdownSummary {
     pub read_back_min: Option<(f64, String)>,
     /// Pages whose read-back word F1 is at least 0.99.
     pub read_back_ok: usize,
+    /// Mean share of the `text` lines the rendered markdown keeps as lines.
+    pub lines_kept_mean: f64,
+    /// Pages whose rendered markdown keeps every line of `text`.
+    pub lines_all_kept: usize,
 }
 
 /// Summarise the checks of `pages` ((page name, check) pairs).
@@ -217,6 +288,7 @@ pub(super) fn summarise<'a>(
 ) -> MarkdownSummary {
     let mut s = MarkdownSummary::default();
     let mut sum = 0.0;
+    let mut lines_sum = 0.0;
     for (page, c) in pages {
         s.pages += 1;
         s.indented_code += usize::from(c.indented_code);
@@ -227,6 +299,8 @@ pub(super) fn summarise<'a>(
         s.clean += usize::from(c.clean());
         s.read_back_ok += usize::from(c.read_back_f1 >= READ_BACK_GOAL);
         sum += c.read_back_f1;
+        lines_sum += c.lines_kept;
+        s.lines_all_kept += usize::from(c.lines_kept >= 1.0);
         if s.read_back_min
             .as_ref()
             .is_none_or(|(m, _)| c.read_back_f1 < *m)
@@ -237,6 +311,7 @@ pub(super) fn summarise<'a>(
     #[allow(clippy::cast_precision_loss)]
     if s.pages > 0 {
         s.read_back_mean = sum / s.pages as f64;
+        s.lines_kept_mean = lines_sum / s.pages as f64;
     }
     s
 }
@@ -296,6 +371,33 @@ mod tests {
         assert!((shy.read_back_f1 - 1.0).abs() < 1e-9, "{shy:?}");
         let worse = check("Other words entirely.", "The tide rises.", None, "");
         assert!(worse.read_back_f1 < 0.5);
+    }
+
+    #[test]
+    fn lines_a_renderer_joins_are_counted() {
+        let text =
+            "Native apps\nBuilt for one system.\nThey reach the camera.\n12 Harbour St\nPortsmouth";
+        // Kept: a list item's paragraphs indented under its marker, a hard break.
+        let kept = check(
+            "1. Native apps\n\n   Built for one system.\n\n   They reach the camera.\n\n\
+             12 Harbour St\\\nPortsmouth",
+            text,
+            None,
+            "",
+        );
+        assert!((kept.lines_kept - 1.0).abs() < 1e-9, "{kept:?}");
+        // Joined: lazy continuation lines and a bare newline render as one line each.
+        let joined = check(
+            "1. Native apps\nBuilt for one system.\nThey reach the camera.\n\n12 Harbour St\nPortsmouth",
+            text,
+            None,
+            "",
+        );
+        assert!(joined.lines_kept.abs() < 1e-9, "{joined:?}");
+        assert!((joined.read_back_f1 - 1.0).abs() < 1e-9, "{joined:?}");
+        // A table row is one line, its cells apart by a space.
+        let table = check("| a | b |\n| --- | --- |\n| 1 | 2 |", "a b\n1 2", None, "");
+        assert!((table.lines_kept - 1.0).abs() < 1e-9, "{table:?}");
     }
 
     #[test]

@@ -993,17 +993,20 @@ fn markdown_section(s: &mut String, report: &Report) {
          scheme; *boilerplate line*: a paragraph that is only \"Advertisement\", \"Continue \
          reading the main story\" and the like. *Read-back F1*: word F1 of the markdown \
          rendered to text (image alt text left out, and the title heading the markdown starts \
-         with: `text` is the body, the title a field of its own) against the `text` field.\n"
+         with: `text` is the body, the title a field of its own) against the `text` field. \
+         *Lines kept* (not a target): the share of the `text` field's lines that the rendered \
+         markdown shows as lines of their own (a list item's paragraphs kept apart, a `<br>` \
+         a line break), mean over pages, and the pages where every line is kept.\n"
     );
     let _ = writeln!(
         s,
-        "| engine | pages | indented text | code without code | empty heading | relative links | boilerplate line | clean | read-back F1 mean | min (page) | pages ≥ {} |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| engine | pages | indented text | code without code | empty heading | relative links | boilerplate line | clean | read-back F1 mean | min (page) | pages ≥ {} | lines kept (mean) | pages keeping every line |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|",
         super::markdown::READ_BACK_GOAL
     );
     for (engine, m) in checked {
         let _ = writeln!(
             s,
-            "| {engine} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {engine} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             m.pages,
             m.indented_code,
             m.code_without_source_code,
@@ -1016,6 +1019,8 @@ fn markdown_section(s: &mut String, report: &Report) {
                 .as_ref()
                 .map_or_else(|| "–".into(), |(f, page)| format!("{} ({page})", f3(*f))),
             m.read_back_ok,
+            f3(m.lines_kept_mean),
+            m.lines_all_kept,
         );
     }
     s.push('\n');

@@ -63,6 +63,14 @@ pub(crate) struct Context<'a> {
 struct List {
     ordered: bool,
     next: u32,
+    /// The width of the marker of its current item ("- ", "10. "): how far the item's
+    /// further lines are indented to stay inside it.
+    indent: usize,
+    /// Whether the marker of its current (or last) item is written: from then on the lines
+    /// written in the list are indented under it.
+    started: bool,
+    /// Whether an item of it is open.
+    in_item: bool,
 }
 
 struct Writer<'a> {
@@ -76,7 +84,11 @@ struct Writer<'a> {
     space: bool,
     /// Markdown owed before the next content (a heading or list marker).
     marker: String,
-    quote: usize,
+    /// Open block quotes, each with how many lists were open when it began: a quote
+    /// inside a list item is written after the item's indent, one around a list before it.
+    quotes: Vec<usize>,
+    /// Open headings: a `<br>` in one is a space (a heading is one line).
+    heading: usize,
     lists: Vec<List>,
     pre: usize,
     /// The fence of the open code block: longer than any run of backticks in the code.
@@ -122,7 +134,8 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         brk: Break::None,
         space: false,
         marker: String::new(),
-        quote: 0,
+        quotes: Vec::new(),
+        heading: 0,
         lists: Vec::new(),
         pre: 0,
         fence: String::new(),
@@ -242,6 +255,7 @@ impl Writer<'_> {
         match tag {
             Tag::Heading(level) => {
                 self.block(Break::Paragraph);
+                self.heading += 1;
                 if self.lists.is_empty() {
                     self.marker = "#".repeat(usize::from(level)) + " ";
                 }
@@ -272,7 +286,7 @@ impl Writer<'_> {
             Tag::Cell(_) => self.space = true,
             Tag::Blockquote => {
                 self.block(Break::Paragraph);
-                self.quote += 1;
+                self.quotes.push(self.lists.len());
             }
             Tag::List(ordered) => {
                 self.block(if self.lists.is_empty() {
@@ -280,7 +294,13 @@ impl Writer<'_> {
                 } else {
                     Break::Line
                 });
-                self.lists.push(List { ordered, next: 1 });
+                self.lists.push(List {
+                    ordered,
+                    next: 1,
+                    indent: 0,
+                    started: false,
+                    in_item: false,
+                });
             }
             Tag::Li => {
                 self.block(Break::Line);
@@ -291,6 +311,9 @@ impl Writer<'_> {
                         "- ".to_string()
                     };
                     list.next += 1;
+                    list.indent = self.marker.len();
+                    list.started = false;
+                    list.in_item = true;
                 } else {
                     self.marker = "- ".to_string();
                 }
@@ -366,6 +389,7 @@ impl Writer<'_> {
         match tag {
             Tag::Heading(_) => {
                 self.marker.clear();
+                self.heading = self.heading.saturating_sub(1);
                 self.block(Break::Paragraph);
                 if self.title_heading == Some(i) {
                     self.title_heading = None;
@@ -375,19 +399,24 @@ impl Writer<'_> {
             }
             Tag::Blockquote => {
                 self.block(Break::Paragraph);
-                self.quote = self.quote.saturating_sub(1);
+                self.quotes.pop();
             }
             Tag::List(_) => {
                 self.lists.pop();
-                self.block(if self.lists.is_empty() {
-                    Break::Paragraph
-                } else {
-                    Break::Line
-                });
+                // What follows a nested list inside an item is a paragraph of that item.
+                self.block(Break::Paragraph);
             }
             Tag::Li => {
                 self.marker.clear();
-                self.block(Break::Line);
+                if let Some(list) = self.lists.last_mut() {
+                    list.in_item = false;
+                }
+                // The next item follows on the next line: a list of one-paragraph items
+                // stays tight.
+                if self.table.is_none() {
+                    self.brk = Break::Line;
+                }
+                self.space = false;
             }
             Tag::Pre => {
                 self.pre = self.pre.saturating_sub(1);
@@ -464,7 +493,14 @@ impl Writer<'_> {
             self.space = true;
             return;
         }
-        let brk = if brk == Break::Paragraph && !self.lists.is_empty() {
+        // In a list, a paragraph break is kept only inside an item that has begun: its
+        // paragraphs stay apart (indented under its marker); before an item's first words
+        // and between items a line break does, so that lists stay tight.
+        let inside_item = self
+            .lists
+            .last()
+            .is_none_or(|list| list.in_item && list.started);
+        let brk = if brk == Break::Paragraph && !inside_item {
             Break::Line
         } else {
             brk
@@ -474,7 +510,7 @@ impl Writer<'_> {
     }
 
     fn line_break(&mut self) {
-        if self.table.is_some() || self.pre > 0 {
+        if self.table.is_some() || self.pre > 0 || self.heading > 0 {
             self.space = true;
             if self.pre > 0 {
                 self.text.push('\n');
@@ -486,13 +522,32 @@ impl Writer<'_> {
         self.space = false;
     }
 
-    /// The markdown written at the start of every line: block quote marks and list indents.
+    /// The markdown written at the start of every line, container by container from the
+    /// outermost: a block quote's mark, and the indent that keeps a line inside a list item
+    /// (under its marker).
     fn prefix(&self) -> String {
-        let mut p = "> ".repeat(self.quote);
-        // Nested lists are indented by two spaces and flattened past the second level, so
-        // that no line starts with four spaces outside a code block.
-        if self.lists.len() > 1 {
-            p.push_str("  ");
+        self.prefix_with(None)
+    }
+
+    /// [`Writer::prefix`] with the pending list `marker` written in place of the indent of
+    /// the list it opens an item of ("> 1. " for a quote around a list, "1. > " for a quote
+    /// inside an item).
+    fn prefix_with(&self, marker: Option<&str>) -> String {
+        let mut p = String::new();
+        let mut quotes = self.quotes.iter().peekable();
+        let innermost = self.lists.len().saturating_sub(1);
+        for (k, list) in self.lists.iter().enumerate() {
+            while quotes.next_if(|&&lists_open| lists_open <= k).is_some() {
+                p.push_str("> ");
+            }
+            match marker {
+                Some(marker) if k == innermost => p.push_str(marker),
+                _ if list.started => p.extend(std::iter::repeat_n(' ', list.indent)),
+                _ => {}
+            }
+        }
+        for _ in quotes {
+            p.push_str("> ");
         }
         p
     }
@@ -554,13 +609,30 @@ impl Writer<'_> {
             }
             brk => {
                 if !self.md.is_empty() {
+                    // A line break inside a paragraph ("<br>", a definition after its term)
+                    // is a hard break: a bare newline would join the lines when rendered.
+                    let hard = brk == Break::Line
+                        && self.marker.is_empty()
+                        && !self.md.ends_with(['\n', '\\']);
+                    if hard {
+                        self.md.push('\\');
+                    }
                     self.md
                         .push_str(if brk == Break::Line { "\n" } else { "\n\n" });
                 }
-                let prefix = self.prefix();
-                self.md.push_str(&prefix);
                 let marker = std::mem::take(&mut self.marker);
-                self.md.push_str(&marker);
+                let list_marker = !marker.is_empty() && !marker.starts_with('#');
+                if list_marker && !self.lists.is_empty() {
+                    let prefix = self.prefix_with(Some(&marker));
+                    self.md.push_str(&prefix);
+                    if let Some(list) = self.lists.last_mut() {
+                        list.started = true;
+                    }
+                } else {
+                    let prefix = self.prefix();
+                    self.md.push_str(&prefix);
+                    self.md.push_str(&marker);
+                }
             }
         }
         self.brk = Break::None;
@@ -630,6 +702,8 @@ impl Writer<'_> {
     fn word(&mut self, word: &str) {
         let brk = self.brk;
         let line_start = brk != Break::None || self.md.is_empty() || self.md.ends_with('\n');
+        // A heading's words are inline text whatever they begin with ("### 1. Multimeter").
+        let after_heading_marker = self.marker.starts_with('#');
         self.flush_text();
         if self.title_heading.is_none() {
             self.text.push_str(word);
@@ -655,6 +729,8 @@ impl Writer<'_> {
             && self.table.is_none()
             && word.starts_with(['.', ')'])
             && self.md.rsplit('\n').next().is_some_and(|line| {
+                // The line's own text, after the quote marks and the list indent.
+                let line = line.trim_start_matches(['>', ' ']);
                 !line.is_empty() && line.len() <= 9 && line.bytes().all(|b| b.is_ascii_digit())
             });
         if glued_number {
@@ -662,7 +738,7 @@ impl Writer<'_> {
         }
         match self.table.as_mut() {
             Some(table) => table.push(&word.replace('|', "\\|")),
-            None if line_start && self.marker.is_empty() && self.lists.is_empty() => {
+            None if line_start && !after_heading_marker => {
                 self.md.push_str(&escape_line_start(word));
             }
             None => self.md.push_str(word),

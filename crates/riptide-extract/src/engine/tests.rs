@@ -90,31 +90,111 @@ fn empty_headings_are_not_written() {
     assert!(!out.markdown.contains('#'), "{}", out.markdown);
 }
 
+/// The CommonMark events of `md` (pulldown-cmark, the reader `cargo xtask eval` uses).
+fn parse(md: &str) -> Vec<pulldown_cmark::Event<'_>> {
+    pulldown_cmark::Parser::new(md).collect()
+}
+
 #[test]
 fn source_indentation_never_becomes_code() {
+    use pulldown_cmark::{CodeBlockKind, Event, Tag};
     let html = page(&format!(
         "\n        <p>\n            {PARAGRAPH}\n        </p>\n        <ul>\n          <li>\n              one\n          </li>\n          <li>two<ul><li>deep<ul><li>deeper</li></ul></li></ul></li>\n        </ul>\n        <pre>  kept\n      indented</pre>"
     ));
     let out = run(&html);
-    let mut fenced = false;
-    for line in out.markdown.lines() {
-        if line.starts_with("```") {
-            fenced = !fenced;
-            continue;
+    let events = parse(&out.markdown);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)))),
+        "indented code in\n{}",
+        out.markdown
+    );
+    // The lists nest as the page nests them: "deeper" is three lists deep.
+    let mut depth = 0;
+    let mut deeper_at = None;
+    for e in &events {
+        match e {
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(pulldown_cmark::TagEnd::List(_)) => depth -= 1,
+            Event::Text(t) if t.as_ref() == "deeper" => deeper_at = Some(depth),
+            _ => {}
         }
-        assert!(
-            fenced || !line.starts_with("    "),
-            "indented line {line:?} in\n{}",
-            out.markdown
-        );
     }
+    assert_eq!(deeper_at, Some(3), "{}", out.markdown);
     assert!(
         out.markdown.contains("```\n  kept\n      indented\n```"),
         "{}",
         out.markdown
     );
+}
+
+#[test]
+fn list_items_keep_their_paragraphs() {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let out = run(&page(&format!(
+        "<p>{PARAGRAPH}</p><ol><li><h3>Native apps</h3><p>Built for one system.</p>\
+         <p>They reach the camera.</p></li><ul><strong>Examples</strong> - Spotify</ul>\
+         <li><p>Web apps</p></li><li><p>Hybrid apps</p></li></ol>"
+    )));
     assert!(
-        out.markdown.contains("- one\n- two\n  - deep\n  - deeper"),
+        out.markdown.contains(
+            "1. Native apps\n\n   Built for one system.\n\n   They reach the camera.\\\n   \
+             Examples - Spotify\n2. Web apps\n3. Hybrid apps"
+        ),
+        "{}",
+        out.markdown
+    );
+    // Read back, the first item holds its three paragraphs apart, and the list its three
+    // items.
+    let events = parse(&out.markdown);
+    let mut items = 0;
+    let mut first_item_paragraphs = 0;
+    for e in &events {
+        match e {
+            Event::Start(Tag::Item) => items += 1,
+            Event::Start(Tag::Paragraph) if items == 1 => first_item_paragraphs += 1,
+            Event::End(TagEnd::List(_)) => break,
+            _ => {}
+        }
+    }
+    assert_eq!((items, first_item_paragraphs), (3, 3), "{}", out.markdown);
+}
+
+#[test]
+fn line_breaks_stay_line_breaks() {
+    use pulldown_cmark::Event;
+    let out = run(&page(&format!(
+        "<h2>Opening hours<br>and prices</h2><p>{PARAGRAPH}</p>\
+         <p>12 Harbour Street<br>Portsmouth</p><h3>1. Multimeter</h3><p>Measures.</p>"
+    )));
+    // A heading is one line; a `<br>` in a paragraph a hard break.
+    assert!(
+        out.markdown.contains("## Opening hours and prices\n"),
+        "{}",
+        out.markdown
+    );
+    assert!(
+        out.markdown.contains("12 Harbour Street\\\nPortsmouth"),
+        "{}",
+        out.markdown
+    );
+    assert!(
+        parse(&out.markdown)
+            .iter()
+            .any(|e| matches!(e, Event::HardBreak)),
+        "{}",
+        out.markdown
+    );
+    assert_eq!(
+        out.text.matches("Street\nPortsmouth").count(),
+        1,
+        "{}",
+        out.text
+    );
+    // A heading's words are not list syntax: "1." needs no escape there.
+    assert!(
+        out.markdown.contains("### 1. Multimeter"),
         "{}",
         out.markdown
     );
