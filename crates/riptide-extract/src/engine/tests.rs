@@ -90,6 +90,12 @@ fn empty_headings_are_not_written() {
     assert!(!out.markdown.contains('#'), "{}", out.markdown);
 }
 
+/// Assert that `markdown` holds `part`, showing the markdown when it does not.
+#[track_caller]
+fn assert_markdown_has(markdown: &str, part: &str) {
+    assert!(markdown.contains(part), "{part:?} not in\n{markdown}");
+}
+
 /// The CommonMark events of `md` (pulldown-cmark, the reader `cargo xtask eval` uses).
 fn parse(md: &str) -> Vec<pulldown_cmark::Event<'_>> {
     pulldown_cmark::Parser::new(md).collect()
@@ -137,13 +143,10 @@ fn list_items_keep_their_paragraphs() {
          <p>They reach the camera.</p></li><ul><strong>Examples</strong> - Spotify</ul>\
          <li><p>Web apps</p></li><li><p>Hybrid apps</p></li></ol>"
     )));
-    assert!(
-        out.markdown.contains(
-            "1. Native apps\n\n   Built for one system.\n\n   They reach the camera.\\\n   \
-             Examples - Spotify\n2. Web apps\n3. Hybrid apps"
-        ),
-        "{}",
-        out.markdown
+    assert_markdown_has(
+        &out.markdown,
+        "1. Native apps\n\n   Built for one system.\n\n   They reach the camera.\\\n   \
+         Examples - Spotify\n2. Web apps\n3. Hybrid apps",
     );
     // Read back, the first item holds its three paragraphs apart, and the list its three
     // items.
@@ -169,16 +172,8 @@ fn line_breaks_stay_line_breaks() {
          <p>12 Harbour Street<br>Portsmouth</p><h3>1. Multimeter</h3><p>Measures.</p>"
     )));
     // A heading is one line; a `<br>` in a paragraph a hard break.
-    assert!(
-        out.markdown.contains("## Opening hours and prices\n"),
-        "{}",
-        out.markdown
-    );
-    assert!(
-        out.markdown.contains("12 Harbour Street\\\nPortsmouth"),
-        "{}",
-        out.markdown
-    );
+    assert_markdown_has(&out.markdown, "## Opening hours and prices\n");
+    assert_markdown_has(&out.markdown, "12 Harbour Street\\\nPortsmouth");
     assert!(
         parse(&out.markdown)
             .iter()
@@ -193,11 +188,7 @@ fn line_breaks_stay_line_breaks() {
         out.text
     );
     // A heading's words are not list syntax: "1." needs no escape there.
-    assert!(
-        out.markdown.contains("### 1. Multimeter"),
-        "{}",
-        out.markdown
-    );
+    assert_markdown_has(&out.markdown, "### 1. Multimeter");
 }
 
 #[test]
