@@ -107,6 +107,8 @@ struct Writer<'a> {
     /// Where in the markdown the last span opener was written.
     opener_at: usize,
     table: Option<Table>,
+    /// A data table's row began: the text writes it on a line of its own.
+    row_break: bool,
     /// Nesting of tables inside the data table being written.
     inner_tables: usize,
     /// Links whose markdown opener was written, by node.
@@ -145,6 +147,7 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         title_md_start: 0,
         just_opened: false,
         table: None,
+        row_break: false,
         inner_tables: 0,
         open_links: Vec::new(),
         opener_at: 0,
@@ -455,6 +458,7 @@ impl Writer<'_> {
                     table.start_row();
                 }
                 self.block(Break::Line);
+                self.row_break = true;
             }
             Tag::Cell(_) if self.inner_tables == 0 => {
                 if let Some(table) = self.table.as_mut() {
@@ -563,6 +567,12 @@ impl Writer<'_> {
             return;
         }
         match self.brk {
+            // A data table's rows are lines of the text, as the markdown's are.
+            Break::None if std::mem::take(&mut self.row_break) && self.table.is_some() => {
+                if !self.text.is_empty() && !self.text.ends_with('\n') {
+                    self.text.push('\n');
+                }
+            }
             Break::None => {
                 if self.space && !self.text.is_empty() && !self.text.ends_with(char::is_whitespace)
                 {

@@ -241,7 +241,12 @@ fn data_tables_become_pipe_tables() {
         "{}",
         out.markdown
     );
-    assert!(out.text.contains("Brest 06:12"), "{}", out.text);
+    // The text writes a row on a line, its cells apart by a space.
+    assert!(
+        out.text.contains("Port High tide\nBrest 06:12"),
+        "{}",
+        out.text
+    );
 }
 
 #[test]
