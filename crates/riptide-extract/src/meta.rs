@@ -247,11 +247,12 @@ impl Metadata {
             .map(crate::authors::of_names)
             .unwrap_or_default();
         let byline = names.map(|names| names.join(", "));
-        // Nor is a product or a documentation page published on a day: the dates they
-        // state are when the shop or the site generator last wrote the page.
-        let published = (!product && !is_documentation_page(page_url))
-            .then(|| published_date(&tags, &ld, &header, tree, page_url, section))
-            .flatten();
+        // Nor is a product, a documentation or a catalogue page published on a day: the
+        // dates they state are when the shop or the site generator last wrote the page.
+        let published =
+            (!product && !is_documentation_page(page_url) && !is_catalogue_page(&ld, page_url))
+                .then(|| published_date(&tags, &ld, &header, tree, page_url, section))
+                .flatten();
 
         let description = tags.first(&[
             "description",
@@ -1928,6 +1929,13 @@ fn published_date(
     if section {
         return None;
     }
+    // A page at a plain address ("/service", "/technology") that does not call itself an
+    // article is a landing or a hub page: the dates its template states (meta tags, a
+    // `<time>` away from the heading) are when it was generated. Only a date written under
+    // its heading dates it.
+    if is_plain_address(page_url) && !declares_an_article(tags, ld) {
+        return header.date();
+    }
     let from_url = date_from_url(page_url);
     let stated = tags.published_iso().or_else(|| ld.date("datePublished"));
     match stated {
@@ -2119,6 +2127,8 @@ fn says_modified_before(tree: &Tree, i: usize) -> bool {
 /// activity or a member's or group's own date ("Offer valid", "Registration Deadline",
 /// "Upcoming events", "Last active", "Joined:", "Founded:"), not a publication date.
 fn names_a_deadline_or_event(label: &str) -> bool {
+    // A soft hyphen ("Dead\u{ad}line") is invisible: it does not split a word.
+    let label = label.replace('\u{ad}', "");
     label
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| DEADLINE_WORDS.contains(&w.to_lowercase().as_str()))
@@ -2179,29 +2189,51 @@ fn is_home_page(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https") && matches!(url.path(), "" | "/")
 }
 
-/// Whether the page at `url` is a site section's front page: its address is a short path
-/// of plain words ("/technology", "/topic/software", "/sections/science/"), without the
-/// slug, number or file name of an article's (nor "/article/" and a slug in one word), and
-/// it lists several stories (its `<time>`
-/// elements give [`SECTION_STORIES`] different days or more, or its byline markup that
-/// many names).
+/// Whether the page at `url` is a site section's front page: its address is plain (see
+/// [`is_plain_address`]: "/technology", "/topic/software", "/sections/science/") and it lists
+/// several stories (its `<time>` elements give [`SECTION_STORIES`] different days or more,
+/// or its byline markup or short texts that many names or days).
 fn is_section_page(url: &Url, tree: &Tree) -> bool {
+    is_plain_address(url)
+        && (time_days(tree) >= SECTION_STORIES
+            || byline_names(tree) >= SECTION_STORIES
+            || written_days(tree) >= SECTION_STORIES)
+}
+
+/// Whether `url` is a short path of plain words ("/technology", "/topic/Car%20Rental"), the
+/// address of a section or a landing page: no slug, number or file name of an article's,
+/// and not "/article/" and a slug in one word.
+fn is_plain_address(url: &Url) -> bool {
     let Some(segments) = url.path_segments() else {
         return false;
     };
     let segments: Vec<&str> = segments.filter(|s| !s.is_empty()).collect();
-    let plain = !segments.is_empty()
+    !segments.is_empty()
         && segments.len() <= 2
         && url.query().is_none()
-        && segments
-            .iter()
-            .all(|s| s.chars().all(|c| c.is_ascii_alphabetic() || c == '%'))
+        // Read decoded: "/topic/Car%20Rental" names a topic in two words.
+        && segments.iter().all(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .is_ok_and(|s| s.chars().all(|c| c.is_alphabetic() || c == ' '))
+        })
         // "/article/understandingwebdesign" names one story by its slug.
-        && !(segments.len() == 2 && ONE_STORY.contains(&segments[0].to_ascii_lowercase().as_str()));
-    plain
-        && (time_days(tree) >= SECTION_STORIES
-            || byline_names(tree) >= SECTION_STORIES
-            || written_days(tree) >= SECTION_STORIES)
+        && !(segments.len() == 2 && ONE_STORY.contains(&segments[0].to_ascii_lowercase().as_str()))
+}
+
+/// Whether the page calls itself an article: its Open Graph type is `article`, or its
+/// structured data describes a creative work published on a day (an article, a post, a
+/// review, …).
+fn declares_an_article(tags: &MetaTags, ld: &JsonLd) -> bool {
+    tags.first(&["og:type"])
+        .is_some_and(|t| t.eq_ignore_ascii_case("article"))
+        || ld.describes_a_dated_work()
+}
+
+/// Whether a structured-data type (lower case) is a creative work published on a day: one
+/// of [`ARTICLE_TYPES`] but for the last [`DATELESS_TYPES`].
+fn is_dated_work_type(t: &str) -> bool {
+    ARTICLE_TYPES[..ARTICLE_TYPES.len() - DATELESS_TYPES].contains(&t)
 }
 
 /// A first path segment that names one story, whatever the segment after it ("/article/…").
@@ -2234,13 +2266,39 @@ fn is_product_page(tags: &MetaTags, ld: &JsonLd) -> bool {
     let og_product = tags
         .first(&["og:type"])
         .is_some_and(|t| t.to_ascii_lowercase().starts_with("product"));
-    let types: Vec<String> = ld.main().flat_map(type_names).collect();
-    let ld_product = types.iter().any(|t| t == "product")
-        && !types
-            .iter()
-            .any(|t| ARTICLE_TYPES[..ARTICLE_TYPES.len() - DATELESS_TYPES].contains(&t.as_str()));
-    og_product || ld_product
+    og_product || (ld.describes(&["product"]) && !ld.describes_a_dated_work())
 }
+
+/// Whether the page is a shop's or a catalogue's list or item page rather than a text
+/// published on a day: its structured data describes a `CollectionPage`, an `ItemPage` or
+/// a `SearchResultsPage` and no article, or one of the first segments of its path is a
+/// shop's or a category's (`/shop/`, `/category/…`, `/collections/…`). The dates such pages
+/// state are when the shop or the CMS last wrote them.
+fn is_catalogue_page(ld: &JsonLd, url: &Url) -> bool {
+    (ld.describes(CATALOGUE_TYPES) && !ld.describes_a_dated_work())
+        || url.path_segments().is_some_and(|mut segments| {
+            segments
+                .by_ref()
+                .take(LEADING_SEGMENTS)
+                .any(|s| CATALOGUE_SEGMENTS.contains(&s.to_ascii_lowercase().as_str()))
+        })
+}
+
+/// Structured-data types (lower case) of a page that lists things or shows one item.
+const CATALOGUE_TYPES: &[&str] = &["collectionpage", "itempage", "searchresultspage"];
+
+/// Path segments (lower case) under which sites put their lists: WooCommerce's `/shop/` and
+/// `/product-category/`, Shopify's `/collections/`, WordPress's `/category/`, lists of
+/// recent items (`/list/`) and of events (`/schedule`).
+const CATALOGUE_SEGMENTS: &[&str] = &[
+    "shop",
+    "category",
+    "categories",
+    "product-category",
+    "collections",
+    "list",
+    "schedule",
+];
 
 /// Whether the page at `url` is software documentation or a wiki: its host is a
 /// documentation host (`docs.`, `doc.`, `developer.`, `wiki.`, `*.readthedocs.io`) or one of
@@ -2258,7 +2316,7 @@ fn is_documentation_page(url: &Url) -> bool {
         return true;
     }
     url.path_segments().is_some_and(|mut segments| {
-        segments.by_ref().take(DOCUMENTATION_DEPTH).any(|s| {
+        segments.by_ref().take(LEADING_SEGMENTS).any(|s| {
             matches!(
                 s.to_ascii_lowercase().as_str(),
                 "docs" | "doc" | "documentation" | "manual" | "wiki"
@@ -2267,8 +2325,9 @@ fn is_documentation_page(url: &Url) -> bool {
     })
 }
 
-/// How many leading path segments [`is_documentation_page`] reads ("/en-US/docs/Web").
-const DOCUMENTATION_DEPTH: usize = 3;
+/// How many leading path segments [`is_documentation_page`] and [`is_catalogue_page`] read
+/// ("/en-US/docs/Web", "/us/en/shop/…").
+const LEADING_SEGMENTS: usize = 3;
 
 /// How many stories with their own date or author make a page a list of them.
 const SECTION_STORIES: usize = 3;
@@ -2566,6 +2625,9 @@ impl HeaderLines {
             let label = label.to_lowercase();
             (!label.contains("release")
                 && !label.contains("modified")
+                // "Book a package by Dec 31, 2025": a date the line opens with "By" is when
+                // an offer ends ("Written By Feb 11, 2019" is a byline without its name).
+                && !lead.trim().eq_ignore_ascii_case("by")
                 && !names_a_deadline_or_event(&label)
                 && !reads_as_prose(&l.text))
             .then_some(date)
@@ -2802,12 +2864,23 @@ impl JsonLd {
     /// page, so it says nothing about the content being dated.
     fn date(&self, key: &str) -> Option<String> {
         self.main()
-            .filter(|o| {
-                type_names(o).iter().any(|t| {
-                    ARTICLE_TYPES[..ARTICLE_TYPES.len() - DATELESS_TYPES].contains(&t.as_str())
-                })
-            })
+            .filter(|o| type_names(o).iter().any(|t| is_dated_work_type(t)))
             .find_map(|o| as_text(o.get(key)?).and_then(|d| normalise_date(&d)))
+    }
+
+    /// Whether one of the objects is of one of `types` (lower case).
+    fn describes(&self, types: &[&str]) -> bool {
+        self.main()
+            .flat_map(type_names)
+            .any(|t| types.contains(&t.as_str()))
+    }
+
+    /// Whether one of the objects is a creative work published on a day (an article, a
+    /// post, a review, …).
+    fn describes_a_dated_work(&self) -> bool {
+        self.main()
+            .flat_map(type_names)
+            .any(|t| is_dated_work_type(&t))
     }
 
     fn publisher_name(&self) -> Option<String> {
@@ -3077,7 +3150,7 @@ mod tests {
             "<h1>Tides</h1><p>{} On March 3, 2024 the harbour flooded.</p>",
             "The tide rises twice a day. ".repeat(8)
         );
-        let cases: [(&str, &str, Option<&str>); 6] = [
+        let cases: [(&str, &str, Option<&str>); 9] = [
             // A date line under the heading, split over inline elements; not the one in
             // the navigation.
             (
@@ -3103,7 +3176,7 @@ mod tests {
             (
                 "<meta property='article:published_time' content='2023-01-02'>\
                  <h1>Tides</h1><p>Updated March 3, 2024</p>",
-                "https://a.example/x",
+                "https://a.example/news/tides-rise",
                 Some("2023-01-02"),
             ),
             // A last-modified date is not a publication date; the URL's is.
@@ -3111,6 +3184,24 @@ mod tests {
                 "<meta property='article:modified_time' content='2022-05-06'><p>x</p>",
                 "https://a.example/2020/01/02/x",
                 Some("2020-01-02"),
+            ),
+            // When an offer ends is not the page's date: "By Dec 31, 2025", and a deadline
+            // whose label has a soft hyphen in it.
+            (
+                "<h1>Offers</h1><p>Book a package</p><p>By Dec 31, 2025</p>",
+                "https://a.example/offers",
+                None,
+            ),
+            (
+                "<h1>Repairs</h1><p>Dead\u{ad}line to apply: March 1st, 2026</p>",
+                "https://a.example/repairs",
+                None,
+            ),
+            // A byline whose name is missing still dates the page.
+            (
+                "<h1>Tides</h1><p>Written By Feb 11, 2019 · 3 min read</p>",
+                "https://a.example/x",
+                Some("2019-02-11"),
             ),
         ];
         for (html, url, want) in cases {
@@ -3698,6 +3789,11 @@ mod tests {
             read(&stated, "https://news.example/sections/technology/").published,
             None
         );
+        // A topic of two words, written percent-encoded, names a section too.
+        assert_eq!(
+            read(&stated, "https://news.example/topic/Car%20Rental").published,
+            None
+        );
         // "/article/" and a slug in one word is one story, not a section.
         let meta = read(&stated, "https://news.example/article/technology");
         assert_eq!(meta.published.as_deref(), Some("2025-12-18"));
@@ -3709,6 +3805,69 @@ mod tests {
         let meta = read(&story(17, "Logan Jones"), "https://blog.example/post");
         assert_eq!(meta.published.as_deref(), Some("2025-12-17"));
         assert_eq!(meta.byline.as_deref(), Some("Logan Jones"));
+    }
+
+    #[test]
+    fn a_shops_list_and_item_pages_have_no_date() {
+        let stated = "<meta property='article:published_time' content='2019-06-06'>\
+                      <h1>Cups</h1><p>Our cups.</p>";
+        // A shop's or a category's address.
+        for url in [
+            "https://cups.example/shop/",
+            "https://store.example/category/multiplayer_coop/",
+            "https://cups.example/collections/mugs",
+            "https://news.example/list/1-10/all-latest-news.html",
+        ] {
+            assert_eq!(read(stated, url).published, None, "{url}");
+        }
+        // Structured data that describes a list or an item page, and no article.
+        let described = |ty: &str, other: &str| {
+            format!(
+                "<script type='application/ld+json'>{{\"@graph\":[{{\"@type\":\"{ty}\"}},\
+                 {{\"@type\":\"{other}\"}}]}}</script>{stated}"
+            )
+        };
+        let url = "https://cups.example/blog/our-new-cups";
+        for ty in ["CollectionPage", "ItemPage"] {
+            let page = described(ty, "WebSite");
+            assert_eq!(read(&page, url).published, None, "{ty}");
+        }
+        // A page that also describes an article is the article's, and dated.
+        let article = described("ItemPage", "BlogPosting");
+        assert_eq!(read(&article, url).published.as_deref(), Some("2019-06-06"));
+        assert_eq!(read(stated, url).published.as_deref(), Some("2019-06-06"));
+    }
+
+    #[test]
+    fn a_landing_page_is_dated_only_by_what_it_writes() {
+        let stated = "<meta property='og:type' content='website'>\
+                      <meta property='article:published_time' content='2024-11-21'>\
+                      <h1>Customer service software</h1><p>Help your customers.</p>";
+        // At a plain address, a page that does not call itself an article is a landing
+        // page: the date its template states is not its own.
+        assert_eq!(read(stated, "https://crm.example/service/").published, None);
+        // The same page at an article's address, or calling itself an article, is dated.
+        assert_eq!(
+            read(stated, "https://crm.example/blog/customer-service-tips")
+                .published
+                .as_deref(),
+            Some("2024-11-21")
+        );
+        let article = stated.replace("'website'", "'article'");
+        assert_eq!(
+            read(&article, "https://crm.example/service/")
+                .published
+                .as_deref(),
+            Some("2024-11-21")
+        );
+        // A date written under the heading dates it wherever it is.
+        let written = "<h1>Introducing Bolmo</h1><p>December 15, 2025</p><p>Text.</p>";
+        assert_eq!(
+            read(written, "https://lab.example/blog/bolmo")
+                .published
+                .as_deref(),
+            Some("2025-12-15")
+        );
     }
 
     #[test]
@@ -3968,7 +4127,7 @@ mod tests {
         // An element whose class names the date, far from the title.
         let meta = read(
             &format!("<h1>A title</h1>{body}<p class='post-date'>May 25, 2023</p>"),
-            "https://site.example/a",
+            "https://site.example/blog/a-title",
         );
         assert_eq!(meta.published.as_deref(), Some("2023-05-25"));
         // Cards that each name a different day date a list, not the page.
@@ -3978,7 +4137,7 @@ mod tests {
             .collect();
         let meta = read(
             &format!("<h1>A title</h1>{body}{cards}"),
-            "https://site.example/a",
+            "https://site.example/blog/a-title",
         );
         assert_eq!(meta.published, None);
         // A release date is a product's, not the page's.
@@ -3993,7 +4152,7 @@ mod tests {
         for key in ["published", "w-published-date"] {
             let meta = read(
                 &format!("<meta name='{key}' content='July 17, 2025'><p>x</p>"),
-                "https://site.example/a",
+                "https://site.example/blog/a-title",
             );
             assert_eq!(meta.published.as_deref(), Some("2025-07-17"), "{key}");
         }
@@ -4005,7 +4164,7 @@ mod tests {
         ] {
             let meta = read(
                 &format!("<h1>A title</h1>{body}{html}"),
-                "https://site.example/a",
+                "https://site.example/blog/a-title",
             );
             assert_eq!(
                 meta.published.as_deref().and_then(|d| d.get(..10)),
