@@ -213,6 +213,10 @@ pub(crate) fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
                         base.with_extension("readback.txt"),
                         markdown::read_back(md, outcome.title.as_deref()),
                     );
+                    let _ = std::fs::write(
+                        base.with_extension("lines.txt"),
+                        markdown::rendered_lines(md, outcome.title.as_deref()).join("\n"),
+                    );
                 }
             }
             scores[k].push(report::score_page(&page, &outcome));

@@ -107,6 +107,12 @@ pub(super) fn read_back(markdown: &str, title: Option<&str>) -> String {
     analyse(markdown, title, true).1
 }
 
+/// The lines a renderer shows for `markdown`, as *lines kept* counts them (for `eval
+/// --dump`); `title` is the same extraction's title field.
+pub(super) fn rendered_lines(markdown: &str, title: Option<&str>) -> Vec<String> {
+    analyse(markdown, title, true).2
+}
+
 /// The rule checks of `markdown`, its rendering to plain text (one line per block), and the
 /// lines a renderer shows (blocks, items, table rows and hard breaks end one; white space
 /// collapsed, empty lines left out).
@@ -149,6 +155,24 @@ fn analyse(
                 )
             );
         let ends_cell = matches!(event, Event::End(TagEnd::TableCell));
+        // A block starts on a line of its own: a tight item's text ends where the list
+        // nested in the item starts.
+        let starts_block = matches!(
+            event,
+            Event::Start(
+                Tag::Paragraph
+                    | Tag::Heading { .. }
+                    | Tag::List(_)
+                    | Tag::Item
+                    | Tag::BlockQuote(_)
+                    | Tag::CodeBlock(_)
+                    | Tag::Table(_)
+            )
+        );
+        if starts_block && !line.trim().is_empty() {
+            rendered.push('\n');
+            end_line(&mut line, &mut lines);
+        }
         let ends_block = matches!(
             event,
             Event::End(
@@ -398,6 +422,18 @@ mod tests {
         // A table row is one line, its cells apart by a space.
         let table = check("| a | b |\n| --- | --- |\n| 1 | 2 |", "a b\n1 2", None, "");
         assert!((table.lines_kept - 1.0).abs() < 1e-9, "{table:?}");
+        // A tight item's text and the list nested in the item are lines apart.
+        let nested = check(
+            "- Add sardines.\n  - Canned salmon.\n- Cook greens.",
+            "Add sardines.\nCanned salmon.\nCook greens.",
+            None,
+            "",
+        );
+        assert!((nested.lines_kept - 1.0).abs() < 1e-9, "{nested:?}");
+        assert_eq!(
+            rendered_lines("- Add sardines.\n  - Canned salmon.", None),
+            ["Add sardines.", "Canned salmon."]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use url::Url;
 
-use super::markdown::{Table, escape_line_start};
+use super::markdown::{Table, escape_inline, escape_line_start, link_destination};
 use super::score::Scores;
 use super::signals;
 use super::tag::Tag;
@@ -97,6 +97,10 @@ struct Writer<'a> {
     code: usize,
     /// The delimiter of the open code span: longer than any run of backticks inside.
     code_delim: String,
+    /// Where the last code span closed in the markdown, and its delimiter: a span that
+    /// opens right there continues it (`<kbd>Ctrl</kbd><kbd>F</kbd>` reads "Ctrl" "F"
+    /// glued, and "`Ctrl``F`" would be one span holding "Ctrl``F").
+    code_closed: Option<(usize, String)>,
     /// The title heading being skipped, by node, and the length of the markdown before it
     /// (the heading is cut from the markdown when it closes: the document's title heads
     /// the markdown instead, so that the markdown reads as the text does).
@@ -143,6 +147,7 @@ pub(crate) fn emit(cx: &Context) -> Emitted {
         fence: String::new(),
         code: 0,
         code_delim: String::new(),
+        code_closed: None,
         title_heading: None,
         title_md_start: 0,
         just_opened: false,
@@ -237,7 +242,8 @@ impl Writer<'_> {
                 }
                 text <= 40 && signals::is_boilerplate_text(&collect_text(tree, s, i))
             }
-            Tag::A | Tag::Inline => {
+            // Code is never furniture: "<code><span>email</span></code>" names an input type.
+            Tag::A | Tag::Inline if self.code == 0 && self.pre == 0 => {
                 text > 0 && text <= 40 && signals::is_boilerplate_text(&collect_text(tree, s, i))
             }
             _ => false,
@@ -340,7 +346,17 @@ impl Writer<'_> {
                     if run > 0 {
                         self.code_delim.push(' ');
                     }
-                    self.raw_md(&self.code_delim.clone(), true);
+                    let glued = !self.space
+                        && self.brk == Break::None
+                        && self.table.is_none()
+                        && self.code_closed.as_ref().is_some_and(|(at, delim)| {
+                            *at == self.md.len() && *delim == self.code_delim
+                        });
+                    if glued {
+                        self.md.truncate(self.md.len() - self.code_delim.len());
+                    } else {
+                        self.raw_md(&self.code_delim.clone(), true);
+                    }
                 }
                 self.code += 1;
             }
@@ -371,7 +387,7 @@ impl Writer<'_> {
         if let Some((node, url)) = self.open_links.last()
             && *node == i
         {
-            let closer = format!("]({url})");
+            let closer = format!("]({})", link_destination(url));
             self.open_links.pop();
             self.md_closer(&closer);
         }
@@ -438,8 +454,17 @@ impl Writer<'_> {
                 self.code = self.code.saturating_sub(1);
                 if self.code == 0 {
                     let delim = std::mem::take(&mut self.code_delim);
-                    let closer: String = delim.chars().rev().collect();
-                    self.md_closer(&closer);
+                    // A span whose text was all left out leaves no empty "``" behind.
+                    let empty = self.just_opened
+                        && self.table.is_none()
+                        && self.md.len() == self.opener_at + delim.len();
+                    if empty {
+                        self.md.truncate(self.opener_at);
+                    } else {
+                        let closer: String = delim.chars().rev().collect();
+                        self.md_closer(&closer);
+                        self.code_closed = Some((self.md.len(), delim));
+                    }
                 }
             }
             Tag::Figcaption | Tag::Caption | Tag::Dl | Tag::Dt | Tag::Dd | Tag::Tr => {
@@ -610,11 +635,18 @@ impl Writer<'_> {
                     }
                 }
             }
-            // A link's text is one line: a break inside it (a `<br>`) would end the
-            // paragraph and leave "[…" and "](…)" as literal text.
-            _ if !self.open_links.is_empty() => {
+            // A link's text stays in one paragraph: a paragraph break inside it would leave
+            // "[…" and "](…)" as literal text. A `<br>` in it is a hard break, which a
+            // link's text may hold ("Terracotta Pot\\\nSmall").
+            brk if !self.open_links.is_empty() => {
                 if !self.just_opened && !self.md.is_empty() && !self.md.ends_with([' ', '\n']) {
-                    self.md.push(' ');
+                    if brk == Break::Line && !self.md.ends_with('\\') {
+                        self.md.push_str("\\\n");
+                        let prefix = self.prefix();
+                        self.md.push_str(&prefix);
+                    } else {
+                        self.md.push(' ');
+                    }
                 }
             }
             brk => {
@@ -719,17 +751,12 @@ impl Writer<'_> {
             self.text.push_str(word);
         }
         self.flush_md();
-        // A backtick written in the page's text is text, not a code span; a "<" is text,
-        // not an HTML tag ("<strong>" written out on the page); brackets are text, not a
-        // link ("[site](" written before a link).
+        // What the page writes as text stays text (see [`escape_inline`]); a heading's
+        // "#" (an anchor link's text) is not its closing sequence.
         let escaped;
-        let word = if self.code == 0 && self.pre == 0 && word.contains(['`', '<', '[', ']']) {
-            escaped = word
-                .replace('`', "\\`")
-                .replace('<', "\\<")
-                .replace('[', "\\[")
-                .replace(']', "\\]");
-            escaped.as_str()
+        let word = if self.code == 0 && self.pre == 0 {
+            escaped = escape_inline(word, self.heading > 0);
+            escaped.as_ref()
         } else {
             word
         };
@@ -776,7 +803,13 @@ impl Writer<'_> {
         }
         let has_block =
             (i + 1..tree.nodes[i].end as usize).any(|k| tree.tag(k).is_some_and(|t| t.is_block()));
-        if self.cx.scores.text[i] > 0 && !has_block && self.pre == 0 {
+        // Inside a code span a link's syntax would be code text: "`task::[spawn](…)`".
+        if self.cx.scores.text[i] > 0 && !has_block && self.pre == 0 && self.code == 0 {
+            self.flush();
+            // "university!" just before the link would make it an image: "![…](…)".
+            if self.table.is_none() && self.md.ends_with('!') {
+                self.md.insert(self.md.len() - 1, '\\');
+            }
             self.raw_md("[", true);
             self.open_links.push((i, url));
         }
@@ -800,7 +833,7 @@ impl Writer<'_> {
             .filter(|c| !matches!(c, '[' | ']' | '\n' | '\r'))
             .collect();
         let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
-        self.raw_md(&format!("![{alt}]({url})"), false);
+        self.raw_md(&format!("![{alt}]({})", link_destination(&url)), false);
     }
 }
 

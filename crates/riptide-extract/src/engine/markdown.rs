@@ -82,6 +82,82 @@ impl Table {
     }
 }
 
+/// Escape what would be markdown syntax inside a word of the page's text, so that it reads
+/// back as the page writes it: a backtick is not a code span, `<` not an HTML tag, brackets
+/// not a link ("[site](" written before a link), an asterisk not emphasis ("**Abstract:**"
+/// written out on the page), an underscore not emphasis ("_init_", "¯\\_(ツ)_/¯"; one
+/// between letters, "snake_case", cannot be), and a backslash before punctuation not an
+/// escape ("\$\begingroup\$"). In a heading (`in_heading`), a word of `#` alone is not
+/// the heading's closing sequence.
+///
+/// Words that need nothing are borrowed.
+pub(crate) fn escape_inline(word: &str, in_heading: bool) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let hashes = in_heading && !word.is_empty() && word.bytes().all(|b| b == b'#');
+    let needs = |at: usize, c: char| {
+        let rest = &word[at + c.len_utf8()..];
+        match c {
+            '`' | '<' | '[' | ']' | '*' => true,
+            // Only an underscore between two letters or digits cannot be emphasis.
+            '_' => {
+                let before = word[..at].chars().next_back();
+                let after = rest.chars().next();
+                !(before.is_some_and(char::is_alphanumeric)
+                    && after.is_some_and(char::is_alphanumeric))
+            }
+            '#' => hashes,
+            '\\' => rest.chars().next().is_none_or(|n| n.is_ascii_punctuation()),
+            // "&percnt;" written out on the page is not a character reference.
+            '&' => {
+                let name = rest.strip_prefix('#').unwrap_or(rest);
+                let after = name.trim_start_matches(|c: char| c.is_ascii_alphanumeric());
+                after.len() < name.len() && after.starts_with(';')
+            }
+            _ => false,
+        }
+    };
+    let mut out: Option<String> = None;
+    for (at, c) in word.char_indices() {
+        if needs(at, c) {
+            out.get_or_insert_with(|| word[..at].to_string()).push('\\');
+        }
+        if let Some(out) = out.as_mut() {
+            out.push(c);
+        }
+    }
+    out.map_or(Cow::Borrowed(word), Cow::Owned)
+}
+
+/// A link or image destination written so that it reads back whole: parentheses that do
+/// not pair up ("…/ballen-clt/)" in a page's `href`) and `|` (a table's cell separator)
+/// are escaped. [`url::Url`] has already percent-encoded spaces and angle brackets.
+pub(crate) fn link_destination(url: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let mut depth = 0i32;
+    let mut paired = true;
+    for c in url.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        paired &= depth >= 0;
+    }
+    paired &= depth == 0;
+    let needs = |c: char| c == '|' || (!paired && matches!(c, '(' | ')'));
+    if !url.contains(needs) {
+        return Cow::Borrowed(url);
+    }
+    let mut out = String::with_capacity(url.len() + 4);
+    for c in url.chars() {
+        if needs(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
 /// Escape a word written at the start of a markdown line so that it stays text: `#`, `>`,
 /// list markers and `1.`-style numbers.
 pub(crate) fn escape_line_start(word: &str) -> String {
@@ -127,6 +203,50 @@ mod tests {
         t.push("1");
         t.end_row();
         assert_eq!(t.render(), "| a | b |\n| --- | --- |\n| 1 |  |");
+    }
+
+    #[test]
+    fn inline_syntax_in_the_pages_text_is_escaped() {
+        for (word, want) in [
+            ("plain", "plain"),
+            ("snake_case", "snake_case"),
+            ("**Abstract:**", "\\*\\*Abstract:\\*\\*"),
+            ("_init_", "\\_init\\_"),
+            ("__init__", "\\_\\_init\\_\\_"),
+            ("¯\\_(ツ)_/¯", "¯\\\\\\_(ツ)\\_/¯"),
+            ("`x`", "\\`x\\`"),
+            ("<b>", "\\<b>"),
+            ("[1]", "\\[1\\]"),
+            ("\\$\\begingroup\\$", "\\\\$\\begingroup\\\\$"),
+            ("C:\\Users", "C:\\Users"),
+            ("#", "#"),
+        ] {
+            assert_eq!(escape_inline(word, false), want, "{word}");
+        }
+        assert_eq!(escape_inline("400&percnt;", false), "400\\&percnt;");
+        assert_eq!(escape_inline("&#37;", false), "\\&#37;");
+        assert_eq!(escape_inline("AT&T", false), "AT&T");
+        assert_eq!(escape_inline("&;", false), "&;");
+        assert_eq!(escape_inline("#", true), "\\#");
+        assert_eq!(escape_inline("#1", true), "#1");
+    }
+
+    #[test]
+    fn link_destinations_read_back_whole() {
+        let wiki = "https://en.wikipedia.org/wiki/Rust_(programming_language)";
+        assert_eq!(link_destination(wiki), wiki);
+        assert_eq!(
+            link_destination("https://x.example/ballen-clt/)"),
+            "https://x.example/ballen-clt/\\)"
+        );
+        assert_eq!(
+            link_destination("https://x.example/a)b(c"),
+            "https://x.example/a\\)b\\(c"
+        );
+        assert_eq!(
+            link_destination("https://x.example/a|b"),
+            "https://x.example/a\\|b"
+        );
     }
 
     #[test]

@@ -335,12 +335,76 @@ fn a_line_break_inside_a_link_keeps_the_link_whole() {
     let out = run(&page(&format!(
         "<p>{PARAGRAPH} <a href='/stones'>Arkansas stones<br>$7.95</a></p>"
     )));
-    assert!(
-        out.markdown
-            .contains("[Arkansas stones $7.95](https://news.example/stones)"),
+    // One link, its text on two lines as the page shows it.
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let events = parse(&out.markdown);
+    let start = events
+        .iter()
+        .position(|e| {
+            matches!(e, Event::Start(Tag::Link { dest_url, .. })
+                if dest_url.as_ref() == "https://news.example/stones")
+        })
+        .unwrap_or_else(|| panic!("no link in\n{}", out.markdown));
+    let end = start
+        + events[start..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Link)))
+            .unwrap_or_else(|| panic!("unclosed link in\n{}", out.markdown));
+    let inside: Vec<String> = events[start + 1..end]
+        .iter()
+        .map(|e| match e {
+            Event::Text(t) => t.to_string(),
+            Event::HardBreak => "<br>".to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        inside.concat(),
+        "Arkansas stones<br>$7.95",
         "{}",
         out.markdown
     );
+}
+
+#[test]
+fn markdown_written_out_on_the_page_reads_back_as_text() {
+    use pulldown_cmark::{Event, Tag};
+    let out = run(&page(&format!(
+        "<h2>Using standalone mode #</h2><p>{PARAGRAPH}</p>\
+         <p>**Abstract:** call _init_ on snake_case names; \\$\\begingroup\\$ is MathJax.</p>\
+         <p>Type <kbd>Ctrl+F</kbd><kbd>TAB</kbd> now. Find your best fit \
+         university!<a href='/match'>Find your school</a>. Ask \
+         <a href='https://x.example/in/b/)'>Bobby Allen</a>, 400&amp;percnt; more.</p>\
+         <p>Django uses <code><span>url</span></code>, <code><span>email</span></code> and \
+         <code>number</code> types; <code><a href='/from'>From</a>&lt;T&gt; for U</code>.</p>"
+    )));
+    let events = parse(&out.markdown);
+    assert!(
+        !events.iter().any(|e| matches!(
+            e,
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Image { .. })
+        )),
+        "emphasis in\n{}",
+        out.markdown
+    );
+    let text: String = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            Event::End(pulldown_cmark::TagEnd::Link) => None,
+            Event::End(_) => Some("\n"),
+            _ => None,
+        })
+        .collect();
+    for part in [
+        "Using standalone mode #\n",
+        "**Abstract:** call _init_ on snake_case names; \\$\\begingroup\\$ is MathJax.",
+        "Type Ctrl+FTAB now. Find your best fit university!Find your school. Ask Bobby Allen, \
+         400&percnt; more.",
+        "Django uses url, email and number types; From<T> for U.",
+    ] {
+        assert!(text.contains(part), "{part:?} not in\n{text}");
+    }
 }
 
 #[test]
@@ -351,7 +415,7 @@ fn text_lines_that_look_like_fences_or_rules_stay_text() {
     )));
     for line in [
         "\\~~~~~~~~",
-        "\\___",
+        "\\_\\_\\_",
         "\\<div> is a tag, and so is \\<strong>.",
     ] {
         assert!(out.markdown.contains(line), "{line}: {}", out.markdown);
