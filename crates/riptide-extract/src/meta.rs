@@ -188,7 +188,7 @@ impl Metadata {
             .or_else(|| ld.publisher_name());
 
         let site = SiteKeys::new(site_name.as_deref(), page_url);
-        let h1s: Vec<String> = tree
+        let mut h1s: Vec<String> = tree
             .facts
             .h1s
             .iter()
@@ -203,6 +203,11 @@ impl Metadata {
             .filter(|t| !t.is_empty())
             .take(3)
             .collect();
+        if let Some(title) = tree.facts.title
+            && names_the_site_first(&h1s, &crate::entities::decode(&text_of(tree, title)))
+        {
+            h1s.remove(0);
+        }
         let raw_title = tree
             .facts
             .title
@@ -674,6 +679,25 @@ fn is_banner(tree: &Tree, i: usize, page_url: &Url) -> bool {
                 .is_ok_and(|to| to.path() == "/" && to.query().is_none())
             && collapse(&tree.text_of(k)) == text
     })
+}
+
+/// Whether the first of the page's headings `h1s` names the site above a later one that
+/// names the page, as the `<title>` writes them: the title's last part is the first
+/// heading ("TFH Online Forum") and its first part a later heading ("What to look for
+/// before purchasing new fish - TFH Online Forum").
+fn names_the_site_first(h1s: &[String], title: &str) -> bool {
+    let key = |s: &str| collapse(s).to_lowercase();
+    let Some((first, last)) = TITLE_SEPARATORS
+        .iter()
+        .filter_map(|sep| Some((title.split_once(sep)?.0, title.rsplit_once(sep)?.1)))
+        .next()
+    else {
+        return false;
+    };
+    let (first, last) = (key(first), key(last));
+    first != last
+        && h1s.first().is_some_and(|h| key(h) == last)
+        && h1s.iter().skip(1).any(|h| key(h) == first)
 }
 
 /// Whether `c` is a character a title's parts are separated with: one of
@@ -3486,6 +3510,27 @@ mod tests {
     #[test]
     fn the_heading_a_reader_sees_is_the_title() {
         let title = |html: &str| read(html, "https://a.example/").title;
+        // A first heading that names the site, as the `<title>`'s last part does, above
+        // the one that names the page.
+        assert_eq!(
+            title(
+                "<title>What to look for before buying fish - TFH Online Forum</title>\
+                 <meta property='og:title' content='TFH Online Forum-What to look for before buying fish'>\
+                 <h1><a href='/groups/tfh/?sid=1'>TFH Online Forum</a></h1>\
+                 <h1>What to look for before buying fish</h1>"
+            )
+            .as_deref(),
+            Some("What to look for before buying fish")
+        );
+        // The page's own heading first and the site's after it: the first stays.
+        assert_eq!(
+            title(
+                "<title>Confusing resolvers - Docker Forums</title>\
+                 <h1>Confusing resolvers</h1><h1>Docker Forums</h1>"
+            )
+            .as_deref(),
+            Some("Confusing resolvers")
+        );
         // The <h1> words the same story differently from <title>: the heading wins.
         assert_eq!(
             title(
