@@ -209,14 +209,9 @@ pub(crate) fn run(a: &EvalArgs, raw: &[String]) -> Result<(), String> {
                 let _ = std::fs::write(base.with_extension("ref.txt"), &page.reference);
                 if let Some(md) = &outcome.markdown {
                     let _ = std::fs::write(base.with_extension("ours.md"), md);
-                    let _ = std::fs::write(
-                        base.with_extension("readback.txt"),
-                        markdown::read_back(md, outcome.title.as_deref()),
-                    );
-                    let _ = std::fs::write(
-                        base.with_extension("lines.txt"),
-                        markdown::rendered_lines(md, outcome.title.as_deref()).join("\n"),
-                    );
+                    let (text, lines) = markdown::read_back(md, outcome.title.as_deref());
+                    let _ = std::fs::write(base.with_extension("readback.txt"), text);
+                    let _ = std::fs::write(base.with_extension("lines.txt"), lines.join("\n"));
                 }
             }
             scores[k].push(report::score_page(&page, &outcome));

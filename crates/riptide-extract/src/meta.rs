@@ -203,15 +203,18 @@ impl Metadata {
             .filter(|t| !t.is_empty())
             .take(3)
             .collect();
-        if let Some(title) = tree.facts.title
-            && names_the_site_first(&h1s, &crate::entities::decode(&text_of(tree, title)))
+        let title_text = tree
+            .facts
+            .title
+            .map(|i| crate::entities::decode(&text_of(tree, i)).into_owned());
+        if title_text
+            .as_deref()
+            .is_some_and(|t| names_the_site_first(&h1s, t))
         {
             h1s.remove(0);
         }
-        let raw_title = tree
-            .facts
-            .title
-            .map(|i| site.strip(&crate::entities::decode(&text_of(tree, i))))
+        let raw_title = title_text
+            .map(|t| site.strip(&t))
             // "| Nuts & Volts Magazine": the template's title was empty, the site's name
             // is all that is left.
             .filter(|t| !t.is_empty() && without_leading_separator(t).len() == t.len());
@@ -689,8 +692,7 @@ fn names_the_site_first(h1s: &[String], title: &str) -> bool {
     let key = |s: &str| collapse(s).to_lowercase();
     let Some((first, last)) = TITLE_SEPARATORS
         .iter()
-        .filter_map(|sep| Some((title.split_once(sep)?.0, title.rsplit_once(sep)?.1)))
-        .next()
+        .find_map(|sep| Some((title.split_once(sep)?.0, title.rsplit_once(sep)?.1)))
     else {
         return false;
     };
@@ -2300,12 +2302,7 @@ fn is_product_page(tags: &MetaTags, ld: &JsonLd) -> bool {
 /// state are when the shop or the CMS last wrote them.
 fn is_catalogue_page(ld: &JsonLd, url: &Url) -> bool {
     (ld.describes(CATALOGUE_TYPES) && !ld.describes_a_dated_work())
-        || url.path_segments().is_some_and(|mut segments| {
-            segments
-                .by_ref()
-                .take(LEADING_SEGMENTS)
-                .any(|s| CATALOGUE_SEGMENTS.contains(&s.to_ascii_lowercase().as_str()))
-        })
+        || leading_segment_in(url, CATALOGUE_SEGMENTS)
 }
 
 /// Structured-data types (lower case) of a page that lists things or shows one item.
@@ -2339,13 +2336,16 @@ fn is_documentation_page(url: &Url) -> bool {
     {
         return true;
     }
-    url.path_segments().is_some_and(|mut segments| {
-        segments.by_ref().take(LEADING_SEGMENTS).any(|s| {
-            matches!(
-                s.to_ascii_lowercase().as_str(),
-                "docs" | "doc" | "documentation" | "manual" | "wiki"
-            )
-        })
+    leading_segment_in(url, &["docs", "doc", "documentation", "manual", "wiki"])
+}
+
+/// Whether one of the first [`LEADING_SEGMENTS`] segments of `url`'s path is one of `names`
+/// (lower case), in any case.
+fn leading_segment_in(url: &Url, names: &[&str]) -> bool {
+    url.path_segments().is_some_and(|segments| {
+        segments
+            .take(LEADING_SEGMENTS)
+            .any(|s| names.contains(&s.to_ascii_lowercase().as_str()))
     })
 }
 

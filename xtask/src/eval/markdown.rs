@@ -101,16 +101,12 @@ fn lines_kept(text: &str, lines: &[String]) -> f64 {
     }
 }
 
-/// `markdown` rendered to plain text as the read-back compares it (for `eval --dump`);
-/// `title` is the same extraction's title field.
-pub(super) fn read_back(markdown: &str, title: Option<&str>) -> String {
-    analyse(markdown, title, true).1
-}
-
-/// The lines a renderer shows for `markdown`, as *lines kept* counts them (for `eval
-/// --dump`); `title` is the same extraction's title field.
-pub(super) fn rendered_lines(markdown: &str, title: Option<&str>) -> Vec<String> {
-    analyse(markdown, title, true).2
+/// `markdown` rendered to plain text as the read-back compares it, and the lines a renderer
+/// shows as *lines kept* counts them (for `eval --dump`); `title` is the same extraction's
+/// title field.
+pub(super) fn read_back(markdown: &str, title: Option<&str>) -> (String, Vec<String>) {
+    let (_, text, lines) = analyse(markdown, title, true);
+    (text, lines)
 }
 
 /// The rule checks of `markdown`, its rendering to plain text (one line per block), and the
@@ -423,7 +419,7 @@ mod tests {
         let table = check("| a | b |\n| --- | --- |\n| 1 | 2 |", "a b\n1 2", None, "");
         assert!((table.lines_kept - 1.0).abs() < 1e-9, "{table:?}");
         // A tight item's text and the list nested in the item are lines apart.
-        let lines = rendered_lines("- Sardines.\n  - Salmon.", None);
+        let (_, lines) = read_back("- Sardines.\n  - Salmon.", None);
         assert_eq!(lines, ["Sardines.", "Salmon."]);
         assert!((lines_kept("Sardines.\nSalmon.", &lines) - 1.0).abs() < 1e-9);
     }

@@ -92,7 +92,6 @@ impl Table {
 ///
 /// Words that need nothing are borrowed.
 pub(crate) fn escape_inline(word: &str, in_heading: bool) -> std::borrow::Cow<'_, str> {
-    use std::borrow::Cow;
     let hashes = in_heading && !word.is_empty() && word.bytes().all(|b| b == b'#');
     let needs = |at: usize, c: char| {
         let rest = &word[at + c.len_utf8()..];
@@ -116,23 +115,28 @@ pub(crate) fn escape_inline(word: &str, in_heading: bool) -> std::borrow::Cow<'_
             _ => false,
         }
     };
+    backslash_where(word, needs)
+}
+
+/// `s` with a backslash before each character `needs` (given its byte offset) picks;
+/// borrowed when there is none.
+fn backslash_where(s: &str, needs: impl Fn(usize, char) -> bool) -> std::borrow::Cow<'_, str> {
     let mut out: Option<String> = None;
-    for (at, c) in word.char_indices() {
+    for (at, c) in s.char_indices() {
         if needs(at, c) {
-            out.get_or_insert_with(|| word[..at].to_string()).push('\\');
+            out.get_or_insert_with(|| s[..at].to_string()).push('\\');
         }
         if let Some(out) = out.as_mut() {
             out.push(c);
         }
     }
-    out.map_or(Cow::Borrowed(word), Cow::Owned)
+    out.map_or(std::borrow::Cow::Borrowed(s), std::borrow::Cow::Owned)
 }
 
 /// A link or image destination written so that it reads back whole: parentheses that do
 /// not pair up ("…/ballen-clt/)" in a page's `href`) and `|` (a table's cell separator)
 /// are escaped. [`url::Url`] has already percent-encoded spaces and angle brackets.
 pub(crate) fn link_destination(url: &str) -> std::borrow::Cow<'_, str> {
-    use std::borrow::Cow;
     let mut depth = 0i32;
     let mut paired = true;
     for c in url.chars() {
@@ -144,18 +148,7 @@ pub(crate) fn link_destination(url: &str) -> std::borrow::Cow<'_, str> {
         paired &= depth >= 0;
     }
     paired &= depth == 0;
-    let needs = |c: char| c == '|' || (!paired && matches!(c, '(' | ')'));
-    if !url.contains(needs) {
-        return Cow::Borrowed(url);
-    }
-    let mut out = String::with_capacity(url.len() + 4);
-    for c in url.chars() {
-        if needs(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    Cow::Owned(out)
+    backslash_where(url, |_, c| c == '|' || (!paired && matches!(c, '(' | ')')))
 }
 
 /// Escape a word written at the start of a markdown line so that it stays text: `#`, `>`,
