@@ -254,7 +254,7 @@ impl Metadata {
             .as_deref()
             .map(crate::authors::of_names)
             .unwrap_or_default();
-        let byline = names.map(|names| names.join(", "));
+        let byline = names.map(|names| join_names(&names));
         // Nor is a product, a documentation or a catalogue page published on a day: the
         // dates they state are when the shop or the site generator last wrote the page.
         let published =
@@ -355,6 +355,17 @@ impl Metadata {
             .filter(|t| !t.is_empty());
         out.categories = self.categories.clone();
         out.language = self.language.clone();
+    }
+}
+
+/// The names of a byline written as one text: separated by commas, or by semicolons when
+/// a name holds a comma itself ("Roy, Aniruddha; Patel, Jyoti", as catalogues write
+/// surnames first).
+fn join_names(names: &[String]) -> String {
+    if names.iter().any(|n| n.contains(',')) {
+        names.join("; ")
+    } else {
+        names.join(", ")
     }
 }
 
@@ -1015,33 +1026,6 @@ fn byline(
         .labelled_data("written by")
         .and_then(|a| clean_byline(&a))
         .map(|name| vec![name]);
-    let markup = || {
-        let candidates = byline_candidates(tree);
-        let last = candidates.len() - 1;
-        candidates
-            .iter()
-            .enumerate()
-            .flat_map(|(k, list)| {
-                // `[class*=author]` is also every comment's and review's author: only the
-                // ones near the title count.
-                list.iter()
-                    .filter(move |&&i| k != last || header.nodes.contains(&(i as usize)))
-            })
-            .map(|&i| match author_links(tree, i) {
-                Some(names) => (names.join(", "), names),
-                None => (block_text(tree, i), Vec::new()),
-            })
-            .filter(|(t, _)| t.len() <= BYLINE_MARKUP_MAX)
-            .find_map(|(t, links)| {
-                let text = clean_byline(&t)?;
-                // The links' names one by one, unless cleaning cut some of them.
-                Some(if links.len() > 1 && text == t {
-                    links
-                } else {
-                    vec![text]
-                })
-            })
-    };
     // A user name (one word, lower case or digits) and the site's own name ("Clemson News",
     // "Five Books" where a person signs the article) are kept only when no source names a
     // person.
@@ -1054,6 +1038,51 @@ fn byline(
             let site = key(site);
             !name.is_empty() && !site.is_empty() && (site.contains(&name) || name.contains(&site))
         })
+    };
+    // The names the byline markup gives, candidate by candidate, up to the first that is
+    // not the site's. A reviewer ("Fact checked by Yarilet Perez") did not write the page:
+    // the first is kept aside.
+    let mut reviewer = None;
+    let mut markup = || {
+        let candidates = byline_candidates(tree);
+        let last = candidates.len() - 1;
+        let mut names = Vec::new();
+        let texts = candidates
+            .iter()
+            .enumerate()
+            .flat_map(|(k, list)| {
+                // `[class*=author]` is also every comment's and review's author: only the
+                // ones near the title count.
+                list.iter()
+                    .filter(move |&&i| k != last || header.nodes.contains(&(i as usize)))
+            })
+            .map(|&i| match author_links(tree, i) {
+                Some(names) => (names.join(", "), names),
+                None => (block_text(tree, i), Vec::new()),
+            })
+            .filter(|(t, _)| t.len() <= BYLINE_MARKUP_MAX);
+        for (t, links) in texts {
+            if let Some(name) = reviewed_by(&t) {
+                if reviewer.is_none() {
+                    reviewer = clean_byline(name).map(|n| vec![n]);
+                }
+                continue;
+            }
+            let Some(text) = clean_byline(&t) else {
+                continue;
+            };
+            // The links' names one by one, unless cleaning cut some of them.
+            let site = names_the_site(&text);
+            names.push(if links.len() > 1 && text == t {
+                links
+            } else {
+                vec![text]
+            });
+            if !site {
+                break;
+            }
+        }
+        names
     };
     let mut keep = |names: Option<Vec<String>>| -> Option<Vec<String>> {
         let names = names?;
@@ -1090,7 +1119,16 @@ fn byline(
     {
         return Some(vec![name]);
     }
-    if let Some(name) = keep(markup()) {
+    // The site's name is passed over for the next name the markup gives: "Corti" (the
+    // site) and "Joakim Edin" both have `.video-post_author-name`. Any other name ends the
+    // search: the next ones are those of replies and comments.
+    let from_markup = markup();
+    let from_markup = from_markup
+        .iter()
+        .find(|names| !names_the_site(&names.join(", ")))
+        .or(from_markup.first())
+        .cloned();
+    if let Some(name) = keep(from_markup) {
         return Some(name);
     }
     if let Some(name) = keep(header.byline(tree).map(|n| vec![n])) {
@@ -1101,7 +1139,7 @@ fn byline(
     {
         return Some(name);
     }
-    site_named.or(weak)
+    site_named.or(weak).or(reviewer)
 }
 
 /// Names a "Written by" label announces anywhere in the page, outside navigation: one of
@@ -1473,7 +1511,9 @@ const NAME_PREFIXES: &[&str] = &[
 /// Clean an author string: no "By " prefix, no e-mail, URL, date or role after the names,
 /// no interface words, not too long. Several names stay as written ("Ann Lee and Bo Chan").
 pub(crate) fn clean_byline(raw: &str) -> Option<String> {
-    let mut s = split_glued_words(&collapse(raw));
+    // Cloudflare writes "[email protected]" where it hides an address.
+    let mut s = split_glued_words(&collapse(raw).replace(HIDDEN_ADDRESS, " "));
+    s = without_credit_roles(&s);
     loop {
         let lower = s.to_lowercase();
         let Some(prefix) = NAME_PREFIXES.iter().find(|p| lower.starts_with(*p)) else {
@@ -1515,6 +1555,7 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         " fact checked",
         " edited by",
         " min read",
+        " mins read",
         " minute read",
         " view in",
         " view all",
@@ -1542,11 +1583,13 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
                 && (COUNTER_WORDS.contains(&lower.as_str())
                     || (!lower.is_empty() && lower.chars().all(|c| c.is_ascii_digit()))))
     });
-    // "Our Foreign Staff" is the whole credit, not a name before a role.
+    // "Our Foreign Staff" is the whole credit, not a name before a role. A word that
+    // qualifies the role is part of it ("Liza Burke Marketing Director").
     if let Some(at) = first_role
         && words.first().is_none_or(|w| *w != "Our")
     {
-        words.truncate(at);
+        let qualified = at >= 3 && ROLE_QUALIFIERS.contains(&words[at - 1].to_lowercase().as_str());
+        words.truncate(if qualified { at - 1 } else { at });
     }
     // An avatar's letter and a presence badge before a forum handle ("J Offline julian").
     if words.len() >= 3
@@ -1729,6 +1772,90 @@ const ROLE_WORDS: &[&str] = &[
     "former",
     "last",
 ];
+
+/// Words that qualify a job title before its [`ROLE_WORDS`] ("Marketing Director",
+/// "Managing Editor"), lower case.
+const ROLE_QUALIFIERS: &[&str] = &[
+    "marketing",
+    "managing",
+    "creative",
+    "content",
+    "executive",
+    "technical",
+    "sales",
+    "product",
+    "digital",
+    "news",
+    "features",
+    "art",
+    "associate",
+    "assistant",
+    "deputy",
+    "communications",
+    "operations",
+];
+
+/// What introduces a reviewer's name, not an author's (lower case).
+const REVIEWER_PREFIXES: &[&str] = &[
+    "medically reviewed by",
+    "fact-checked by",
+    "fact checked by",
+    "reviewed by",
+];
+
+/// The names after a reviewer's label that `text` opens with ("Reviewed by Justin C.
+/// Meserole, Trial Attorney"), if it does.
+fn reviewed_by(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    REVIEWER_PREFIXES.iter().find_map(|prefix| {
+        text.get(..prefix.len())
+            .filter(|head| head.eq_ignore_ascii_case(prefix))
+            .and_then(|_| text.get(prefix.len()..))
+            .filter(|rest| rest.starts_with(char::is_whitespace) || rest.starts_with(':'))
+            .map(|rest| rest.trim_start_matches(':').trim_start())
+    })
+}
+
+/// What Cloudflare writes in place of an e-mail address it hides.
+const HIDDEN_ADDRESS: &str = "[email protected]";
+
+/// Contributions a book's credits write in parentheses after a name ("James Clear
+/// (Author)", "Ann Lee (Illustrator)"), lower case.
+const CREDIT_ROLES: &[&str] = &[
+    "author",
+    "authors",
+    "editor",
+    "editors",
+    "illustrator",
+    "translator",
+    "narrator",
+    "contributor",
+    "foreword",
+    "introduction",
+    "photographer",
+];
+
+/// `s` without the parenthesised [`CREDIT_ROLES`] after its names: "James Clear (Author)"
+/// is "James Clear".
+fn without_credit_roles(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find(" (") {
+        let inside = &rest[open + 2..];
+        let Some(close) = inside.find(')') else {
+            break;
+        };
+        let role = inside[..close].trim().to_lowercase();
+        if CREDIT_ROLES.contains(&role.as_str()) {
+            out.push_str(&rest[..open]);
+        } else {
+            out.push_str(&rest[..open + 2 + close + 1]);
+        }
+        rest = &inside[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Nouns of a job or a trade that, after a person's names, describe the person ("Tracy
 /// Parker, Dietitian", "Nicole Forbes, Master Horticulturalist & Garden Educator"); lower
@@ -3024,6 +3151,113 @@ mod tests {
         );
         assert_eq!(clean_byline("https://facebook.com/jane"), None);
         assert_eq!(clean_byline("2024"), None);
+        assert_eq!(clean_byline("10 mins read"), None);
+        // A book's credit, a hidden address and a qualified job title are not names.
+        assert_eq!(
+            clean_byline("James Clear (Author)").as_deref(),
+            Some("James Clear")
+        );
+        assert_eq!(
+            clean_byline("Ann Lee (Author), Bo Chan (Illustrator)").as_deref(),
+            Some("Ann Lee, Bo Chan")
+        );
+        assert_eq!(
+            clean_byline("Zach Hanley (Horizon3.ai)").as_deref(),
+            Some("Zach Hanley (Horizon3.ai)")
+        );
+        assert_eq!(
+            clean_byline("Valentin Lobstein [email\u{a0}protected] and Zach Hanley").as_deref(),
+            Some("Valentin Lobstein and Zach Hanley")
+        );
+        assert_eq!(
+            clean_byline("Liza Burke Marketing Director").as_deref(),
+            Some("Liza Burke")
+        );
+        assert_eq!(
+            clean_byline("Keith Barry Senior Autos Reporter").as_deref(),
+            Some("Keith Barry")
+        );
+    }
+
+    #[test]
+    fn reviewers_are_told_from_authors() {
+        assert_eq!(
+            reviewed_by("Reviewed by Ann Lee, DVM"),
+            Some("Ann Lee, DVM")
+        );
+        assert_eq!(reviewed_by("Fact checked by: Bo Chan"), Some("Bo Chan"));
+        assert_eq!(
+            reviewed_by("  Medically reviewed by Cy Dee"),
+            Some("Cy Dee")
+        );
+        assert_eq!(reviewed_by("Reviewedby Ann"), None);
+        assert_eq!(reviewed_by("By Ann Lee"), None);
+        let page = |boxes: &str| {
+            let html = format!("<h1>A guide</h1>{boxes}<p>Text of the guide.</p>");
+            read(&html, "https://guide.example/guides/a-guide").byline
+        };
+        // The fact checker's box comes first, the author's after it.
+        assert_eq!(
+            page(
+                "<div class=byline>Fact checked by Bo Chan</div>                 <div class=byline>By Ann Lee</div>"
+            )
+            .as_deref(),
+            Some("Ann Lee")
+        );
+        // Nobody else is named: the reviewer is the one person the page credits.
+        assert_eq!(
+            page("<div class=byline>Reviewed by Justin C. Meserole, on December 9, 2024.</div>")
+                .as_deref(),
+            Some("Justin C. Meserole")
+        );
+    }
+
+    #[test]
+    fn an_author_box_gives_the_name_not_its_other_parts() {
+        let page = |head: &str, body: &str| {
+            let html = format!(
+                "<html><head>{head}</head><body><h1>A story</h1>{body}<p>Text.</p></body></html>"
+            );
+            read(&html, "https://blog.example/blog/a-story").byline
+        };
+        // The box around the name also holds the job title and the date.
+        assert_eq!(
+            page(
+                "",
+                "<div class=t-blogpost-author-info>\
+                 <div class=t-blogpost-author-name>Liza Burke</div>\
+                 <div class=t-blogpost-author-position>Chief People Officer</div>\
+                 <div class=t-blogpost-date>May 14, 2025</div></div>"
+            )
+            .as_deref(),
+            Some("Liza Burke")
+        );
+        // A description of the author is not a name.
+        assert_eq!(
+            page(
+                "",
+                "<div class=dynamic-author-description>Licensed Q Arabica Grader</div>"
+            ),
+            None
+        );
+        // The teaser cards of other posts name their own authors.
+        assert_eq!(
+            page(
+                "",
+                "<div class=card><p class=card-blog-author-name>Dusan Stevic</p></div>"
+            ),
+            None
+        );
+        // The site is listed first among the authors; the person after it wrote the story.
+        assert_eq!(
+            page(
+                "<meta property=og:site_name content=Corti>",
+                "<div class=video-post_author-name>Corti</div>\
+                 <div class=video-post_author-name>Joakim Edin</div>"
+            )
+            .as_deref(),
+            Some("Joakim Edin")
+        );
     }
 
     /// Regression: prefixes were compared by byte slicing, which panicked when a prefix's
@@ -3468,11 +3702,16 @@ mod tests {
              <meta name=citation_author content='Berger, Emery D.'><p>x</p>",
             "https://a.example/",
         );
+        // Joined with commas, the names would read as four: semicolons keep them two.
         assert_eq!(
             meta.byline.as_deref(),
-            Some("Kaufman, Jeff T., Berger, Emery D.")
+            Some("Kaufman, Jeff T.; Berger, Emery D.")
         );
         assert_eq!(meta.authors, ["Kaufman, Jeff T.", "Berger, Emery D."]);
+        assert_eq!(
+            crate::authors::split(meta.byline.as_deref().unwrap_or_default()),
+            meta.authors
+        );
         let meta = read(
             "<meta name=author content='Site Desk'>\
              <meta property='dc:creator twitter:site_name' content='Creator Name'><p>x</p>",

@@ -36,7 +36,8 @@ pub(crate) mod byline {
     pub(crate) const CLASS_BYLINE: u8 = 1 << 3;
     /// `.author`.
     pub(crate) const CLASS_AUTHOR: u8 = 1 << 4;
-    /// `.author-name`.
+    /// `.author-name`, or a class holding "author" and ending in "name"
+    /// (`[class*=author][class$=name]` for one class name).
     pub(crate) const CLASS_AUTHOR_NAME: u8 = 1 << 5;
     /// `[class*=byline]`.
     pub(crate) const CLASS_HAS_BYLINE: u8 = 1 << 6;
@@ -562,19 +563,58 @@ fn byline_classes(class: &str) -> u8 {
     if class.contains("byline") {
         out |= byline::CLASS_HAS_BYLINE;
     }
-    if class.contains("author") {
-        out |= byline::CLASS_HAS_AUTHOR;
-    }
     for name in class.split_ascii_whitespace() {
         out |= match name {
             "byline" => byline::CLASS_BYLINE,
             "author" => byline::CLASS_AUTHOR,
-            "author-name" => byline::CLASS_AUTHOR_NAME,
             _ => 0,
         };
+        if name.contains("author") {
+            out |= author_class(name);
+        }
     }
     out
 }
+
+/// The [`byline`] markers of one class name that holds "author": none for a part of an
+/// author box that is not the name ("dynamic-author-description", "author-bio",
+/// "t-blogpost-author-position", "author-avatar") or a teaser card's author
+/// ("card-blog-author-name"); `.author-name` also for a name's own
+/// class in any spelling ("t-blogpost-author-name", "author__name", "authorName"), "author" then "name" with only
+/// dashes or underscores between.
+fn author_class(name: &str) -> u8 {
+    let lower = name.to_ascii_lowercase();
+    // "card-blog-author-name": a teaser card's author, not the page's.
+    if lower.contains("card") || AUTHOR_BOX_PARTS.iter().any(|part| lower.contains(part)) {
+        return 0;
+    }
+    // "author" then "name", with nothing but dashes and underscores between
+    // ("mntl-author-tooltip__name" names a tooltip's person).
+    let names_the_name = lower
+        .strip_suffix("name")
+        .is_some_and(|head| head.trim_end_matches(['-', '_']).ends_with("author"));
+    if names_the_name {
+        byline::CLASS_HAS_AUTHOR | byline::CLASS_AUTHOR_NAME
+    } else {
+        byline::CLASS_HAS_AUTHOR
+    }
+}
+
+/// Parts of an author box other than the name, as class names word them (lower case).
+const AUTHOR_BOX_PARTS: &[&str] = &[
+    "description",
+    "desc",
+    "bio",
+    "position",
+    "role",
+    "job",
+    "avatar",
+    "image",
+    "img",
+    "photo",
+    "picture",
+    "social",
+];
 
 /// Iterator over a node's children.
 pub(crate) struct Children<'a> {
