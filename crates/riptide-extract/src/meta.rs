@@ -1281,6 +1281,8 @@ const LABELS_ALONE: &[&str] = &[
     "author",
     "authors",
     "author(s)",
+    "contributor",
+    "contributors",
 ];
 
 /// Labels that start a line naming an article's authors wherever it is (lower case; "Author"
@@ -1295,6 +1297,8 @@ const LABEL_PREFIXES: &[&str] = &[
     "this post was written by",
     "authors:",
     "author:",
+    "contributors:",
+    "contributor:",
 ];
 
 /// The longest text node read as a "Written by" label or line, in bytes.
@@ -1485,6 +1489,11 @@ const NAME_PREFIXES: &[&str] = &[
     "authored by:",
     "authored by ",
     "insights from ",
+    "view all posts by ",
+    "all posts by ",
+    "more posts by ",
+    "contributors:",
+    "contributor:",
     "posted by:",
     "posted by ",
     "article by ",
@@ -2857,6 +2866,8 @@ const BYLINE_PREFIXES: &[&str] = &[
     "recipe by ",
     "authors:",
     "author:",
+    "contributors:",
+    "contributor:",
 ];
 
 /// A `/YYYY/MM/DD/` date in the URL path, or a path segment that starts with
@@ -3628,6 +3639,19 @@ mod tests {
             "https://blog.example/post",
         );
         assert_eq!(meta.byline.as_deref(), Some("John Crenshaw"));
+        // The credits of a guide, in a box after it.
+        let meta = read(
+            &format!(
+                "<h1>A title</h1>{body}<div class=tags><div><strong>Contributors:</strong> \
+                 Janet Loughrey</div></div>"
+            ),
+            "https://garden.example/articles/low-light-houseplants",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Janet Loughrey"));
+        assert_eq!(
+            clean_byline("View all posts by Ray Ansari").as_deref(),
+            Some("Ray Ansari")
+        );
         // A forum's thread starter; a "Posted by" line under the post.
         let meta = read(
             &format!("<h1>A question</h1>{body}<span>Thread starter</span> <a>beijingwalker</a>"),
