@@ -3163,31 +3163,24 @@ mod tests {
         assert_eq!(clean_byline("https://facebook.com/jane"), None);
         assert_eq!(clean_byline("2024"), None);
         assert_eq!(clean_byline("10 mins read"), None);
-        // A book's credit, a hidden address and a qualified job title are not names.
-        assert_eq!(
-            clean_byline("James Clear (Author)").as_deref(),
-            Some("James Clear")
-        );
-        assert_eq!(
-            clean_byline("Ann Lee (Author), Bo Chan (Illustrator)").as_deref(),
-            Some("Ann Lee, Bo Chan")
-        );
-        assert_eq!(
-            clean_byline("Zach Hanley (Horizon3.ai)").as_deref(),
-            Some("Zach Hanley (Horizon3.ai)")
-        );
-        assert_eq!(
-            clean_byline("Valentin Lobstein [email\u{a0}protected] and Zach Hanley").as_deref(),
-            Some("Valentin Lobstein and Zach Hanley")
-        );
-        assert_eq!(
-            clean_byline("Liza Burke Marketing Director").as_deref(),
-            Some("Liza Burke")
-        );
-        assert_eq!(
-            clean_byline("Keith Barry Senior Autos Reporter").as_deref(),
-            Some("Keith Barry")
-        );
+        // A book's credit, a hidden address and a qualified job title are not names; an
+        // affiliation in parentheses stays.
+        for (raw, name) in [
+            ("James Clear (Author)", "James Clear"),
+            (
+                "Ann Lee (Author), Bo Chan (Illustrator)",
+                "Ann Lee, Bo Chan",
+            ),
+            ("Zach Hanley (Horizon3.ai)", "Zach Hanley (Horizon3.ai)"),
+            (
+                "Valentin Lobstein [email\u{a0}protected] and Zach Hanley",
+                "Valentin Lobstein and Zach Hanley",
+            ),
+            ("Liza Burke Marketing Director", "Liza Burke"),
+            ("Keith Barry Senior Autos Reporter", "Keith Barry"),
+        ] {
+            assert_eq!(clean_byline(raw).as_deref(), Some(name), "{raw}");
+        }
     }
 
     #[test]
