@@ -592,14 +592,17 @@ impl Writer<'_> {
             return;
         }
         match self.brk {
-            // A data table's rows are lines of the text, as the markdown's are.
-            Break::None if std::mem::take(&mut self.row_break) && self.table.is_some() => {
-                if !self.text.is_empty() && !self.text.ends_with('\n') {
-                    self.text.push('\n');
-                }
-            }
             Break::None => {
-                if self.space && !self.text.is_empty() && !self.text.ends_with(char::is_whitespace)
+                // A data table's rows are lines of the text, as the markdown's are: the
+                // first flush with no break pending after a row starts ends the line.
+                let row_starts = std::mem::take(&mut self.row_break) && self.table.is_some();
+                if row_starts {
+                    if !self.text.is_empty() && !self.text.ends_with('\n') {
+                        self.text.push('\n');
+                    }
+                } else if self.space
+                    && !self.text.is_empty()
+                    && !self.text.ends_with(char::is_whitespace)
                 {
                     self.text.push(' ');
                 }
