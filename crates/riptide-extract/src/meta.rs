@@ -998,8 +998,10 @@ const REVIEW_DEPTH: usize = 4;
 /// Author names from JSON-LD, meta tags, byline markup and byline lines near the title.
 ///
 /// An organisation named as JSON-LD author is not an author; a user name (one word in lower
-/// case, digits or dashes) is kept only when nothing better is found. Brands named in a
-/// byline stay: "By Acme" is what the page says.
+/// case, digits or dashes), the site's own name and a reviewer ("Reviewed by Ann Lee") are
+/// kept only when nothing better is found, in that order of preference: the site's name,
+/// then a user name, then a reviewer. Brands named in a byline stay: "By Acme" is what the
+/// page says.
 ///
 /// The names come as the source gives them: one each when it names the authors apart
 /// (several meta tags, a JSON-LD list, links to author pages), else one text.

@@ -41,7 +41,8 @@ pub(crate) mod byline {
     pub(crate) const CLASS_AUTHOR_NAME: u8 = 1 << 5;
     /// `[class*=byline]`.
     pub(crate) const CLASS_HAS_BYLINE: u8 = 1 << 6;
-    /// `[class*=author]`.
+    /// `[class*=author]`, but for the parts of an author box other than the name and for
+    /// teaser cards' authors (see `author_class`).
     pub(crate) const CLASS_HAS_AUTHOR: u8 = 1 << 7;
 }
 
@@ -576,12 +577,12 @@ fn byline_classes(class: &str) -> u8 {
     out
 }
 
-/// The [`byline`] markers of one class name that holds "author": none for a part of an
-/// author box that is not the name ("dynamic-author-description", "author-bio",
-/// "t-blogpost-author-position", "author-avatar") or a teaser card's author
-/// ("card-blog-author-name"); `.author-name` also for a name's own
-/// class in any spelling ("t-blogpost-author-name", "author__name", "authorName"), "author" then "name" with only
-/// dashes or underscores between.
+/// The [`byline`] markers of one class name that holds "author". None for a part of an
+/// author box other than the name ("dynamic-author-description", "author-bio",
+/// "t-blogpost-author-position", "author-avatar") or for a teaser card's author
+/// ("card-blog-author-name"). `.author-name` as well for a name's own class in any spelling:
+/// "author" then "name" with only dashes or underscores between ("t-blogpost-author-name",
+/// "author__name", "authorName").
 fn author_class(name: &str) -> u8 {
     let lower = name.to_ascii_lowercase();
     // "card-blog-author-name": a teaser card's author, not the page's.
@@ -600,19 +601,10 @@ fn author_class(name: &str) -> u8 {
     }
 }
 
-/// Parts of an author box other than the name, as class names word them (lower case).
+/// Parts of an author box other than the name, as class names word them (lower case;
+/// "desc" also stands for "description").
 const AUTHOR_BOX_PARTS: &[&str] = &[
-    "description",
-    "desc",
-    "bio",
-    "position",
-    "role",
-    "job",
-    "avatar",
-    "image",
-    "img",
-    "photo",
-    "picture",
+    "desc", "bio", "position", "role", "job", "avatar", "image", "img", "photo", "picture",
     "social",
 ];
 
@@ -639,6 +631,28 @@ impl Iterator for Children<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn author_classes_tell_the_name_from_the_rest_of_the_box() {
+        use byline::{CLASS_AUTHOR, CLASS_AUTHOR_NAME as NAME, CLASS_HAS_AUTHOR as HAS};
+        for (class, markers) in [
+            ("author", CLASS_AUTHOR | HAS),
+            ("author-name", HAS | NAME),
+            ("t-blogpost-author-name", HAS | NAME),
+            ("author__name", HAS | NAME),
+            ("authorName", HAS | NAME),
+            ("post-author", HAS),
+            ("mntl-author-tooltip__name", HAS),
+            ("dynamic-author-description", 0),
+            ("author-bio", 0),
+            ("t-blogpost-author-position", 0),
+            ("card-blog-author-name", 0),
+            ("Author-Name", 0),
+            ("entry author-avatar", 0),
+        ] {
+            assert_eq!(byline_classes(class), markers, "{class}");
+        }
+    }
 
     #[test]
     fn arena_is_in_document_order_with_subtree_ranges() {
