@@ -1041,14 +1041,14 @@ fn byline(
             !name.is_empty() && !site.is_empty() && (site.contains(&name) || name.contains(&site))
         })
     };
-    // The names the byline markup gives, candidate by candidate, up to the first that is
-    // not the site's. A reviewer ("Fact checked by Yarilet Perez") did not write the page:
-    // the first is kept aside.
+    // The first names the byline markup gives that are not the site's: "Corti" (the site)
+    // and "Joakim Edin" both have `.video-post_author-name`. Else the site's name, which
+    // `keep` sets aside. A reviewer ("Fact checked by Yarilet Perez") did not write the
+    // page: the first met is kept aside too.
     let mut reviewer = None;
     let mut markup = || {
         let candidates = byline_candidates(tree);
         let last = candidates.len() - 1;
-        let mut names = Vec::new();
         let texts = candidates
             .iter()
             .enumerate()
@@ -1063,6 +1063,7 @@ fn byline(
                 None => (block_text(tree, i), Vec::new()),
             })
             .filter(|(t, _)| t.len() <= BYLINE_MARKUP_MAX);
+        let mut site = None;
         for (t, links) in texts {
             if let Some(name) = reviewed_by(&t) {
                 if reviewer.is_none() {
@@ -1074,17 +1075,20 @@ fn byline(
                 continue;
             };
             // The links' names one by one, unless cleaning cut some of them.
-            let site = names_the_site(&text);
-            names.push(if links.len() > 1 && text == t {
+            let is_site = names_the_site(&text);
+            let names = if links.len() > 1 && text == t {
                 links
             } else {
                 vec![text]
-            });
-            if !site {
-                break;
+            };
+            // Any other name ends the search: the next ones are those of replies and
+            // comments.
+            if !is_site {
+                return Some(names);
             }
+            site.get_or_insert(names);
         }
-        names
+        site
     };
     let mut keep = |names: Option<Vec<String>>| -> Option<Vec<String>> {
         let names = names?;
@@ -1121,16 +1125,7 @@ fn byline(
     {
         return Some(vec![name]);
     }
-    // The site's name is passed over for the next name the markup gives: "Corti" (the
-    // site) and "Joakim Edin" both have `.video-post_author-name`. Any other name ends the
-    // search: the next ones are those of replies and comments.
-    let from_markup = markup();
-    let from_markup = from_markup
-        .iter()
-        .find(|names| !names_the_site(&names.join(", ")))
-        .or(from_markup.first())
-        .cloned();
-    if let Some(name) = keep(from_markup) {
+    if let Some(name) = keep(markup()) {
         return Some(name);
     }
     if let Some(name) = keep(header.byline(tree).map(|n| vec![n])) {
