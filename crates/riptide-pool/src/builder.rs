@@ -213,10 +213,8 @@ impl<'a> PoolBuilder<'a> {
         if shared.config.tiering {
             match fill {
                 Fill::Now => shared.maintain(),
-                // The refill thread's first round fills the hot tier.
-                Fill::InBackground => {
-                    let _ = shared.wake.try_send(());
-                }
+                // The refill thread's first round fills the hot tier (if it has one).
+                Fill::InBackground => shared.wake_if_short(),
             }
             spawn_refiller(Arc::downgrade(&shared), wake_rx)?;
         }

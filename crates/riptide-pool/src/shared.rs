@@ -182,10 +182,10 @@ impl Shared {
             }
         }
         if let Some(instance) = self.hot.pop() {
-            let _ = self.wake.try_send(());
+            self.wake_if_short();
             return (Slot::Ready(instance), Tier::Hot);
         }
-        let _ = self.wake.try_send(());
+        self.wake_if_short();
         // A slot beyond the most ever used at once is one wasmtime has not used yet: cold.
         // Guards whose instance is still to be made count as slots in use.
         self.reserved.fetch_add(1, SeqCst);
@@ -197,6 +197,18 @@ impl Shared {
             Tier::Cold
         };
         (Slot::Reserved(reservation), tier)
+    }
+
+    /// Wake the refill thread when the hot tier is below its target. A take that leaves the
+    /// tier at or above its target does not: that round would have nothing to fill, and the
+    /// expiry and trimming it would do at some later moment are left to the periodic round
+    /// (every [`HotConfig::tune_interval`](crate::HotConfig::tune_interval)). So every wake
+    /// has a visible result, the tier back at its target, and no request pays a wake-up of
+    /// the refill thread for nothing.
+    pub(crate) fn wake_if_short(&self) {
+        if self.hot.len() < self.hot_target.load(SeqCst) {
+            let _ = self.wake.try_send(());
+        }
     }
 
     /// After a successful call under `Reuse`: keep the instance for the next request, unless

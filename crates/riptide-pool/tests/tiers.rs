@@ -1,11 +1,11 @@
 //! Tier behaviour with a manual clock and the real component: the hot tier filled in the
-//! background by `build`, hot hits while the hot tier is filled, warm versus cold classification, idle expiry of hot instances, and the hot tier's
-//! auto-tuning growing under demand and shrinking when idle (each decision logged), per-tier
+//! background by `build`, hot hits while the hot tier is filled, warm versus cold
+//! classification, idle expiry of hot instances, and the hot tier's auto-tuning growing under demand and shrinking when idle (each decision logged), per-tier
 //! latencies and hit ratios, the pool without tiering, and demotion under memory pressure
 //! with an injected memory probe.
 //!
-//! The refill thread wakes on every take from the hot tier and every new instantiation, and
-//! otherwise every `tune_interval` of real time; the tests set that interval to an hour (of the
+//! The refill thread wakes on a take that leaves the hot tier below its target, and otherwise
+//! every `tune_interval` of real time; the tests set that interval to an hour (of the
 //! manual clock too) so the thread only runs when a request wakes it, and wait for its refill
 //! to show before the next step.
 
