@@ -1125,6 +1125,15 @@ fn byline(
     {
         return Some(vec![name]);
     }
+    // Else the first post's author as a forum engine's post markup writes it (phpBB,
+    // vBulletin, FluxBB, Flarum): a user name, but the thread's own.
+    if let Some(name) = tree
+        .facts
+        .first_poster
+        .and_then(|i| clean_byline(&text_of(tree, i)))
+    {
+        return Some(vec![name]);
+    }
     if let Some(name) = keep(markup()) {
         return Some(name);
     }
@@ -3612,6 +3621,60 @@ mod tests {
         ] {
             assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn forum_engines_name_the_first_poster() {
+        let body = "<p>Body text of the first post, long enough to be one.</p>".repeat(20);
+        // Each engine's first post, then a reply by someone else in the same markup.
+        for (engine, post, want) in [
+            (
+                "phpBB: the profile link, not the avatar's link before it",
+                "<dl class=postprofile><dt><a href='https://nation.example/x'><img alt=avatar>\
+                 </a><a href='./memberlist.php?mode=viewprofile&amp;u=1'>{name}</a></dt>\
+                 <dd>Senator</dd></dl>",
+                "Outer Armatonisdaristan",
+            ),
+            (
+                "phpBB: a coloured user name",
+                "<dl class=postprofile><dt><a class=username-coloured href='./m?u=2'>{name}</a>\
+                 </dt></dl>",
+                "b.scherer",
+            ),
+            (
+                "vBulletin 3",
+                "<div><a class=bigusername href='member.php?u=3'>{name}</a></div>",
+                "microfast",
+            ),
+            (
+                "FluxBB",
+                "<div class=postleft><dl><dt><strong>{name}</strong></dt>\
+                 <dd class=usertitle><strong>Member</strong></dd></dl></div>",
+                "chunix64",
+            ),
+            (
+                "Flarum",
+                "<div class=PostUser><h3 class=PostUser-name>{name}</h3></div>",
+                "antonjw",
+            ),
+        ] {
+            let first = post.replace("{name}", want);
+            let reply = post.replace("{name}", "Someone Else");
+            let meta = read(
+                &format!("<h1>A question</h1>{first}{body}{reply}<p>A reply.</p>"),
+                "https://forum.example/viewtopic.php?t=1",
+            );
+            assert_eq!(meta.byline.as_deref(), Some(want), "{engine}");
+        }
+        // A blog's `.username` (a signed-in reader, a commenter) is no engine's post markup.
+        let meta = read(
+            &format!(
+                "<h1>A title</h1><span class=username>reader42</span>{body}\
+                 <div class=comment><a class=username href='/u/x'>commenter</a></div>"
+            ),
+            "https://blog.example/post",
+        );
+        assert_eq!(meta.byline, None);
     }
 
     #[test]

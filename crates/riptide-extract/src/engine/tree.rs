@@ -75,6 +75,10 @@ pub(crate) struct Facts {
     /// `data-author-username` or `data-author` of the first element that has one (the first
     /// post of a forum thread or a Q&A page), skipping nested replies (`class="…nested…"`).
     pub(crate) first_post_author: Option<Span>,
+    /// The first element a forum engine's post markup gives the poster's name in (see
+    /// [`names_a_poster`]): the thread's first post, for engines that write no
+    /// `data-author`.
+    pub(crate) first_poster: Option<u32>,
     /// `lang` of the first `<html>`, else its `xml:lang`.
     pub(crate) lang: Option<Span>,
     /// `href` of the first `<base href>`.
@@ -235,6 +239,11 @@ impl Tree {
                             && names_a_date(tree.str(attrs.signal))
                         {
                             tree.facts.dated.push(index);
+                        }
+                        if tree.facts.first_poster.is_none()
+                            && names_a_poster(&tree, name, &attrs, parent)
+                        {
+                            tree.facts.first_poster = Some(index);
                         }
                         tree.attrs.push(attrs);
                         tree.read_facts(name, index, element);
@@ -535,6 +544,47 @@ impl Tree {
             .iter()
             .position(|n| n.tag == Some(Tag::Body))
             .unwrap_or(0)
+    }
+}
+
+/// Whether an element `name` with `attrs`, a child of arena node `parent`, holds a forum
+/// post's author name as a forum engine writes it:
+///
+/// - vBulletin 3: `<a class="bigusername">`;
+/// - Flarum: `<h3 class="PostUser-name">`;
+/// - phpBB: the link to the poster's profile (`memberlist.php?mode=viewprofile`, or a
+///   `username` class) in `<dl class="postprofile">`;
+/// - FluxBB: `<dt><strong>` in `<div class="postleft">`.
+///
+/// These class names are the engines' own, so that a blog's `.username` (a commenter's, a
+/// signed-in reader's) is not taken for the page's author.
+fn names_a_poster(tree: &Tree, name: &str, attrs: &Attrs, parent: u32) -> bool {
+    let has = |signal: &str, class: &str| signal.split_ascii_whitespace().any(|c| c == class);
+    let signal = tree.str(attrs.signal);
+    if has(signal, "bigusername") || has(signal, "postuser-name") {
+        return true;
+    }
+    // The signal of the element `up` levels above this one (1: the parent).
+    let above = |up: usize| {
+        let mut i = parent;
+        for _ in 1..up {
+            i = tree.nodes.get(i as usize)?.parent;
+        }
+        let node = tree.nodes.get(i as usize)?;
+        Some((node, tree.str(tree.attrs[node.attrs as usize].signal)))
+    };
+    match name {
+        "a" if has(signal, "username")
+            || has(signal, "username-coloured")
+            || tree.str(attrs.href).contains("mode=viewprofile") =>
+        {
+            (1..=3).any(|up| above(up).is_some_and(|(_, s)| has(s, "postprofile")))
+        }
+        "strong" => {
+            above(1).is_some_and(|(node, _)| node.tag == Some(Tag::Dt))
+                && (2..=3).any(|up| above(up).is_some_and(|(_, s)| has(s, "postleft")))
+        }
+        _ => false,
     }
 }
 
