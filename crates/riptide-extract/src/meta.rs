@@ -1060,7 +1060,11 @@ fn byline(
             })
             .map(|&i| match author_links(tree, i) {
                 Some(names) => (names.join(", "), names),
-                None => (block_text(tree, i), Vec::new()),
+                // Microdata may give the name in `<meta itemprop=name content=…>`.
+                None => (
+                    meta_content(tree, i).unwrap_or_else(|| block_text(tree, i)),
+                    Vec::new(),
+                ),
             })
             .filter(|(t, _)| t.len() <= BYLINE_MARKUP_MAX);
         let mut site = None;
@@ -1417,6 +1421,13 @@ fn block_text(tree: &Tree, i: u32) -> String {
         k += 1;
     }
     collapse(&out)
+}
+
+/// The `content` of element `i` when it is a `<meta content>` (inside `<body>`, microdata:
+/// `<span itemprop=author><meta itemprop=name content="Ann Lee"></span>`).
+fn meta_content(tree: &Tree, i: u32) -> Option<String> {
+    let meta = tree.facts.metas.iter().find(|m| m.node == i)?;
+    Some(collapse(&crate::entities::decode(tree.str(meta.content))))
 }
 
 /// Words that are interface labels, never an author's name (lower case).
@@ -4620,6 +4631,15 @@ mod tests {
             )
             .as_deref(),
             Some("Cy Dunn")
+        );
+        // Microdata naming the author in a `<meta>`, before a badge the visible text adds.
+        assert_eq!(
+            byline(
+                "<span itemprop=author><meta itemprop=name content='julian'>\
+                 <a href='/user/julian'>julian</a> <span class=badge>NodeBB</span></span>"
+            )
+            .as_deref(),
+            Some("julian")
         );
         assert_eq!(
             byline(

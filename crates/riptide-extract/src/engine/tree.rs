@@ -53,6 +53,8 @@ pub(crate) struct MetaTag {
     pub(crate) content: Span,
     /// `property`, `name`, `itemprop` and `http-equiv`, where present, in that order.
     pub(crate) keys: [Option<Span>; 4],
+    /// The element's arena index.
+    pub(crate) node: u32,
 }
 
 /// Page facts for the metadata reader, gathered while the arena is built; elements are
@@ -315,7 +317,11 @@ impl Tree {
                     let content = self.push_str(content);
                     let keys = ["property", "name", "itemprop", "http-equiv"]
                         .map(|key| attr(key).map(|value| self.push_str(value)));
-                    self.facts.metas.push(MetaTag { content, keys });
+                    self.facts.metas.push(MetaTag {
+                        content,
+                        keys,
+                        node: index,
+                    });
                 }
             }
             "title" if self.facts.title.is_none() => self.facts.title = Some(index),
