@@ -1700,11 +1700,13 @@ pub(crate) fn clean_byline(raw: &str) -> Option<String> {
         }
         _ => s,
     };
-    // Quotes around the whole name ("\"David Kim\"").
+    // Quotes around the whole name ("\"David Kim\""); a footnote mark after it
+    // ("Angela Holliday-Bell, MD*", the note saying who reviewed the page).
     let s = s
         .strip_prefix(['"', '“'])
         .and_then(|t| t.strip_suffix(['"', '”']))
         .unwrap_or(s)
+        .trim_end_matches(['*', '†', '‡'])
         .trim()
         .to_string();
     let lower = s.to_lowercase();
@@ -3184,6 +3186,11 @@ mod tests {
         // affiliation in parentheses stays.
         for (raw, name) in [
             ("James Clear (Author)", "James Clear"),
+            // A footnote mark after the name.
+            (
+                "Written By Angela Holliday-Bell, MD*",
+                "Angela Holliday-Bell, MD",
+            ),
             (
                 "Ann Lee (Author), Bo Chan (Illustrator)",
                 "Ann Lee, Bo Chan",
