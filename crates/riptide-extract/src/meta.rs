@@ -2567,15 +2567,25 @@ fn byline_names(tree: &Tree) -> usize {
 /// the page's date (see [`lone_time_date`]).
 const MAX_TIME_DAYS: usize = 3;
 
-/// The `<h1>` the page's title heads: the first whose text is the title, else the first.
+/// The heading the page's title heads: the first `<h1>` whose text is the title, else the
+/// first `<h2>` or `<h3>` whose text is, else the first `<h1>`.
 fn title_heading(tree: &Tree, title: Option<&str>) -> Option<usize> {
+    use crate::engine::tag::Tag;
     let key = |s: &str| collapse(&crate::entities::decode(s)).to_lowercase();
     let title = title.map(key);
     let h1s = &tree.facts.h1s;
+    let is_title = |i: usize| title.as_deref() == Some(key(&tree.text_of(i)).as_str());
     h1s.iter()
-        .find(|&&h| title.as_deref() == Some(key(&tree.text_of(h as usize)).as_str()))
-        .or_else(|| h1s.first())
         .map(|&h| h as usize)
+        .find(|&h| is_title(h))
+        // A blog that writes the title in an `<h2>` or `<h3>` (its `<h1>`s are the site's
+        // name, or headings inside the article): the first such heading that says it.
+        .or_else(|| {
+            title.as_ref()?;
+            (tree.body()..tree.len())
+                .find(|&i| matches!(tree.tag(i), Some(Tag::Heading(2 | 3))) && is_title(i))
+        })
+        .or_else(|| h1s.first().map(|&h| h as usize))
 }
 
 /// One line of visible text near the title heading: the text of consecutive inline nodes
@@ -3639,6 +3649,25 @@ mod tests {
         ] {
             assert_eq!(clean_byline(raw).as_deref(), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn a_title_written_in_an_h2_anchors_the_lines_under_it() {
+        // The Rust blog: the title in an `<h2>`, the date and author under it, and an `<h1>`
+        // heading a part of the article further down.
+        let body = "<p>Body text of the article, long enough to be one.</p>".repeat(40);
+        let meta = read(
+            &format!(
+                "<title>What do people love about Rust? | Rust Blog</title>\
+                 <header><h2>What do people love about Rust?</h2></header>\
+                 <div class=publish-date-author>Dec. 19, 2025 &middot; Niko Matsakis on behalf \
+                 of <a href='/governance'>Vision Doc group</a></div>{body}\
+                 <h1>But what they love is the sense of empowerment</h1>{body}"
+            ),
+            "https://blog.example/a/post",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Niko Matsakis"));
+        assert_eq!(meta.published.as_deref(), Some("2025-12-19"));
     }
 
     #[test]
