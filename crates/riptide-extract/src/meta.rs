@@ -1309,6 +1309,7 @@ const LABEL_PREFIXES: &[&str] = &[
     "author:",
     "contributors:",
     "contributor:",
+    "view all posts by",
 ];
 
 /// The longest text node read as a "Written by" label or line, in bytes.
@@ -3752,6 +3753,15 @@ mod tests {
             clean_byline("View all posts by Ray Ansari").as_deref(),
             Some("Ray Ansari")
         );
+        // The link of an author box under the article.
+        let meta = read(
+            &format!(
+                "<h1>A title</h1>{body}<footer><p class=author_links>\
+                 <a href='/author/ray/'>View all posts by Ray Ansari</a></p></footer>"
+            ),
+            "https://shop.example/security-cameras/best/",
+        );
+        assert_eq!(meta.byline.as_deref(), Some("Ray Ansari"));
         // A forum's thread starter; a "Posted by" line under the post.
         let meta = read(
             &format!("<h1>A question</h1>{body}<span>Thread starter</span> <a>beijingwalker</a>"),
