@@ -1133,8 +1133,9 @@ fn byline(
     // vBulletin, FluxBB, Flarum): a user name, but the thread's own.
     if let Some(name) = tree
         .facts
-        .first_poster
-        .and_then(|i| clean_byline(&text_of(tree, i)))
+        .posters
+        .iter()
+        .find_map(|&i| clean_byline(&text_of(tree, i)))
     {
         return Some(vec![name]);
     }
@@ -3681,6 +3682,14 @@ mod tests {
                 "<dl class=postprofile><dt><a href='https://nation.example/x'><img alt=avatar>\
                  </a><a href='./memberlist.php?mode=viewprofile&amp;u=1'>{name}</a></dt>\
                  <dd>Senator</dd></dl>",
+                "Outer Armatonisdaristan",
+            ),
+            (
+                "phpBB: the avatar linked to the profile too",
+                "<dl class=postprofile><dt><a class=avatar \
+                 href='./memberlist.php?mode=viewprofile&amp;u=1'><img alt=avatar></a>\
+                 <a class=username href='./memberlist.php?mode=viewprofile&amp;u=1'>{name}</a>\
+                 </dt></dl>",
                 "Outer Armatonisdaristan",
             ),
             (

@@ -77,10 +77,11 @@ pub(crate) struct Facts {
     /// `data-author-username` or `data-author` of the first element that has one (the first
     /// post of a forum thread or a Q&A page), skipping nested replies (`class="…nested…"`).
     pub(crate) first_post_author: Option<Span>,
-    /// The first element a forum engine's post markup gives the poster's name in (see
-    /// [`names_a_poster`]): the thread's first post, for engines that write no
-    /// `data-author`.
-    pub(crate) first_poster: Option<u32>,
+    /// The first [`MAX_POSTERS`] elements a forum engine's post markup gives a poster's name
+    /// in (see [`names_a_poster`]): the first with a name is the thread's first post's author,
+    /// for engines that write no `data-author`. (phpBB links the avatar to the profile too,
+    /// before the name.)
+    pub(crate) posters: Vec<u32>,
     /// `lang` of the first `<html>`, else its `xml:lang`.
     pub(crate) lang: Option<Span>,
     /// `href` of the first `<base href>`.
@@ -242,10 +243,10 @@ impl Tree {
                         {
                             tree.facts.dated.push(index);
                         }
-                        if tree.facts.first_poster.is_none()
+                        if tree.facts.posters.len() < MAX_POSTERS
                             && names_a_poster(&tree, name, &attrs, parent)
                         {
-                            tree.facts.first_poster = Some(index);
+                            tree.facts.posters.push(index);
                         }
                         tree.attrs.push(attrs);
                         tree.read_facts(name, index, element);
@@ -552,6 +553,9 @@ impl Tree {
             .unwrap_or(0)
     }
 }
+
+/// How many forum poster elements [`Facts::posters`] keeps.
+pub(crate) const MAX_POSTERS: usize = 3;
 
 /// Whether an element `name` with `attrs`, a child of arena node `parent`, holds a forum
 /// post's author name as a forum engine writes it:
