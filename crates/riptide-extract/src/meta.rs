@@ -2121,6 +2121,21 @@ fn published_date(
     }
     let from_url = date_from_url(page_url);
     let stated = tags.published_iso().or_else(|| ld.date("datePublished"));
+    // A stated day the header does not show, against another day it shows as the page's
+    // own (not an update, not the same day in another zone or order): the reader goes by
+    // the day shown, and the stated one is a draft's, an import's or a republication's.
+    let stated = stated.map(|stamp| match header.shown_date() {
+        Some(shown)
+            if shown.written
+                && !shown.update
+                && days_apart(&stamp, &shown.date).is_some_and(|n| n > 1)
+                && !day_and_month_swapped(&stamp, &shown.date)
+                && !header.shows_day(&stamp) =>
+        {
+            shown.date
+        }
+        _ => stamp,
+    });
     match stated {
         // A time stamp is written in UTC or the server's zone; the day of the page's
         // permalink is the reader's when the two are a day apart.
@@ -2598,10 +2613,51 @@ struct Line {
     text: String,
     /// The date of a `<time datetime>` element.
     datetime: Option<String>,
+    /// The visible text of that `<time>` element, lower-cased ("updated on june 18, 2025").
+    shown: String,
+    /// Whether the element the line starts in, or its parent, is classed as an update date
+    /// (`class="updated"` without hAtom's `published` beside it, `class="updated-on"`).
+    marked_updated: bool,
     /// Visible text read before the line started, in bytes.
     at: usize,
     /// The arena node the line starts at.
     node: usize,
+}
+
+/// A date the header lines show.
+#[derive(Debug)]
+struct ShownDate {
+    /// The date, ISO 8601.
+    date: String,
+    /// Whether a reader sees it written out (a `<time datetime>` may show other words).
+    written: bool,
+    /// Whether the page calls it an update: "Last updated: …", `<time>Updated on …</time>`,
+    /// or an element classed as one ([`classed_as_updated`]).
+    update: bool,
+}
+
+/// Whether element `i` or its parent is classed as the date of an update: a class that
+/// names one ("updated-on", "dateblock-updated", "last-modified"), or hAtom's `updated`
+/// without `published` beside it (WordPress marks one date `published updated`).
+fn classed_as_updated(tree: &Tree, i: usize) -> bool {
+    let mut at = i;
+    for _ in 0..2 {
+        let Some(node) = tree.nodes.get(at) else {
+            return false;
+        };
+        if node.tag.is_some() {
+            let signal = tree.str(tree.attrs(at).signal);
+            let classes = || signal.split_ascii_whitespace();
+            let published = classes().any(|c| c == "published");
+            if classes().any(|c| {
+                (c.contains("updated") || c.contains("modified")) && !(c == "updated" && published)
+            }) {
+                return true;
+            }
+        }
+        at = node.parent as usize;
+    }
+    false
 }
 
 /// The short lines of visible text around the title heading, where pages write their date
@@ -2716,6 +2772,8 @@ impl HeaderLines {
                             &mut out,
                         );
                         line.datetime = Some(date);
+                        line.shown = collapse(&tree.text_of(i)).to_lowercase();
+                        line.marked_updated = classed_as_updated(tree, i);
                         line.node = i;
                         flush(
                             &mut line,
@@ -2743,6 +2801,7 @@ impl HeaderLines {
                     if !text.trim().is_empty() {
                         if line.text.is_empty() {
                             line.node = i;
+                            line.marked_updated = classed_as_updated(tree, node.parent as usize);
                         }
                         read += text.len();
                         if line.text.len() <= HEADER_LINE + 1 {
@@ -2790,6 +2849,11 @@ impl HeaderLines {
     /// it on that line or the line before says it is a release or modification date
     /// ("Release Date:" on a line of its own).
     fn date(&self) -> Option<String> {
+        self.shown_date().map(|shown| shown.date)
+    }
+
+    /// [`Self::date`], and whether the page calls it an update.
+    fn shown_date(&self) -> Option<ShownDate> {
         // The lines in reading order, each with the line before it.
         let in_order: Vec<&Line> = self.before.iter().chain(&self.after).collect();
         let label_before = |line: &Line| {
@@ -2821,7 +2885,42 @@ impl HeaderLines {
                 && !lead.trim().eq_ignore_ascii_case("by")
                 && !names_a_deadline_or_event(&label)
                 && !reads_as_prose(&l.text))
-            .then_some(date)
+            .then(|| ShownDate {
+                // `<time datetime="…">3 days ago</time>`: the reader sees no day.
+                written: l.datetime.is_none() || crate::dates::first_date(&l.shown).is_some(),
+                update: l.marked_updated
+                    || label.contains("updat")
+                    || l.shown.contains("updat")
+                    // A forum's "Last post by Ann, Jan 18, 2024".
+                    || label.contains("last post"),
+                date,
+            })
+        })
+    }
+
+    /// Whether a header line shows the day of ISO date `iso`, written out or in a `<time
+    /// datetime>`.
+    fn shows_day(&self, iso: &str) -> bool {
+        let Some(day) = iso.get(..10) else {
+            return false;
+        };
+        self.nearest().any(|l| {
+            if l.datetime.as_deref().and_then(|d| d.get(..10)) == Some(day) {
+                return true;
+            }
+            let mut rest = l.text.as_str();
+            while let Some((at, d)) = crate::dates::first_date_at(rest) {
+                if d.get(..10) == Some(day) {
+                    return true;
+                }
+                // Past the date's first character, to find the next one.
+                let next = rest[at..]
+                    .char_indices()
+                    .nth(1)
+                    .map_or(rest.len(), |(n, _)| at + n);
+                rest = &rest[next..];
+            }
+            false
         })
     }
 
@@ -4629,6 +4728,74 @@ mod tests {
         assert_eq!(meta.published.as_deref(), Some("2025-12-18"));
         assert_eq!(days_apart("2024-02-28", "2024-03-01"), Some(2));
         assert_eq!(days_apart("2025-12-31T23:00Z", "2026-01-01"), Some(1));
+    }
+
+    #[test]
+    fn the_day_the_header_shows_wins_over_a_stated_day_it_does_not_show() {
+        let page = |header: &str| {
+            format!(
+                "<meta property='article:published_time' content='2012-09-12T16:45:28+00:00'>\
+                 <h1>How to rent a car</h1>{header}<p>Text.</p>"
+            )
+        };
+        let url = "https://a.example/guides/rent-a-car";
+        let cases: [(&str, &str); 10] = [
+            // The header shows another day, as the page's own: the reader's date.
+            (
+                "<div><a href='/travel'>Travel</a> <span>September 8, 2021</span></div>",
+                "2021-09-08",
+            ),
+            (
+                "<time datetime='2021-09-08T18:02:10+00:00'>September 8, 2021</time>",
+                "2021-09-08T18:02:10+00:00",
+            ),
+            // A `<time>` that shows no day to the reader.
+            (
+                "<time datetime='2021-09-08'>3 days ago</time>",
+                "2012-09-12T16:45:28+00:00",
+            ),
+            // It also shows the stated day: the stated day is the publication date.
+            (
+                "<p>September 8, 2021</p><p>First published 12 September 2012</p>",
+                "2012-09-12T16:45:28+00:00",
+            ),
+            // An update, said in the line, in the `<time>`, or by the element's class.
+            (
+                "<p>Last updated: September 8, 2021</p>",
+                "2012-09-12T16:45:28+00:00",
+            ),
+            (
+                "<time datetime='2021-09-08'>Updated on September 8, 2021</time>",
+                "2012-09-12T16:45:28+00:00",
+            ),
+            (
+                "<span class='meta-date'><span class='updated'>2021-09-08</span></span>",
+                "2012-09-12T16:45:28+00:00",
+            ),
+            (
+                "<span class='updated-on'><time class='entry-date published updated' \
+                 datetime='2021-09-08'>8th September 2021</time></span>",
+                "2012-09-12T16:45:28+00:00",
+            ),
+            // The same day written in another zone, or with day and month the other way.
+            ("<p>September 13, 2012</p>", "2012-09-12T16:45:28+00:00"),
+            ("<p>09.12.2012</p>", "2012-09-12T16:45:28+00:00"),
+        ];
+        for (header, want) in cases {
+            assert_eq!(
+                read(&page(header), url).published.as_deref(),
+                Some(want),
+                "{header}"
+            );
+        }
+        // hAtom's `published updated` pair on one element marks the publication date.
+        let wordpress = page(
+            "<time class='entry-date published updated' datetime='2021-09-08'>Sep 8, 2021</time>",
+        );
+        assert_eq!(
+            read(&wordpress, url).published.as_deref(),
+            Some("2021-09-08")
+        );
     }
 
     #[test]
