@@ -2117,14 +2117,14 @@ fn published_date(
     // `<time>` away from the heading) are when it was generated. Only a date written under
     // its heading dates it.
     if is_plain_address(page_url) && !declares_an_article(tags, ld) {
-        return header.date();
+        return header.date(tree);
     }
     let from_url = date_from_url(page_url);
     let stated = tags.published_iso().or_else(|| ld.date("datePublished"));
     // A stated day the header does not show, against another day it shows as the page's
     // own (not an update, not the same day in another zone or order): the reader goes by
     // the day shown, and the stated one is a draft's, an import's or a republication's.
-    let stated = stated.map(|stamp| match header.shown_date() {
+    let stated = stated.map(|stamp| match header.shown_date(tree) {
         Some(shown)
             if shown.written
                 && !shown.update
@@ -2146,7 +2146,7 @@ fn published_date(
         ),
         Some(day) => Some(day),
         None => header
-            .date()
+            .date(tree)
             // "03/10/2023" is read month first; the permalink's "/2023/october/03/" says
             // the page writes the day first.
             .map(|d| match &from_url {
@@ -2613,11 +2613,6 @@ struct Line {
     text: String,
     /// The date of a `<time datetime>` element.
     datetime: Option<String>,
-    /// The visible text of that `<time>` element, lower-cased ("updated on june 18, 2025").
-    shown: String,
-    /// Whether the element the line starts in, or its parent, is classed as an update date
-    /// (`class="updated"` without hAtom's `published` beside it, `class="updated-on"`).
-    marked_updated: bool,
     /// Visible text read before the line started, in bytes.
     at: usize,
     /// The arena node the line starts at.
@@ -2772,8 +2767,6 @@ impl HeaderLines {
                             &mut out,
                         );
                         line.datetime = Some(date);
-                        line.shown = collapse(&tree.text_of(i)).to_lowercase();
-                        line.marked_updated = classed_as_updated(tree, i);
                         line.node = i;
                         flush(
                             &mut line,
@@ -2801,7 +2794,6 @@ impl HeaderLines {
                     if !text.trim().is_empty() {
                         if line.text.is_empty() {
                             line.node = i;
-                            line.marked_updated = classed_as_updated(tree, node.parent as usize);
                         }
                         read += text.len();
                         if line.text.len() <= HEADER_LINE + 1 {
@@ -2848,12 +2840,13 @@ impl HeaderLines {
     /// The first date written on a line (or in a `<time datetime>`), unless the text before
     /// it on that line or the line before says it is a release or modification date
     /// ("Release Date:" on a line of its own).
-    fn date(&self) -> Option<String> {
-        self.shown_date().map(|shown| shown.date)
+    fn date(&self, tree: &Tree) -> Option<String> {
+        self.shown_date(tree).map(|shown| shown.date)
     }
 
-    /// [`Self::date`], and whether the page calls it an update.
-    fn shown_date(&self) -> Option<ShownDate> {
+    /// [`Self::date`], whether a reader sees it written, and whether the page calls it an
+    /// update.
+    fn shown_date(&self, tree: &Tree) -> Option<ShownDate> {
         // The lines in reading order, each with the line before it.
         let in_order: Vec<&Line> = self.before.iter().chain(&self.after).collect();
         let label_before = |line: &Line| {
@@ -2885,15 +2878,25 @@ impl HeaderLines {
                 && !lead.trim().eq_ignore_ascii_case("by")
                 && !names_a_deadline_or_event(&label)
                 && !reads_as_prose(&l.text))
-            .then(|| ShownDate {
-                // `<time datetime="…">3 days ago</time>`: the reader sees no day.
-                written: l.datetime.is_none() || crate::dates::first_date(&l.shown).is_some(),
-                update: l.marked_updated
-                    || label.contains("updat")
-                    || l.shown.contains("updat")
-                    // A forum's "Last post by Ann, Jan 18, 2024".
-                    || label.contains("last post"),
-                date,
+            .then(|| {
+                // A `<time datetime>` line is the `<time>` element; a text line starts in a
+                // text node, inside the element that holds it.
+                let (element, shown) = if l.datetime.is_some() {
+                    (l.node, collapse(&tree.text_of(l.node)).to_lowercase())
+                } else {
+                    let parent = tree.nodes.get(l.node).map_or(l.node, |n| n.parent as usize);
+                    (parent, String::new())
+                };
+                ShownDate {
+                    // `<time datetime="…">3 days ago</time>`: the reader sees no day.
+                    written: l.datetime.is_none() || crate::dates::first_date(&shown).is_some(),
+                    update: classed_as_updated(tree, element)
+                        || label.contains("updat")
+                        || shown.contains("updat")
+                        // A forum's "Last post by Ann, Jan 18, 2024".
+                        || label.contains("last post"),
+                    date,
+                }
             })
         })
     }
